@@ -1,0 +1,197 @@
+"""Every user-facing string, in Vietnamese (default) and English, in one catalogue.
+
+`t(key, lang, **fields)` formats a message; a missing key or language raises KeyError so that tests catch it.
+"""
+
+from __future__ import annotations
+
+LANGS = ("vi", "en")
+
+STATUS_ORDER = ("achieved", "on_track", "at_risk", "off_track", "undetermined", "awaiting", "no_target", "no_data")
+
+#: A symbol per status, so that status never rests on colour alone.
+STATUS_SYMBOL = {
+    "achieved": "✔",
+    "on_track": "▲",
+    "at_risk": "◆",
+    "off_track": "✖",
+    "undetermined": "?",
+    "awaiting": "⏳",
+    "no_target": "—",
+    "no_data": "○",
+}
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # statuses
+    "status.achieved": {"vi": "Đã đạt", "en": "Achieved"},
+    "status.on_track": {"vi": "Đúng tiến độ", "en": "On track"},
+    "status.at_risk": {"vi": "Có nguy cơ", "en": "At risk"},
+    "status.off_track": {"vi": "Chậm tiến độ", "en": "Off track"},
+    "status.undetermined": {"vi": "Chưa xác định được", "en": "Cannot be determined"},
+    "status.awaiting": {"vi": "Chờ công bố", "en": "Awaiting publication"},
+    "status.no_target": {"vi": "Không giao chỉ tiêu", "en": "No target set"},
+    "status.no_data": {"vi": "Chưa có số liệu", "en": "No data"},
+    "met.true": {"vi": "Đạt", "en": "Met"},
+    "met.false": {"vi": "Không đạt", "en": "Not met"},
+    "met.none": {"vi": "Chưa kết luận", "en": "Not decided yet"},
+    "met.stretch": {"vi": "Đạt mức phấn đấu", "en": "Stretch met"},
+    # app frame
+    "app.title": {"vi": "Theo dõi chỉ tiêu thi đua", "en": "Emulation target tracker"},
+    "app.subtitle": {
+        "vi": "Kế hoạch thi đua năm {year} — Sở Giao thông vận tải tỉnh Kon Tum",
+        "en": "{year} emulation plan — Kon Tum Department of Transport",
+    },
+    "nav.overview": {"vi": "Tổng quan", "en": "Overview"},
+    "nav.plan": {"vi": "Kế hoạch & đơn vị", "en": "Plan & units"},
+    "nav.heading": {"vi": "Trang", "en": "Pages"},
+    "filter.period": {"vi": "Kỳ báo cáo", "en": "Period"},
+    "filter.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "filter.language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "sample.banner": {
+        "vi": "Đang hiển thị DỮ LIỆU MẪU do hệ thống tạo ra để minh họa, không phải số liệu thật của các đơn vị.",
+        "en": "Showing SAMPLE DATA generated for demonstration, not the units' real figures.",
+    },
+    "empty.title": {"vi": "Cơ sở dữ liệu chưa có số liệu", "en": "The database has no figures yet"},
+    "empty.body": {
+        "vi": "Có thể nạp dữ liệu mẫu để xem thử, hoặc nạp tệp số liệu bằng lệnh `kpi ingest`.",
+        "en": "Load the sample data to try the app, or load a figures file with `kpi ingest`.",
+    },
+    "empty.load_sample": {"vi": "Nạp dữ liệu mẫu", "en": "Load sample data"},
+    "busy": {
+        "vi": "Cơ sở dữ liệu đang bận (một tiến trình khác đang ghi). Vui lòng thử lại sau giây lát.",
+        "en": "The database is busy (another process is writing). Please try again in a moment.",
+    },
+    "data_as_of": {"vi": "Số liệu cập nhật đến {when}", "en": "Data as of {when}"},
+    # overview
+    "overview.title": {"vi": "Tổng quan thực hiện chỉ tiêu", "en": "Target overview"},
+    "overview.caption": {
+        "vi": "{unit} · {period} · {n} chỉ tiêu",
+        "en": "{unit} · {period} · {n} targets",
+    },
+    "overview.summary": {"vi": "Tóm tắt", "en": "Summary"},
+    "overview.chart": {"vi": "Mức độ hoàn thành so với chỉ tiêu", "en": "Attainment against target"},
+    "overview.table": {"vi": "Chi tiết từng chỉ tiêu", "en": "Each target in detail"},
+    "overview.download": {"vi": "Tải bảng (CSV)", "en": "Download table (CSV)"},
+    "col.indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "col.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "col.period": {"vi": "Kỳ", "en": "Period"},
+    "col.actual": {"vi": "Thực hiện", "en": "Actual"},
+    "col.target": {"vi": "Chỉ tiêu", "en": "Target"},
+    "col.baseline": {"vi": "Năm gốc", "en": "Baseline"},
+    "col.attainment": {"vi": "Tỷ lệ hoàn thành (%)", "en": "Attainment (%)"},
+    "col.gap": {"vi": "Chênh lệch", "en": "Gap"},
+    "col.pace": {"vi": "Tiến độ (%)", "en": "Pace (%)"},
+    "col.projection": {"vi": "Dự báo cả năm", "en": "Year-end projection"},
+    "col.status": {"vi": "Tình trạng", "en": "Status"},
+    "col.met": {"vi": "Kết luận năm", "en": "Year verdict"},
+    "col.measure": {"vi": "Đơn vị tính", "en": "Measure"},
+    "col.source": {"vi": "Nguồn số liệu", "en": "Source"},
+    "chart.attainment_axis": {"vi": "Tỷ lệ hoàn thành (% chỉ tiêu)", "en": "Attainment (% of target)"},
+    "chart.target": {"vi": "Chỉ tiêu (100%)", "en": "Target (100%)"},
+    # plan page
+    "plan.title": {"vi": "Kế hoạch và đơn vị", "en": "Plan and units"},
+    "plan.indicators": {"vi": "Các chỉ tiêu của kế hoạch", "en": "The plan's targets"},
+    "plan.units": {"vi": "Đơn vị báo cáo", "en": "Reporting units"},
+    "plan.clusters": {"vi": "Cụm, khối thi đua", "en": "Emulation clusters"},
+    "plan.kind": {"vi": "Loại chỉ tiêu", "en": "Kind"},
+    "plan.wording": {"vi": "Nội dung trong kế hoạch", "en": "Wording in the plan"},
+    "plan.clause": {"vi": "Mục", "en": "Clause"},
+    "plan.parent": {"vi": "Trực thuộc", "en": "Parent"},
+    "plan.cluster": {"vi": "Cụm/khối", "en": "Cluster"},
+    "plan.code": {"vi": "Mã", "en": "Code"},
+    "plan.name": {"vi": "Tên", "en": "Name"},
+    "plan.members": {"vi": "Thành viên", "en": "Members"},
+    "plan.reported_by": {"vi": "Đơn vị báo cáo", "en": "Reported by"},
+    "kind.at_least": {"vi": "Đạt từ … trở lên", "en": "At least"},
+    "kind.more_than": {"vi": "Trên … (lớn hơn)", "en": "More than"},
+    "kind.rank_gain": {"vi": "Tăng … bậc xếp hạng", "en": "Rank gain (places)"},
+    "kind.reduce_by": {"vi": "Giảm ít nhất … điểm %", "en": "Reduce by (points)"},
+    "kind.reduce_vs_baseline": {"vi": "Giảm so với năm gốc", "en": "Lower than baseline year"},
+    "target.reduce_vs_baseline": {"vi": "< {baseline}", "en": "< {baseline}"},
+    "target.rank": {"vi": "hạng {rank}", "en": "rank {rank}"},
+    # ingestion problems: line is the file line (header = 1)
+    "problem.missing_column": {
+        "vi": "Thiếu cột bắt buộc “{column}”",
+        "en": "Required column “{column}” is missing",
+    },
+    "problem.empty_file": {"vi": "Tệp rỗng hoặc chỉ có dòng tiêu đề", "en": "The file is empty or has only a header"},
+    "problem.not_text": {
+        "vi": "Tệp không phải văn bản CSV đọc được ({detail})",
+        "en": "The file is not readable CSV text ({detail})",
+    },
+    "problem.unknown_unit": {
+        "vi": "Mã đơn vị “{value}” không có trong danh mục{hint}",
+        "en": "Unit code “{value}” is not in the registry{hint}",
+    },
+    "problem.unknown_indicator": {
+        "vi": "Mã chỉ tiêu “{value}” không có trong kế hoạch{hint}",
+        "en": "Indicator code “{value}” is not in the plan{hint}",
+    },
+    "problem.hint": {"vi": " (có phải “{suggestion}”?)", "en": " (did you mean “{suggestion}”?)"},
+    "problem.bad_period": {
+        "vi": "Kỳ báo cáo “{value}” không hợp lệ (viết 2024-Q1 … 2024-Q4 hoặc 2024)",
+        "en": "Period “{value}” is not valid (write 2024-Q1 … 2024-Q4 or 2024)",
+    },
+    "problem.period_outside_plan": {
+        "vi": "Kỳ báo cáo “{value}” không thuộc năm kế hoạch hay năm gốc nào ({years})",
+        "en": "Period “{value}” is not in any plan or baseline year ({years})",
+    },
+    "problem.not_a_number": {
+        "vi": "Giá trị “{value}” không phải là số",
+        "en": "Value “{value}” is not a number",
+    },
+    "problem.empty_value": {"vi": "Thiếu giá trị", "en": "The value is missing"},
+    "problem.below_min": {
+        "vi": "Giá trị {value} nhỏ hơn mức tối thiểu {min} của chỉ tiêu",
+        "en": "Value {value} is below the indicator's minimum {min}",
+    },
+    "problem.above_max": {
+        "vi": "Giá trị {value} lớn hơn mức tối đa {max} của chỉ tiêu",
+        "en": "Value {value} is above the indicator's maximum {max}",
+    },
+    "problem.not_integer": {
+        "vi": "Giá trị {value} phải là số nguyên",
+        "en": "Value {value} must be a whole number",
+    },
+    "problem.censored_not_allowed": {
+        "vi": "Chỉ chỉ tiêu xếp hạng mới được ghi dạng “{value}”",
+        "en": "Only a rank may be written as “{value}”",
+    },
+    "problem.duplicate": {
+        "vi": "Số liệu này đã có ở dòng {other} với giá trị khác",
+        "en": "This figure is already on line {other} with a different value",
+    },
+    "problem.view_period": {
+        "vi": "Kỳ “{value}” là kỳ lũy kế, không nộp được; hãy nộp số liệu từng quý",
+        "en": "“{value}” is a cumulative view and cannot be submitted; send each quarter",
+    },
+    "ingest.loaded": {
+        "vi": "Đã nạp {file}: {new} số liệu mới, {revised} số liệu sửa, {unchanged} không đổi (lần nạp #{upload}).",
+        "en": "Loaded {file}: {new} new, {revised} revised, {unchanged} unchanged figures (upload #{upload}).",
+    },
+    "ingest.nothing_changed": {
+        "vi": "{file}: mọi số liệu đã có sẵn với cùng giá trị, không có gì thay đổi.",
+        "en": "{file}: every figure is already stored with the same value; nothing changed.",
+    },
+    "ingest.rejected": {
+        "vi": "Từ chối {file}: {n} lỗi, không ghi số liệu nào.",
+        "en": "Rejected {file}: {n} problems; nothing was written.",
+    },
+    "ingest.dry_run": {
+        "vi": "Chạy thử {file}: {new} mới, {revised} sửa, {unchanged} không đổi; chưa ghi gì.",
+        "en": "Dry run of {file}: {new} new, {revised} revised, {unchanged} unchanged; nothing written.",
+    },
+    "problem.line": {"vi": "dòng {line}", "en": "line {line}"},
+    "problem.column": {"vi": "cột {column}", "en": "column {column}"},
+}
+
+
+def t(key: str, lang: str = "vi", **fields: object) -> str:
+    """The message `key` in `lang`, with `fields` filled in."""
+    text = CATALOGUE[key][lang]
+    return text.format(**fields) if fields else text
+
+
+def status_label(status: str, lang: str = "vi") -> str:
+    """The status as symbol and word, e.g. `✔ Đã đạt`: never colour alone."""
+    return f"{STATUS_SYMBOL[status]} {t('status.' + status, lang)}"

@@ -1,0 +1,320 @@
+"""The plan catalogue: load and check `data/plans/<year>.toml` (indicators, targets, units, clusters).
+
+A plan file with a mistake raises `PlanError` naming the file, the entry and the field, so the app and the CLI fail
+at start with a message an administrator can act on.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+Kind = Literal["at_least", "more_than", "rank_gain", "reduce_by", "reduce_vs_baseline"]
+#: Kinds where a lower figure is better (ranks, counts to reduce, a rate to bring down).
+LOWER_IS_BETTER: frozenset[str] = frozenset({"rank_gain", "reduce_by", "reduce_vs_baseline"})
+DEFAULT_PLANS_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
+
+
+class PlanError(ValueError):
+    """A plan file that cannot be used; the message names the file, the entry and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlanHeader(_Strict):
+    year: int = Field(ge=2000, le=2100)
+    baseline_year: int
+    scope_unit: str
+    title_vi: str
+    title_en: str
+    issued_by: str = ""
+
+    @model_validator(mode="after")
+    def _baseline_before_year(self) -> PlanHeader:
+        if self.baseline_year >= self.year:
+            raise ValueError("baseline_year must be before year")
+        return self
+
+
+class Thresholds(_Strict):
+    """Status thresholds in % of the pace or level needed: on_track from `on_track`, at_risk from `at_risk`."""
+
+    on_track: float = Field(gt=0, le=200)
+    at_risk: float = Field(gt=0, le=200)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if self.at_risk >= self.on_track:
+            raise ValueError("at_risk must be below on_track")
+        return self
+
+
+class Unit(_Strict):
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,19}$")
+    name_vi: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    kind: Literal["province", "department", "office", "locality", "other"]
+    parent: str | None = None
+    valid_from: str | None = None  # ISO date the unit started to exist
+    valid_to: str | None = None  # ISO date it stopped (reorganised); its history stays with it
+
+
+class Cluster(_Strict):
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,29}$")
+    name_vi: str
+    name_en: str
+    members: list[str] = Field(min_length=1)
+
+
+Number = float | int
+Censorable = float | int | str  # a baseline may be censored, e.g. ">30"
+
+
+class Indicator(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
+    name_vi: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    measure_vi: str
+    measure_en: str
+    kind: Kind
+    target: Number | None = None
+    stretch: Number | None = None
+    reported_as: Literal["level", "change"] = "change"
+    flow: Literal["flow", "level"]
+    rollup: Literal["sum", "mean", "min", "none"]
+    applies_to: Literal["scope", "each"]
+    min: Number
+    max: Number
+    integer: bool = False
+    decimals: int = Field(default=1, ge=0, le=4)
+    profile: list[float] | None = None
+    publication: Literal["quarterly", "annual"] = "quarterly"
+    lead_unit: str
+    clause: str = ""
+    wording_vi: str = ""
+    source_vi: str = ""
+    reported_by: list[str] = Field(min_length=1)
+    thresholds: Thresholds | None = None
+    baselines: dict[str, Censorable] = Field(default_factory=dict)
+    unit_targets: dict[str, Number] = Field(default_factory=dict)
+
+    @field_validator("profile")
+    @classmethod
+    def _profile_shares(cls, value: list[float] | None) -> list[float] | None:
+        if value is None:
+            return None
+        if len(value) != 4 or any(v < 0 for v in value) or not math.isclose(sum(value), 1.0, abs_tol=1e-6):
+            raise ValueError("profile must be four non-negative quarter shares that add up to 1")
+        return value
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> Indicator:
+        if self.min >= self.max:
+            raise ValueError("min must be below max")
+        if self.kind == "reduce_vs_baseline":
+            if self.target is not None:
+                raise ValueError("target: reduce_vs_baseline takes its target from the baseline; leave it out")
+        elif self.target is None:
+            raise ValueError(f"target: required for kind {self.kind}")
+        if self.kind == "rank_gain" and (not self.integer or self.target is None or self.target < 0):
+            raise ValueError("rank_gain needs integer = true and a target of places ≥ 0")
+        if self.stretch is not None:
+            if self.kind != "reduce_by":
+                raise ValueError("stretch: only reduce_by has a stretch target")
+            if self.target is not None and self.stretch < self.target:
+                raise ValueError("stretch must not be below target")
+        if self.profile is not None and self.flow != "flow":
+            raise ValueError("profile: only a flow indicator has a quarter profile")
+        return self
+
+    def name(self, lang: str) -> str:
+        """The indicator's name in `lang` ('vi' or 'en')."""
+        return self.name_en if lang == "en" else self.name_vi
+
+    def measure(self, lang: str) -> str:
+        """The unit of measure in `lang` (%, tỷ đồng, hạng / 63…)."""
+        return self.measure_en if lang == "en" else self.measure_vi
+
+    @property
+    def lower_is_better(self) -> bool:
+        """True where the submitted figure improves as it falls (ranks, accidents, a poverty rate)."""
+        return self.kind in LOWER_IS_BETTER and not (self.kind == "reduce_by" and self.reported_as == "change")
+
+    def cumulative_share(self, through_quarter: int) -> float:
+        """The share (0–1) of the annual target expected by the end of `through_quarter` (1–4)."""
+        shares = self.profile or [0.25, 0.25, 0.25, 0.25]
+        return float(sum(shares[:through_quarter]))
+
+
+class Plan(_Strict):
+    """One year's plan: header, thresholds, units, groups, clusters and indicators, cross-checked."""
+
+    source: str = ""
+    plan: PlanHeader
+    status: Thresholds
+    units: list[Unit] = Field(min_length=1)
+    groups: dict[str, list[str]] = Field(default_factory=dict)
+    clusters: list[Cluster] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self) -> Plan:
+        unit_codes = [u.code for u in self.units]
+        _unique(unit_codes, "units", "code")
+        _unique([i.code for i in self.indicators], "indicators", "code")
+        _unique([c.code for c in self.clusters], "clusters", "code")
+        known = set(unit_codes)
+        if self.plan.scope_unit not in known:
+            raise ValueError(f"plan.scope_unit: unknown unit {self.plan.scope_unit!r}")
+        for unit in self.units:
+            if unit.parent is not None and unit.parent not in known:
+                raise ValueError(f"units[{unit.code}].parent: unknown unit {unit.parent!r}")
+        self._check_acyclic()
+        for name, members in self.groups.items():
+            if name in known:
+                raise ValueError(f"groups.{name}: a group may not share a unit's code")
+            for code in members:
+                if code not in known:
+                    raise ValueError(f"groups.{name}: unknown unit {code!r}")
+        seen: dict[str, str] = {}
+        for cluster in self.clusters:
+            for code in cluster.members:
+                if code not in known:
+                    raise ValueError(f"clusters[{cluster.code}].members: unknown unit {code!r}")
+                if code in seen:
+                    raise ValueError(f"clusters[{cluster.code}].members: {code} is already in {seen[code]}")
+                seen[code] = cluster.code
+        for ind in self.indicators:
+            where = f"indicators[{ind.code}]"
+            if ind.lead_unit not in known:
+                raise ValueError(f"{where}.lead_unit: unknown unit {ind.lead_unit!r}")
+            for name in ind.reported_by:
+                if name not in known and name not in self.groups:
+                    raise ValueError(f"{where}.reported_by: {name!r} is neither a unit nor a group")
+            for field, mapping in (("baselines", ind.baselines), ("unit_targets", ind.unit_targets)):
+                for code in mapping:
+                    if code not in known:
+                        raise ValueError(f"{where}.{field}: unknown unit {code!r}")
+        return self
+
+    def _check_acyclic(self) -> None:
+        parents = {u.code: u.parent for u in self.units}
+        for code in parents:
+            seen = {code}
+            node = parents[code]
+            while node is not None:
+                if node in seen:
+                    raise ValueError(f"units[{code}].parent: the tree has a cycle through {node}")
+                seen.add(node)
+                node = parents[node]
+
+    # ---- look-ups used across the app
+    @property
+    def year(self) -> int:
+        """The plan's year."""
+        return self.plan.year
+
+    @property
+    def baseline_year(self) -> int:
+        """The year the plan compares with (the year before)."""
+        return self.plan.baseline_year
+
+    def indicator(self, code: str) -> Indicator:
+        """The indicator with `code`; KeyError when the plan has none."""
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise KeyError(code)
+
+    def unit(self, code: str) -> Unit:
+        """The unit with `code`; KeyError when the registry has none."""
+        for unit in self.units:
+            if unit.code == code:
+                return unit
+        raise KeyError(code)
+
+    def reporters(self, indicator: Indicator) -> list[str]:
+        """Unit codes that usually report `indicator`, groups expanded, in registry order."""
+        wanted: set[str] = set()
+        for name in indicator.reported_by:
+            wanted.update(self.groups.get(name, [name]))
+        return [u.code for u in self.units if u.code in wanted]
+
+    def cluster_of(self, unit_code: str) -> Cluster | None:
+        """The emulation cluster `unit_code` belongs to, or None."""
+        return next((c for c in self.clusters if unit_code in c.members), None)
+
+    def thresholds_for(self, indicator: Indicator) -> Thresholds:
+        """The indicator's status thresholds, falling back to the plan's."""
+        return indicator.thresholds or self.status
+
+
+def _unique(codes: Iterable[str], section: str, field: str) -> None:
+    seen: set[str] = set()
+    for code in codes:
+        if code in seen:
+            raise ValueError(f"{section}[{code}].{field}: duplicate code")
+        seen.add(code)
+
+
+def _describe_location(raw: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    """Turn pydantic's ('indicators', 6, 'kind') into 'indicators[pci_rank].kind'."""
+    parts: list[str] = []
+    node: Any = raw
+    for item in loc:
+        if isinstance(item, int) and isinstance(node, list) and 0 <= item < len(node):
+            node = node[item]
+            code = node.get("code") if isinstance(node, dict) else None
+            parts[-1] = f"{parts[-1]}[{code if code else item + 1}]" if parts else str(item)
+        else:
+            node = node.get(item) if isinstance(node, dict) else None
+            parts.append(str(item))
+    return ".".join(parts)
+
+
+def parse_plan(raw: dict[str, Any], source: str) -> Plan:
+    """Check a plan given as a dict (as read from TOML) and return it; raises PlanError naming file, entry, field."""
+    try:
+        return Plan.model_validate({**raw, "source": source})
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            where = _describe_location(raw, tuple(err["loc"]))
+            message = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{source}: {where + ': ' if where else ''}{message}")
+        raise PlanError("\n".join(lines)) from None
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read and check one plan file; raises PlanError naming the file, the entry and the field."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise PlanError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise PlanError(f"{path}: cannot read: {exc.strerror}") from None
+    plan = parse_plan(raw, str(path))
+    if path.stem.isdigit() and int(path.stem) != plan.year:
+        raise PlanError(f"{path}: plan.year: {plan.year} does not match the file name")
+    return plan
+
+
+def load_plans(directory: str | Path = DEFAULT_PLANS_DIR) -> dict[int, Plan]:
+    """Every plan file `<year>.toml` in `directory`, keyed by year; PlanError if one is wrong or none exist."""
+    directory = Path(directory)
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise PlanError(f"{directory}: no plan files (*.toml)")
+    plans = {}
+    for file in files:
+        plan = load_plan(file)
+        plans[plan.year] = plan
+    return plans

@@ -1,0 +1,41 @@
+"""Problems found in a submitted file: where (file line, column), what value, and why, in vi or en."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kpi.i18n import t
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: `line` is the file's line (header = 1), None for the whole file; `column` as the file names it."""
+
+    code: str
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+    params: dict[str, object] = field(default_factory=dict)
+    blocking: bool = True
+
+    def reason(self, lang: str = "vi") -> str:
+        """Why the figure or file is refused (or warned about), in `lang`."""
+        params = dict(self.params)
+        if "suggestion" in params:  # unknown codes: "did you mean …?" in the reader's language
+            suggestion = params.pop("suggestion")
+            params["hint"] = t("problem.hint", lang, suggestion=suggestion) if suggestion else ""
+        return t(f"problem.{self.code}", lang, value=self.value, column=self.column, **params)
+
+    def describe(self, lang: str = "vi") -> str:
+        """`dòng 4, cột Giá trị: <reason>` — the whole problem on one line."""
+        where = []
+        if self.line is not None:
+            where.append(t("problem.line", lang, line=self.line))
+        if self.column is not None:
+            where.append(t("problem.column", lang, column=self.column))
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.reason(lang)}" if prefix else self.reason(lang)
+
+    def as_row(self, lang: str = "vi") -> dict[str, object]:
+        """The problem as a table row: line, column, value, reason."""
+        return {"line": self.line, "column": self.column, "value": self.value, "reason": self.reason(lang)}

@@ -1,0 +1,120 @@
+"""Read a submitted file into a table of text cells with their file line numbers and canonical column names.
+
+Detects the encoding (UTF-8 with or without BOM, UTF-16, Windows-1258) and the separator (`,` `;` tab), and maps
+English or Vietnamese headers onto `unit, indicator, period, value, note`. Nothing here judges the values.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import unicodedata
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kpi.problems import Problem
+
+REQUIRED = ("unit", "indicator", "period", "value")
+OPTIONAL = ("note",)
+
+# Header spellings, compared without case, diacritics, spaces or punctuation.
+_HEADER_ALIASES = {
+    "unit": ["unit", "unit code", "unit_code", "ma don vi", "don vi", "ma dv", "madv"],
+    "indicator": ["indicator", "indicator code", "indicator_code", "chi tieu", "ma chi tieu", "ma ct"],
+    "period": ["period", "ky", "ky bao cao", "thoi ky", "quy"],
+    "value": ["value", "gia tri", "so lieu", "ket qua", "thuc hien"],
+    "note": ["note", "notes", "ghi chu", "comment"],
+}
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` without diacritics, spaces, `_` or `-` (so `Mã đơn vị` → `madonvi`)."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+_HEADER_LOOKUP = {fold(alias): name for name, aliases in _HEADER_ALIASES.items() for alias in aliases}
+
+
+@dataclass
+class RawTable:
+    """Cells as text (`cells`, with a `line` column), the detected format, and file-level problems."""
+
+    cells: pd.DataFrame
+    headers: dict[str, str] = field(default_factory=dict)  # canonical name -> the file's own header text
+    encoding: str = ""
+    separator: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of `data` and the encoding it was read with; raises UnicodeError when it is not text."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:4096]:
+        raise UnicodeError("binary data (NUL bytes)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        # Excel's plain CSV on Vietnamese Windows; cp1258 writes decomposed tone marks, so normalise to NFC.
+        return unicodedata.normalize("NFC", data.decode("cp1258")), "windows-1258"
+
+
+def detect_separator(header_line: str) -> str:
+    """The separator the header line uses most among `,` `;` and tab (`,` when none)."""
+    counts = {sep: header_line.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def read_table(data: bytes) -> RawTable:
+    """Read a long-format CSV file's bytes into a RawTable; file-level problems are listed, not raised."""
+    try:
+        text, encoding = decode(data)
+    except UnicodeError as exc:
+        return RawTable(pd.DataFrame(), problems=[Problem("not_text", params={"detail": str(exc)})])
+    text = unicodedata.normalize("NFC", text)
+    lines = text.splitlines()
+    header_line = next((ln for ln in lines if ln.strip()), "")
+    if not header_line:
+        return RawTable(pd.DataFrame(), encoding=encoding, problems=[Problem("empty_file")])
+    separator = detect_separator(header_line)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=separator,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        detail = str(exc).strip().splitlines()[-1]
+        return RawTable(pd.DataFrame(), encoding=encoding, separator=separator,
+                        problems=[Problem("not_text", params={"detail": detail})])
+    headers: dict[str, str] = {}
+    rename: dict[str, str] = {}
+    for column in frame.columns:
+        name = _HEADER_LOOKUP.get(fold(str(column)))
+        if name and name not in headers:
+            headers[name] = str(column).strip()
+            rename[column] = name
+    frame = frame[list(rename)].rename(columns=rename)
+    problems = [Problem("missing_column", line=1, column=name) for name in REQUIRED if name not in headers]
+    # Header is line 1 (blank lines before it are rare enough to ignore); pandas keeps blank lines as empty rows.
+    frame.insert(0, "line", range(2, len(frame) + 2))
+    cell_columns = [c for c in frame.columns if c != "line"]
+    for column in cell_columns:
+        frame[column] = frame[column].str.strip()
+    if cell_columns:
+        frame = frame[(frame[cell_columns] != "").any(axis=1)]
+    if frame.empty and not problems:
+        problems.append(Problem("empty_file"))
+    for name in OPTIONAL:
+        if name not in frame.columns:
+            frame[name] = ""
+    return RawTable(frame.reset_index(drop=True), headers, encoding, separator, problems)

@@ -1,0 +1,288 @@
+"""The store: a SQLAlchemy engine from a URL, the schema, and the few queries everything else builds on.
+
+DuckDB (the embedded default) allows one writing process per file, so engines on a DuckDB file use no pool: every
+request opens the file and closes it again, which lets the CLI write while the app serves. When another process
+holds the file for a moment, `Store.begin()`/`Store.connect()` retry and then raise `DatabaseBusy`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import NullPool, StaticPool
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = f"duckdb:///{PROJECT_ROOT / 'data' / 'kpi.duckdb'}"
+ENV_VAR = "KPI_DATABASE_URL"
+BUSY_RETRY_SECONDS = 10.0
+
+metadata = sa.MetaData()
+
+uploads_id = sa.Sequence("uploads_id_seq", metadata=metadata)
+submissions_id = sa.Sequence("submissions_id_seq", metadata=metadata)
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+units = sa.Table(
+    "units",
+    metadata,
+    sa.Column("code", sa.String(20), primary_key=True),
+    sa.Column("name_vi", sa.Text, nullable=False),
+    sa.Column("name_en", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("valid_from", sa.String(10)),
+    sa.Column("valid_to", sa.String(10)),
+)
+
+# A unit's place in one plan year's tree: registries change between years, history stays with the unit.
+unit_memberships = sa.Table(
+    "unit_memberships",
+    metadata,
+    sa.Column("plan_year", sa.Integer, primary_key=True),
+    sa.Column("unit_code", sa.String(20), primary_key=True),
+    sa.Column("parent_code", sa.String(20)),
+    sa.Column("cluster_code", sa.String(30)),
+)
+
+indicators = sa.Table(
+    "indicators",
+    metadata,
+    sa.Column("plan_year", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(40), primary_key=True),
+    sa.Column("name_vi", sa.Text, nullable=False),
+    sa.Column("name_en", sa.Text, nullable=False),
+    sa.Column("measure_vi", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(24), nullable=False),
+    sa.Column("flow", sa.String(8), nullable=False),
+    sa.Column("rollup", sa.String(8), nullable=False),
+    sa.Column("lead_unit", sa.String(20), nullable=False),
+    sa.Column("clause", sa.Text),
+    sa.Column("wording_vi", sa.Text),
+)
+
+targets = sa.Table(
+    "targets",
+    metadata,
+    sa.Column("plan_year", sa.Integer, primary_key=True),
+    sa.Column("indicator_code", sa.String(40), primary_key=True),
+    sa.Column("unit_code", sa.String(20), primary_key=True),
+    sa.Column("target", sa.Double),
+    sa.Column("stretch", sa.Double),
+    sa.Column("baseline", sa.Double),
+    sa.Column("baseline_qualifier", sa.String(1)),
+)
+
+uploads = sa.Table(
+    "uploads",
+    metadata,
+    sa.Column("id", sa.BigInteger, uploads_id, server_default=uploads_id.next_value(), primary_key=True),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("file_sha256", sa.String(64), nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),  # cli | app | sample
+    sa.Column("created_by", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("n_rows", sa.Integer, nullable=False),
+    sa.Column("n_new", sa.Integer, nullable=False),
+    sa.Column("n_revised", sa.Integer, nullable=False),
+    sa.Column("n_unchanged", sa.Integer, nullable=False),
+    sa.Column("undone_at", sa.DateTime),
+    sa.Column("undone_by", sa.Text),
+)
+
+# Every revision of every figure, never updated or deleted: the current figure is the newest revision whose upload
+# has not been undone.
+submissions = sa.Table(
+    "submissions",
+    metadata,
+    sa.Column("id", sa.BigInteger, submissions_id, server_default=submissions_id.next_value(), primary_key=True),
+    sa.Column("upload_id", sa.BigInteger, nullable=False),
+    sa.Column("unit_code", sa.String(20), nullable=False),
+    sa.Column("indicator_code", sa.String(40), nullable=False),
+    sa.Column("period", sa.String(8), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("quarter", sa.SmallInteger, nullable=False),  # 0 = the whole year
+    sa.Column("value", sa.Double, nullable=False),
+    sa.Column("qualifier", sa.String(1)),  # ">" for a censored value such as a rank ">30"
+    sa.Column("note", sa.Text),
+    sa.Index("ix_submissions_figure", "indicator_code", "unit_code", "period"),
+    sa.Index("ix_submissions_year", "year"),
+)
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process holds the database file; raised after retrying for `BUSY_RETRY_SECONDS`."""
+
+
+def resolve_url(cli_url: str | None = None, secrets_url: str | None = None) -> str:
+    """The database URL: `--db`, else $KPI_DATABASE_URL, else the app's secrets, else data/kpi.duckdb."""
+    return cli_url or os.environ.get(ENV_VAR) or secrets_url or DEFAULT_URL
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; DuckDB files get no connection pool so that no lock outlives a request."""
+    if url.startswith("duckdb"):
+        database = sa.engine.make_url(url).database or ":memory:"
+        if database == ":memory:":
+            # Each new connection to :memory: would be a new, empty database: share one.
+            return sa.create_engine(url, poolclass=StaticPool)
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        return sa.create_engine(url, poolclass=NullPool)
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _is_lock_conflict(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc))
+    return "Could not set lock" in text or "Conflicting lock" in text
+
+
+def now() -> datetime:
+    """The current time in UTC, naive (stored as such in every dialect)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Store:
+    """A database reached through one engine; `begin()` for writes, `connect()` for reads."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+
+    @property
+    def dialect(self) -> str:
+        """The SQLAlchemy dialect name: 'duckdb' or 'postgresql'."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def _retrying(self, opener: str) -> Iterator[Connection]:
+        deadline = time.monotonic() + BUSY_RETRY_SECONDS
+        delay = 0.05
+        while True:
+            try:
+                ctx = getattr(self.engine, opener)()
+                conn = ctx.__enter__()
+                break
+            except sa.exc.DBAPIError as exc:
+                if not _is_lock_conflict(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise DatabaseBusy("database busy: another process is writing; try again shortly") from exc
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+        try:
+            yield conn
+        except BaseException as exc:
+            if not ctx.__exit__(type(exc), exc, exc.__traceback__):
+                raise
+        else:
+            ctx.__exit__(None, None, None)
+
+    def begin(self) -> contextmanager:  # type: ignore[valid-type]
+        """A connection in a transaction that commits on success (retries while the file is busy)."""
+        return self._retrying("begin")
+
+    def connect(self) -> contextmanager:  # type: ignore[valid-type]
+        """A connection for reading (retries while the file is busy)."""
+        return self._retrying("connect")
+
+    def create_schema(self) -> None:
+        """Create every table that is missing; safe to run again."""
+        with self.begin() as conn:
+            metadata.create_all(conn, checkfirst=True)
+            exists = conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).scalar()
+            if exists is None:
+                conn.execute(meta.insert().values(key="data_version", value="0"))
+
+    def dispose(self) -> None:
+        """Close pooled connections (releases a :memory: database)."""
+        self.engine.dispose()
+
+
+def bump_data_version(conn: Connection) -> None:
+    """Mark that figures changed, so caches keyed on `data_version` refresh everywhere."""
+    conn.execute(
+        meta.update()
+        .where(meta.c.key == "data_version")
+        .values(value=sa.cast(sa.cast(meta.c.value, sa.BigInteger) + 1, sa.Text))
+    )
+
+
+def data_version(conn: Connection) -> int:
+    """A number that grows whenever an upload or an undo lands (0 for a new database)."""
+    value = conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).scalar()
+    return int(value or 0)
+
+
+def current_figures(conn: Connection, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """The current revision of every figure (of `years`, if given), one row per unit × indicator × period.
+
+    Columns: unit, indicator, period, year, quarter, value, qualifier, note, submission_id, upload_id.
+    """
+    live = (
+        sa.select(
+            submissions.c.unit_code.label("unit"),
+            submissions.c.indicator_code.label("indicator"),
+            submissions.c.period,
+            submissions.c.year,
+            submissions.c.quarter,
+            submissions.c.value,
+            submissions.c.qualifier,
+            submissions.c.note,
+            submissions.c.id.label("submission_id"),
+            submissions.c.upload_id,
+            sa.func.row_number()
+            .over(
+                partition_by=(submissions.c.unit_code, submissions.c.indicator_code, submissions.c.period),
+                order_by=submissions.c.id.desc(),
+            )
+            .label("rn"),
+        )
+        .join(uploads, uploads.c.id == submissions.c.upload_id)
+        .where(uploads.c.undone_at.is_(None))
+    )
+    if years is not None:
+        live = live.where(submissions.c.year.in_(list(years)))
+    sub = live.subquery()
+    query = sa.select(*[c for c in sub.c if c.name != "rn"]).where(sub.c.rn == 1)
+    frame = pd.read_sql(query, conn)
+    frame["quarter"] = frame["quarter"].astype("int64")
+    frame["year"] = frame["year"].astype("int64")
+    frame["value"] = frame["value"].astype("float64")
+    return frame
+
+
+def figures_from_sample(conn: Connection) -> bool:
+    """True when any current figure came from the generated sample data (the UI must say so)."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(uploads)
+        .where(uploads.c.source == "sample", uploads.c.undone_at.is_(None))
+    )
+    return bool(conn.execute(query).scalar())
+
+
+def latest_period(conn: Connection) -> str | None:
+    """The latest period that has any current figure (a year sorts after its Q4), or None."""
+    query = (
+        sa.select(submissions.c.year, submissions.c.quarter)
+        .join(uploads, uploads.c.id == submissions.c.upload_id)
+        .where(uploads.c.undone_at.is_(None))
+        .distinct()
+    )
+    rows = conn.execute(query).all()
+    if not rows:
+        return None
+    year, quarter = max(rows, key=lambda r: (r[0], r[1] if r[1] else 5))
+    return f"{year}" if quarter == 0 else f"{year}-Q{quarter}"

@@ -1,0 +1,17 @@
+"""Small value helpers shared by the plan, ingestion and evaluation: censored figures such as a rank `>30`."""
+
+from __future__ import annotations
+
+import re
+
+_CENSORED = re.compile(r"^\s*(?P<q>[<>])\s*(?P<n>\d+(?:\.\d+)?)\s*$")
+
+
+def parse_censored(raw: float | int | str) -> tuple[float, str | None]:
+    """Split `>30` into (30.0, '>'); a plain number gives (value, None). Raises ValueError on other text."""
+    if isinstance(raw, (int, float)):
+        return float(raw), None
+    match = _CENSORED.match(raw)
+    if match:
+        return float(match["n"]), match["q"]
+    return float(raw), None
