@@ -210,6 +210,8 @@ def _judge(plan: Plan, df: pd.DataFrame, p: Period) -> pd.DataFrame:
     held_to_plan = (df["applies_to"] == "each") | (df["unit"] == plan.plan.scope_unit)
     has_goal = goal.notna() | ((kind == "reduce_vs_baseline") & held_to_plan)
     actual, baseline = df["actual"].astype("float64"), df["baseline"].astype("float64")
+    for column in ("actual_qualifier", "baseline_qualifier"):
+        df[column] = df[column].astype(object).where(df[column].notna(), None)
     has_actual = actual.notna()
 
     # Score (higher is better) against its goal, as an interval where ranks are censored.
@@ -234,7 +236,7 @@ def _judge(plan: Plan, df: pd.DataFrame, p: Period) -> pd.DataFrame:
 
     # Target as users read it: the level to reach, the target rank, or the baseline to stay under.
     df["target"] = np.select([is_rank, is_below], [baseline - goal, baseline], goal)
-    df["target_qualifier"] = np.where(is_rank, df["baseline_qualifier"], None)
+    df["target_qualifier"] = df["baseline_qualifier"].where(is_rank & has_goal, None)
     df.loc[~has_goal, "target"] = np.nan
     df["stretch"] = df["stretch"].where(is_reduce_by)
     df["gap"] = score - target_goal
@@ -270,8 +272,6 @@ def _judge(plan: Plan, df: pd.DataFrame, p: Period) -> pd.DataFrame:
 
     df["reported"] = actual
     df["actual"] = np.where(reduce_from_level, np.round(baseline - actual, 9), actual)
-    df["actual_qualifier"] = df["actual_qualifier"].where(df["actual_qualifier"].notna(), None)
-    df["baseline_qualifier"] = df["baseline_qualifier"].where(df["baseline_qualifier"].notna(), None)
 
     # Status.
     ratio = df["pace"].astype("float64")

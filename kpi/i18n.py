@@ -76,7 +76,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "col.unit": {"vi": "Đơn vị", "en": "Unit"},
     "col.period": {"vi": "Kỳ", "en": "Period"},
     "col.actual": {"vi": "Thực hiện", "en": "Actual"},
-    "col.target": {"vi": "Chỉ tiêu", "en": "Target"},
+    "col.target": {"vi": "Mục tiêu", "en": "Target"},
     "col.baseline": {"vi": "Năm gốc", "en": "Baseline"},
     "col.attainment": {"vi": "Tỷ lệ hoàn thành (%)", "en": "Attainment (%)"},
     "col.gap": {"vi": "Chênh lệch", "en": "Gap"},

@@ -1,0 +1,147 @@
+"""The `kpi` command: init, sample, ingest, scorecard.
+
+Exit codes: 0 done; 1 a file was rejected (problems listed) or the database was busy; 2 usage or configuration
+(argparse's own usage errors, a wrong plan file, an unknown period or unit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from kpi.bootstrap import open_store
+from kpi.i18n import LANGS
+from kpi.ingest import ingest_bytes
+from kpi.periods import parse_period
+from kpi.plan import DEFAULT_PLANS_DIR, PlanError
+from kpi.sample import load_sample
+from kpi.scorecard import display_table, load_scorecard, plan_for_period
+from kpi.store import DatabaseBusy, resolve_url
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: $KPI_DATABASE_URL, else "
+                        "duckdb:///data/kpi.duckdb)")
+    common.add_argument("--plans", metavar="DIR", default=str(DEFAULT_PLANS_DIR), help="folder of plan files")
+    common.add_argument("--lang", choices=LANGS, default=os.environ.get("KPI_LANG", "vi"),
+                        help="language of messages (default vi)")
+    parser = argparse.ArgumentParser(prog="kpi", description="Theo dõi chỉ tiêu thi đua — target tracker")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", parents=[common], help="create the schema and load the plan files")
+    sample = sub.add_parser("sample", parents=[common], help="load the sample data (runs init first)")
+    sample.add_argument("--year", type=int, default=2024)
+    ingest = sub.add_parser("ingest", parents=[common], help="load figure files (long-format CSV)")
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest.add_argument("--dry-run", action="store_true", help="check and show what would change; write nothing")
+    score = sub.add_parser("scorecard", parents=[common], help="evaluate the targets")
+    score.add_argument("--period", help="2024, 2024-Q2, 2024-H1 or 2024-9M (default: latest with data)")
+    score.add_argument("--unit", default=None, help="unit code, or 'all' (default: the plan's scope unit, KT)")
+    score.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    return parser
+
+
+def _json_value(value: object) -> object:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    store, plans = open_store(resolve_url(args.db), args.plans)
+    years = ", ".join(str(y) for y in sorted(plans))
+    print(f"{store.url}: schema ready; plans {years} loaded")
+    return EXIT_OK
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    store, plans = open_store(resolve_url(args.db), args.plans)
+    if args.year not in plans:
+        print(f"kpi sample: no plan for {args.year}", file=sys.stderr)
+        return EXIT_USAGE
+    for result in load_sample(store, plans, args.year):
+        print(result.summary(args.lang))
+    return EXIT_OK
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    store, plans = open_store(resolve_url(args.db), args.plans)
+    status = EXIT_OK
+    for name in args.files:
+        path = Path(name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            print(f"{name}: {exc.strerror}", file=sys.stderr)
+            status = EXIT_REJECTED
+            continue
+        result = ingest_bytes(store, plans, data, path.name, source="cli", dry_run=args.dry_run)
+        stream = sys.stdout if result.ok else sys.stderr
+        print(result.summary(args.lang), file=stream)
+        for problem in result.problems:
+            print(f"  {path.name}: {problem.describe(args.lang)}", file=stream)
+        if not result.ok:
+            status = EXIT_REJECTED
+    return status
+
+
+def _cmd_scorecard(args: argparse.Namespace) -> int:
+    store, plans = open_store(resolve_url(args.db), args.plans)
+    try:
+        period = str(parse_period(args.period)) if args.period else None
+        if period:
+            plan_for_period(plans, period)
+    except (ValueError, KeyError) as exc:
+        print(f"kpi scorecard: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    period, result = load_scorecard(store, plans, period, None)
+    plan = plan_for_period(plans, period)
+    unit = args.unit or plan.plan.scope_unit
+    if unit != "all":
+        unit = unit.upper()
+        if unit not in {u.code for u in plan.units}:
+            print(f"kpi scorecard: unknown unit {unit!r}", file=sys.stderr)
+            return EXIT_USAGE
+        result = result[result["unit"] == unit]
+    if args.format == "json":
+        records = [{k: _json_value(v) for k, v in row.items()} for row in result.to_dict("records")]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif args.format == "csv":
+        result.to_csv(sys.stdout, index=False)
+    else:
+        table = display_table(result, plan, args.lang)
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250,
+                               "display.max_colwidth", 48):
+            print(f"{period} · {unit}")
+            print(table.to_string(index=False))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `kpi` command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    handlers = {"init": _cmd_init, "sample": _cmd_sample, "ingest": _cmd_ingest, "scorecard": _cmd_scorecard}
+    try:
+        return handlers[args.command](args)
+    except PlanError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except DatabaseBusy as exc:
+        print(f"kpi: {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The scorecard as users see it: evaluation loaded from the store, and its rows labelled and formatted."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from kpi.evaluate import evaluate
+from kpi.fmt import format_figure, format_number, format_percent
+from kpi.i18n import status_label, t
+from kpi.periods import parse_period
+from kpi.plan import Plan
+from kpi.store import Store, current_figures, latest_period
+
+
+def plan_for_period(plans: dict[int, Plan], period: str) -> Plan:
+    """The plan of `period`'s year; KeyError naming the years available when there is none."""
+    year = parse_period(period).year
+    if year not in plans:
+        raise KeyError(f"no plan for {year} (plans: {', '.join(map(str, sorted(plans)))})")
+    return plans[year]
+
+
+def default_period(store: Store, plans: dict[int, Plan]) -> str:
+    """The latest period with figures in a plan year, else the latest plan's year."""
+    with store.connect() as conn:
+        latest = latest_period(conn)
+    if latest and parse_period(latest).year in plans:
+        return latest
+    return str(max(plans))
+
+
+def load_scorecard(store: Store, plans: dict[int, Plan], period: str | None = None,
+                   units: list[str] | None = None) -> tuple[str, pd.DataFrame]:
+    """(period, evaluation) for `units` (None: every unit with a row) in `period` (default: latest with data)."""
+    period = period or default_period(store, plans)
+    plan = plan_for_period(plans, period)
+    with store.connect() as conn:
+        figures = current_figures(conn, [plan.baseline_year, plan.year])
+    return period, evaluate(plan, figures, period, units)
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def met_label(met: object, stretch_met: object, lang: str = "vi") -> str:
+    """The full-year verdict in words: Đạt / Đạt mức phấn đấu / Không đạt / Chưa kết luận."""
+    if met is True and stretch_met is True:
+        return t("met.stretch", lang)
+    if met is True:
+        return t("met.true", lang)
+    if met is False:
+        return t("met.false", lang)
+    return t("met.none", lang)
+
+
+def target_text(row: pd.Series, plan: Plan, lang: str = "vi") -> str:
+    """The target as the plan states it for this row: `≥ 10`, `> 63,7`, `hạng 38`, `3–4`, `< 127`."""
+    ind = plan.indicator(row["indicator"])
+    target = _number(row["target"])
+    if target is None:
+        return "—"
+    digits = ind.decimals
+    if ind.kind == "rank_gain":
+        rank = format_figure(target, row["target_qualifier"], lang, 0)
+        return t("target.rank", lang, rank=rank)
+    if ind.kind == "reduce_vs_baseline":
+        return t("target.reduce_vs_baseline", lang, baseline=format_number(target, lang, digits))
+    if ind.kind == "reduce_by" and _number(row["stretch"]) is not None:
+        return f"{format_number(target, lang, digits)}–{format_number(row['stretch'], lang, digits)}"
+    sign = ">" if ind.kind == "more_than" else "≥"
+    return f"{sign} {format_number(target, lang, digits)}"
+
+
+def display_table(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> pd.DataFrame:
+    """The evaluation as text columns for people: names, numbers in the language's format, status word+symbol."""
+    rows = []
+    for row in result.to_dict("records"):
+        ind = plan.indicator(row["indicator"])
+        unit = plan.unit(row["unit"])
+        rows.append({
+            t("col.indicator", lang): ind.name(lang),
+            t("col.unit", lang): unit.name_en if lang == "en" else unit.name_vi,
+            t("col.measure", lang): ind.measure(lang),
+            t("col.actual", lang): format_figure(_number(row["actual"]), row["actual_qualifier"], lang, ind.decimals),
+            t("col.target", lang): target_text(pd.Series(row), plan, lang),
+            t("col.attainment", lang): format_percent(_number(row["attainment"]), lang, 1),
+            t("col.projection", lang): format_number(_number(row["projection"]), lang, ind.decimals),
+            t("col.status", lang): status_label(row["status"], lang),
+            t("col.met", lang): met_label(row["met"], row["stretch_met"], lang),
+        })
+    return pd.DataFrame(rows)

@@ -1,0 +1,78 @@
+"""Shared fixtures: plans, fresh databases (DuckDB in tmp_path; PostgreSQL in a schema of its own per test)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from kpi.plan import Plan, load_plans
+
+PG_ADMIN_URL = os.environ.get("KPI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own database or language must not leak into the tests."""
+    monkeypatch.delenv("KPI_DATABASE_URL", raising=False)
+    monkeypatch.delenv("KPI_LANG", raising=False)
+
+
+@pytest.fixture(scope="session")
+def plans() -> dict[int, Plan]:
+    """The plans shipped in data/plans."""
+    return load_plans()
+
+
+@pytest.fixture(scope="session")
+def plan(plans: dict[int, Plan]) -> Plan:
+    """The 2024 plan."""
+    return plans[2024]
+
+
+@pytest.fixture
+def duck_url(tmp_path) -> str:
+    """A URL for a new DuckDB file."""
+    return f"duckdb:///{tmp_path / 'kpi.duckdb'}"
+
+
+def _postgres_available() -> str | None:
+    try:
+        engine = sa.create_engine(PG_ADMIN_URL)
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not here"
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A URL for an empty PostgreSQL schema of this test's own, dropped afterwards.
+
+    Skips with the reason where no server listens, except in CI (CI=true), where PostgreSQL must be there.
+    """
+    reason = _postgres_available()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL must be available in CI at {PG_ADMIN_URL}: {reason}")
+        pytest.skip(f"no PostgreSQL at {PG_ADMIN_URL}: {reason}")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_ADMIN_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Each test using this runs on both DuckDB and PostgreSQL."""
+    name = "duck_url" if request.param == "duckdb" else "pg_url"
+    return request.getfixturevalue(name)
