@@ -29,7 +29,7 @@ from kpi.values import parse_censored
 RESULT_COLUMNS = [
     "indicator", "unit", "period", "actual", "actual_qualifier", "reported", "baseline", "baseline_qualifier", "target",
     "target_qualifier", "stretch", "attainment", "gap", "pace", "projection", "status", "met", "stretch_met",
-    "complete", "as_of", "source", "period_value",
+    "complete", "as_of", "source", "period_value", "expected",
 ]
 
 
@@ -253,6 +253,8 @@ def _judge(plan: Plan, df: pd.DataFrame, p: Period) -> pd.DataFrame:
         needed = np.where(flow & ~is_below, goal * share, np.nan)
         flow_pace = np.where(is_below, df["attainment"], np.where(needed > 0, actual / needed * 100, np.nan))
     df["pace"] = np.where(flow, flow_pace, df["attainment"])
+    # Where a flow should stand by now, in % of the annual target (the pace line on charts).
+    df["expected"] = np.where(flow & ~is_below & has_goal, share * 100, np.nan)
     df.loc[~has_actual, ["pace", "projection"]] = np.nan
 
     # The verdict: decided for a complete year, or early where a flow can only grow (reached, or already over).

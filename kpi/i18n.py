@@ -87,6 +87,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "col.measure": {"vi": "Đơn vị tính", "en": "Measure"},
     "col.source": {"vi": "Nguồn số liệu", "en": "Source"},
     "chart.attainment_axis": {"vi": "Tỷ lệ hoàn thành (% chỉ tiêu)", "en": "Attainment (% of target)"},
+    "chart.expected": {"vi": "Mức cần đạt đến kỳ này", "en": "Where it should be by now"},
     "chart.target": {"vi": "Chỉ tiêu (100%)", "en": "Target (100%)"},
     # plan page
     "plan.title": {"vi": "Kế hoạch và đơn vị", "en": "Plan and units"},
@@ -108,6 +109,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "kind.reduce_by": {"vi": "Giảm ít nhất … điểm %", "en": "Reduce by (points)"},
     "kind.reduce_vs_baseline": {"vi": "Giảm so với năm gốc", "en": "Lower than baseline year"},
     "target.reduce_vs_baseline": {"vi": "< {baseline}", "en": "< {baseline}"},
+    "target.rank_gain": {"vi": "tăng {n} bậc", "en": "up {n} places"},
+    "target.below_baseline_year": {"vi": "thấp hơn năm gốc", "en": "below the baseline year"},
     "target.rank": {"vi": "hạng {rank}", "en": "rank {rank}"},
     # ingestion problems: line is the file line (header = 1)
     "problem.missing_column": {
@@ -139,6 +142,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.not_a_number": {
         "vi": "Giá trị “{value}” không phải là số",
         "en": "Value “{value}” is not a number",
+    },
+    "problem.extra_cells": {
+        "vi": "Dòng có {n} ô, nhiều hơn {expected} cột của dòng tiêu đề "
+        "(dấu phẩy trong ghi chú cần đặt trong ngoặc kép)",
+        "en": "The row has {n} cells, more than the header's {expected} columns (quote a note that contains a comma)",
     },
     "problem.empty_value": {"vi": "Thiếu giá trị", "en": "The value is missing"},
     "problem.below_min": {

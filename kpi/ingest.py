@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-
 from sqlalchemy.engine import Connection
 
 from kpi.i18n import t

@@ -65,12 +65,20 @@ class Unit(_Strict):
     valid_from: str | None = None  # ISO date the unit started to exist
     valid_to: str | None = None  # ISO date it stopped (reorganised); its history stays with it
 
+    def name(self, lang: str) -> str:
+        """The unit's name in `lang`."""
+        return self.name_en if lang == "en" else self.name_vi
+
 
 class Cluster(_Strict):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,29}$")
     name_vi: str
     name_en: str
     members: list[str] = Field(min_length=1)
+
+    def name(self, lang: str) -> str:
+        """The cluster's name in `lang`."""
+        return self.name_en if lang == "en" else self.name_vi
 
 
 Number = float | int

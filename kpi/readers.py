@@ -7,6 +7,7 @@ English or Vietnamese headers onto `unit, indicator, period, value, note`. Nothi
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import unicodedata
 from dataclasses import dataclass, field
@@ -71,6 +72,24 @@ def detect_separator(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _extra_cells(text: str, separator: str) -> tuple[int, list[Problem]]:
+    """The header's number of cells, and a problem for each row with non-empty cells beyond it."""
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    n_columns = 0
+    problems = []
+    try:
+        for record in reader:
+            if not n_columns:
+                n_columns = len(record)
+                continue
+            if len(record) > n_columns and any(cell.strip() for cell in record[n_columns:]):
+                problems.append(Problem("extra_cells", line=reader.line_num,
+                                        params={"n": len(record), "expected": n_columns}))
+    except csv.Error:
+        return 0, []  # pandas reports what it cannot parse
+    return n_columns, problems
+
+
 def read_table(data: bytes) -> RawTable:
     """Read a long-format CSV file's bytes into a RawTable; file-level problems are listed, not raised."""
     try:
@@ -83,6 +102,9 @@ def read_table(data: bytes) -> RawTable:
     if not header_line:
         return RawTable(pd.DataFrame(), encoding=encoding, problems=[Problem("empty_file")])
     separator = detect_separator(header_line)
+    # A row with more cells than the header (say an unquoted comma in a note) would make pandas take the first
+    # column as the index and shift every cell; read exactly the header's columns and report such rows instead.
+    n_columns, extra_problems = _extra_cells(text, separator)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -90,6 +112,8 @@ def read_table(data: bytes) -> RawTable:
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
+            index_col=False,
+            usecols=range(n_columns) if n_columns else None,
             engine="c",
         )
     except (pd.errors.ParserError, ValueError) as exc:
@@ -105,6 +129,7 @@ def read_table(data: bytes) -> RawTable:
             rename[column] = name
     frame = frame[list(rename)].rename(columns=rename)
     problems = [Problem("missing_column", line=1, column=name) for name in REQUIRED if name not in headers]
+    problems += extra_problems
     # Header is line 1 (blank lines before it are rare enough to ignore); pandas keeps blank lines as empty rows.
     frame.insert(0, "line", range(2, len(frame) + 2))
     cell_columns = [c for c in frame.columns if c != "line"]

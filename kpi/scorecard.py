@@ -10,7 +10,7 @@ from kpi.evaluate import evaluate
 from kpi.fmt import format_figure, format_number, format_percent
 from kpi.i18n import status_label, t
 from kpi.periods import parse_period
-from kpi.plan import Plan
+from kpi.plan import Indicator, Plan
 from kpi.store import Store, current_figures, latest_period
 
 
@@ -74,6 +74,21 @@ def target_text(row: pd.Series, plan: Plan, lang: str = "vi") -> str:
     return f"{sign} {format_number(target, lang, digits)}"
 
 
+def plan_target_text(ind: Indicator, lang: str = "vi") -> str:
+    """The plan's target as written, independent of any unit: `≥ 1.700.000`, `> 63,7`, `+5 bậc`, `3–4`, `< 2023`."""
+    digits = ind.decimals
+    if ind.kind == "reduce_vs_baseline":
+        return t("target.below_baseline_year", lang)
+    if ind.target is None:
+        return "—"
+    if ind.kind == "rank_gain":
+        return t("target.rank_gain", lang, n=format_number(ind.target, lang, 0))
+    if ind.kind == "reduce_by" and ind.stretch is not None:
+        return f"{format_number(ind.target, lang, digits)}–{format_number(ind.stretch, lang, digits)}"
+    sign = ">" if ind.kind == "more_than" else "≥"
+    return f"{sign} {format_number(ind.target, lang, digits)}"
+
+
 def display_table(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> pd.DataFrame:
     """The evaluation as text columns for people: names, numbers in the language's format, status word+symbol."""
     rows = []
@@ -82,7 +97,7 @@ def display_table(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> pd.Data
         unit = plan.unit(row["unit"])
         rows.append({
             t("col.indicator", lang): ind.name(lang),
-            t("col.unit", lang): unit.name_en if lang == "en" else unit.name_vi,
+            t("col.unit", lang): unit.name(lang),
             t("col.measure", lang): ind.measure(lang),
             t("col.actual", lang): format_figure(_number(row["actual"]), row["actual_qualifier"], lang, ind.decimals),
             t("col.target", lang): target_text(pd.Series(row), plan, lang),

@@ -286,3 +286,11 @@ def latest_period(conn: Connection) -> str | None:
         return None
     year, quarter = max(rows, key=lambda r: (r[0], r[1] if r[1] else 5))
     return f"{year}" if quarter == 0 else f"{year}-Q{quarter}"
+
+
+def data_as_of(conn: Connection) -> datetime | None:
+    """When the newest upload or undo that is in effect landed (UTC), or None for an empty store."""
+    loaded = conn.execute(sa.select(sa.func.max(uploads.c.created_at)).where(uploads.c.undone_at.is_(None))).scalar()
+    undone = conn.execute(sa.select(sa.func.max(uploads.c.undone_at))).scalar()
+    stamps = [s for s in (loaded, undone) if s is not None]
+    return max(stamps) if stamps else None

@@ -88,9 +88,11 @@ def parse_numbers(texts: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"value": value, "qualifier": qualifier}, index=texts.index)
 
 
-def _cell_problems(frame: pd.DataFrame, mask: pd.Series, code: str, column: str, **params: object) -> list[Problem]:
+def _cell_problems(frame: pd.DataFrame, mask: pd.Series, code: str, column: str, label: str,
+                   **params: object) -> list[Problem]:
+    """Problems for the cells of canonical `column` where `mask` holds, named by the file's own header `label`."""
     bad = frame.loc[mask, ["line", column]]
-    return [Problem(code, int(line), column, str(value), dict(params)) for line, value in bad.itertuples(index=False)]
+    return [Problem(code, int(line), label, str(value), dict(params)) for line, value in bad.itertuples(index=False)]
 
 
 def validate(raw: RawTable, plans: dict[int, Plan]) -> Validated:
@@ -151,12 +153,12 @@ def validate(raw: RawTable, plans: dict[int, Plan]) -> Validated:
     empty = df["value"].eq("")
     problems += [Problem("empty_value", int(line), col["value"], "") for line in df.loc[empty, "line"]]
     nan = numbers["value"].isna() & ~empty
-    problems += _cell_problems(df, nan, "not_a_number", col["value"])
+    problems += _cell_problems(df, nan, "not_a_number", "value", col["value"])
     df["number"] = numbers["value"]
     df["qualifier"] = numbers["qualifier"]
     checkable = df["number"].notna() & df["min"].notna()
     censored_bad = checkable & df["qualifier"].notna() & ~df["censorable"].astype(bool)
-    problems += _cell_problems(df, censored_bad, "censored_not_allowed", col["value"])
+    problems += _cell_problems(df, censored_bad, "censored_not_allowed", "value", col["value"])
     below = checkable & (df["number"] < df["min"])
     above = checkable & (df["number"] > df["max"])
     fractional = checkable & df["integer"].astype(bool) & (df["number"] != np.floor(df["number"]))
@@ -164,7 +166,7 @@ def validate(raw: RawTable, plans: dict[int, Plan]) -> Validated:
         bad = df.loc[mask, ["line", "value", bound]]
         problems += [Problem(code, int(line), col["value"], str(value), {bound: _plain(limit)})
                      for line, value, limit in bad.itertuples(index=False)]
-    problems += _cell_problems(df, fractional & ~below & ~above, "not_integer", col["value"])
+    problems += _cell_problems(df, fractional & ~below & ~above, "not_integer", "value", col["value"])
 
     # The same figure twice with different values; an identical repeat is harmless and dropped.
     key = ["unit", "indicator", "period_code"]

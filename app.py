@@ -1,0 +1,46 @@
+"""Overview for leadership: every target of the plan for one unit and period, with status, chart and table.
+
+Run with `streamlit run app.py`. The page reads filters, asks `kpi` for the evaluation, and draws.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi.charts import attainment_bullets
+from kpi.export import to_csv_bytes
+from kpi.i18n import STATUS_ORDER, status_label, t
+from kpi.periods import period_label
+from kpi.scorecard import display_table
+from ui import data
+from ui.frame import as_of_text, frame, md_escape
+
+ctx = frame("nav.overview")
+lang, plan = ctx.lang, ctx.plan
+result = data.scorecard(ctx.store, ctx.version, ctx.period)
+rows = result[result["unit"] == ctx.unit].reset_index(drop=True)
+unit = plan.unit(ctx.unit)
+unit_name = unit.name(lang)
+
+st.title(t("overview.title", lang))
+st.caption(md_escape(t("overview.caption", lang, unit=unit_name, period=period_label(ctx.period, lang), n=len(rows))))
+st.caption(as_of_text(ctx.as_of, lang))
+
+st.subheader(t("overview.summary", lang))
+counts = rows["status"].value_counts()
+shown = [s for s in STATUS_ORDER if counts.get(s, 0)]
+for column, status in zip(st.columns(max(len(shown), 1)), shown):
+    column.metric(status_label(status, lang), int(counts[status]))
+
+st.subheader(t("overview.chart", lang))
+st.plotly_chart(attainment_bullets(rows, plan, lang), width="stretch", config={"displaylogo": False})
+
+st.subheader(t("overview.table", lang))
+table = display_table(rows, plan, lang)
+st.dataframe(table, hide_index=True, width="stretch")
+st.download_button(
+    t("overview.download", lang),
+    to_csv_bytes(table),
+    file_name=f"tong-quan-{ctx.unit}-{ctx.period}.csv",
+    mime="text/csv",
+)
