@@ -95,6 +95,9 @@ def _quarter_shares(plan: Plan) -> pd.DataFrame:
     )
 
 
+_YTD_COLUMNS = ["unit", "indicator", "actual", "actual_qualifier", "as_of", "complete", "share", "source"]
+
+
 def year_to_date(plan: Plan, eff: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Per unit × indicator: the year-to-date `actual` for `period`, its qualifier, `share` of the year it covers
     (flow), the last quarter it reaches (`as_of`, 0 for an annual figure), `complete`, `source`, `period_value`."""
@@ -109,22 +112,19 @@ def year_to_date(plan: Plan, eff: pd.DataFrame, period: Period) -> pd.DataFrame:
         actual=("value", "sum"), share=("share", "sum"), n=("quarter", "nunique"), as_of=("quarter", "max"),
         source=("source", "min"),
     )
-    flow["complete"] = flow["n"] == q
-    flow["actual_qualifier"] = None
+    flow = flow.assign(complete=flow["n"] == q, actual_qualifier=None)
     level = quarters[~is_flow].sort_values("quarter").groupby(["unit", "indicator"], as_index=False).last()
     level = level.rename(columns={"value": "actual", "qualifier": "actual_qualifier", "quarter": "as_of"})
     level = level.assign(complete=level["as_of"] == q, share=1.0)
-    parts = [flow.drop(columns="n"), level[["unit", "indicator", "actual", "actual_qualifier", "as_of", "complete",
-                                             "share", "source"]]]
+    parts = [flow, level]
     if period.is_year:
         annual = year[year["quarter"] == 0].rename(columns={"value": "actual", "qualifier": "actual_qualifier"})
-        annual = annual.assign(as_of=0, complete=True, share=1.0)[parts[1].columns]
-        parts.append(annual)
-    ytd = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else \
-        pd.DataFrame(columns=parts[1].columns)
+        parts.append(annual.assign(as_of=0, complete=True, share=1.0))
+    parts = [part.reindex(columns=_YTD_COLUMNS) for part in parts if not part.empty]
+    ytd = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_YTD_COLUMNS)
     # An annual figure (as_of 0) wins over the quarters for the year.
-    ytd = ytd.assign(_rank=(ytd["as_of"] == 0).astype(int)).sort_values("_rank")
-    ytd = ytd.drop_duplicates(["unit", "indicator"], keep="last").drop(columns="_rank")
+    ytd = ytd.assign(_annual=(ytd["as_of"] == 0).astype(int)).sort_values("_annual", kind="stable")
+    ytd = ytd.drop_duplicates(["unit", "indicator"], keep="last").drop(columns="_annual")
     # The figure stored for exactly this period (none for the cumulative views H1 and 9M).
     this = year[(year["quarter"] == period.quarter) & (not period.view)][["unit", "indicator", "value"]]
     ytd = ytd.merge(this.rename(columns={"value": "period_value"}), on=["unit", "indicator"], how="left")
@@ -159,7 +159,7 @@ def candidate_pairs(plan: Plan, figures: pd.DataFrame) -> pd.DataFrame:
 
 def _baselines(plan: Plan, eff: pd.DataFrame) -> pd.DataFrame:
     base = year_to_date(plan, eff, Period(plan.baseline_year))
-    base = base[base["complete"]][["unit", "indicator", "actual", "actual_qualifier"]]
+    base = base.loc[base["complete"].astype(bool), ["unit", "indicator", "actual", "actual_qualifier"]]
     base = base.rename(columns={"actual": "baseline", "actual_qualifier": "baseline_qualifier"})
     plan_rows = [
         (i.code, unit, *parse_censored(raw)) for i in plan.indicators for unit, raw in i.baselines.items()

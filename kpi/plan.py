@@ -28,6 +28,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _Named(_Strict):
+    name_vi: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+
+    def name(self, lang: str) -> str:
+        """The name in `lang` ('vi' or 'en')."""
+        return self.name_en if lang == "en" else self.name_vi
+
+
 class PlanHeader(_Strict):
     year: int = Field(ge=2000, le=2100)
     baseline_year: int
@@ -56,39 +65,25 @@ class Thresholds(_Strict):
         return self
 
 
-class Unit(_Strict):
+class Unit(_Named):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,19}$")
-    name_vi: str = Field(min_length=1)
-    name_en: str = Field(min_length=1)
     kind: Literal["province", "department", "office", "locality", "other"]
     parent: str | None = None
     valid_from: str | None = None  # ISO date the unit started to exist
     valid_to: str | None = None  # ISO date it stopped (reorganised); its history stays with it
 
-    def name(self, lang: str) -> str:
-        """The unit's name in `lang`."""
-        return self.name_en if lang == "en" else self.name_vi
 
-
-class Cluster(_Strict):
+class Cluster(_Named):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,29}$")
-    name_vi: str
-    name_en: str
     members: list[str] = Field(min_length=1)
-
-    def name(self, lang: str) -> str:
-        """The cluster's name in `lang`."""
-        return self.name_en if lang == "en" else self.name_vi
 
 
 Number = float | int
 Censorable = float | int | str  # a baseline may be censored, e.g. ">30"
 
 
-class Indicator(_Strict):
+class Indicator(_Named):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
-    name_vi: str = Field(min_length=1)
-    name_en: str = Field(min_length=1)
     measure_vi: str
     measure_en: str
     kind: Kind
@@ -141,10 +136,6 @@ class Indicator(_Strict):
         if self.profile is not None and self.flow != "flow":
             raise ValueError("profile: only a flow indicator has a quarter profile")
         return self
-
-    def name(self, lang: str) -> str:
-        """The indicator's name in `lang` ('vi' or 'en')."""
-        return self.name_en if lang == "en" else self.name_vi
 
     def measure(self, lang: str) -> str:
         """The unit of measure in `lang` (%, tỷ đồng, hạng / 63…)."""

@@ -1,0 +1,108 @@
+"""Helpers shared by the test modules: CSV bytes, TOML text, and a snapshot of everything a load could change."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from kpi.store import Store, current_figures, data_version, submissions, uploads
+
+HEADER = "unit,indicator,period,value,note"
+
+
+def csv_bytes(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:
+    """A submission file: `header` then `rows`, one line each."""
+    return ("\n".join([header, *rows]) + "\n").encode(encoding)
+
+
+@dataclass
+class Snapshot:
+    """Everything a load may change: upload and revision counts, the data version and the current figures."""
+
+    n_uploads: int
+    n_submissions: int
+    version: int
+    figures: pd.DataFrame
+
+    def assert_same(self, other: Snapshot) -> None:
+        assert (self.n_uploads, self.n_submissions, self.version) == (
+            other.n_uploads, other.n_submissions, other.version)
+        pd.testing.assert_frame_equal(self.figures, other.figures)
+
+
+def snapshot(store: Store) -> Snapshot:
+    """The store's state now."""
+    with store.connect() as conn:
+        n_uploads = conn.execute(sa.select(sa.func.count()).select_from(uploads)).scalar_one()
+        n_submissions = conn.execute(sa.select(sa.func.count()).select_from(submissions)).scalar_one()
+        version = data_version(conn)
+        figures = current_figures(conn)
+    figures = figures.sort_values(["unit", "indicator", "period"]).reset_index(drop=True)
+    return Snapshot(int(n_uploads), int(n_submissions), version, figures)
+
+
+def figure(store: Store, unit: str, indicator: str, period: str) -> dict[str, Any] | None:
+    """The current figure for one unit × indicator × period as a dict, or None."""
+    with store.connect() as conn:
+        frame = current_figures(conn)
+    match = frame[(frame["unit"] == unit) & (frame["indicator"] == indicator) & (frame["period"] == period)]
+    assert len(match) <= 1
+    return None if match.empty else match.iloc[0].to_dict()
+
+
+def revisions(store: Store, unit: str, indicator: str, period: str) -> list[tuple[float, str | None]]:
+    """Every stored revision (value, note) of one figure, oldest first."""
+    query = (
+        sa.select(submissions.c.value, submissions.c.note)
+        .where(submissions.c.unit_code == unit, submissions.c.indicator_code == indicator,
+               submissions.c.period == period)
+        .order_by(submissions.c.id)
+    )
+    with store.connect() as conn:
+        return [(float(v), n) for v, n in conn.execute(query).all()]
+
+
+# ---- a small TOML writer (the standard library reads TOML but does not write it)
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else json.dumps(key, ensure_ascii=False)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+def to_toml(data: dict[str, Any]) -> str:
+    """TOML text for a plan-shaped dict: tables, arrays of tables, nested dicts written inline."""
+    lines: list[str] = []
+    scalars = {k: v for k, v in data.items() if not isinstance(v, dict | list) or
+               (isinstance(v, list) and not all(isinstance(i, dict) for i in v))}
+    lines += [f"{_key(k)} = {_value(v)}" for k, v in scalars.items()]
+    for name, value in data.items():
+        if name in scalars:
+            continue
+        if isinstance(value, dict):
+            lines.append(f"\n[{_key(name)}]")
+            lines += [f"{_key(k)} = {_value(v)}" for k, v in value.items()]
+        else:
+            for item in value:
+                lines.append(f"\n[[{_key(name)}]]")
+                lines += [f"{_key(k)} = {_value(v)}" for k, v in item.items()]
+    return "\n".join(lines) + "\n"
