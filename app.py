@@ -37,7 +37,7 @@ st.plotly_chart(attainment_bullets(rows, plan, lang), width="stretch", config={"
 
 st.subheader(t("overview.table", lang))
 table = display_table(rows, plan, lang)
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)  # every row, no scroll
 st.download_button(
     t("overview.download", lang),
     to_csv_bytes(table),

@@ -139,7 +139,7 @@ def figures_to_csv(figures: pd.DataFrame) -> bytes:
     """Canonical long-format CSV (unit,indicator,period,value,note) for `figures`, UTF-8."""
     out = figures[["unit", "indicator", "period"]].copy()
     values = figures["value"].map(lambda v: f"{v:.10g}")
-    qualifier = figures["qualifier"].fillna("") if "qualifier" in figures else ""
+    qualifier = figures["qualifier"].astype(object).fillna("") if "qualifier" in figures else ""
     out["value"] = qualifier + values
     out["note"] = figures["note"].fillna("") if "note" in figures else ""
     return out.to_csv(index=False).encode("utf-8")

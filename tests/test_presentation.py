@@ -1,0 +1,112 @@
+"""Formats, labels, the bullet chart and exports: what a reader sees, checked without Streamlit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from kpi.charts import STATUS_COLOUR, attainment_bullets
+from kpi.evaluate import evaluate
+from kpi.export import neutralise, to_csv_bytes
+from kpi.fmt import format_figure, format_number, format_percent
+from kpi.i18n import CATALOGUE, LANGS, STATUS_ORDER, STATUS_SYMBOL, status_label
+from kpi.plan import Plan
+from kpi.scorecard import display_table
+from tests.test_evaluate import figures
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "decimals", "text"),
+    [(1_700_000, "vi", 0, "1.700.000"), (63.7, "vi", 1, "63,7"), (1_700_000, "en", 0, "1,700,000"),
+     (95.25, "vi", 1, "95,3"), (-0.04, "vi", 1, "0"), (4600.0, "vi", 1, "4.600"), (None, "vi", 1, "—"),
+     (float("nan"), "en", 2, "—")],
+)
+def test_number_formats(value: float | None, lang: str, decimals: int, text: str) -> None:
+    assert format_number(value, lang, decimals) == text
+
+
+def test_percent_and_censored_figures() -> None:
+    assert format_percent(91.8) == "91,8%"
+    assert format_figure(30, ">", "vi", 0) == ">30"
+
+
+def test_catalogue_is_complete_in_both_languages() -> None:
+    for key, texts in CATALOGUE.items():
+        assert set(texts) == set(LANGS), key
+        assert all(texts[lang].strip() for lang in LANGS), key
+
+
+def test_every_status_has_symbol_word_and_colour() -> None:
+    for status in STATUS_ORDER:
+        assert STATUS_SYMBOL[status] and status in STATUS_COLOUR
+        assert status_label(status, "vi").startswith(STATUS_SYMBOL[status] + " ")
+    assert status_label("achieved", "vi") == "✔ Đã đạt"
+    assert status_label("off_track", "en") == "✖ Off track"
+
+
+def _sample_result(plan: Plan) -> pd.DataFrame:
+    data = figures(("KT", "budget_revenue", "2024-Q1", 1000.0), ("KT", "budget_revenue", "2024-Q2", 1070.0),
+                   ("KT", "papi_rank", "2023", 43), ("KT", "grdp_growth", "2024-Q2", 9.1))
+    return evaluate(plan, data, "2024-Q2", ["KT"])
+
+
+def test_bullet_chart_has_a_bar_per_indicator_with_status_words(plan: Plan) -> None:
+    result = _sample_result(plan)
+    figure = attainment_bullets(result, plan, "vi")
+    bars = figure.data[0]
+    assert len(bars.y) == 16
+    budget = list(bars.y).index("Thu ngân sách nhà nước trên địa bàn")
+    assert bars.text[budget] == "◆ Có nguy cơ · 45%"
+    assert bars.x[budget] == pytest.approx(2070 / 4600 * 100)
+    assert bars.marker.color[budget] == STATUS_COLOUR["at_risk"]
+    papi = list(bars.y).index("Chỉ số Hiệu quả quản trị và Hành chính công cấp tỉnh (PAPI)")
+    assert bars.text[papi] == "⏳ Chờ công bố"
+    assert figure.layout.separators == ",."  # decimal comma, thousands dot
+    assert any(shape.x0 == 100 and shape.x1 == 100 for shape in figure.layout.shapes)  # the target line
+    expected = figure.data[1]
+    assert expected.x[budget] == pytest.approx(50.0)  # where the budget should be by mid-year
+
+
+def test_bullet_chart_in_english(plan: Plan) -> None:
+    figure = attainment_bullets(_sample_result(plan), plan, "en")
+    assert "Provincial Competitiveness Index (PCI)" in figure.data[0].y
+    assert figure.layout.separators == ".,"
+    assert figure.layout.xaxis.title.text == "Attainment (% of target)"
+
+
+def test_display_table_targets_as_the_plan_states_them(plan: Plan) -> None:
+    data = figures(("KT", "papi_rank", "2023", 43), ("KT", "pci_rank", "2023", 30, ">"))
+    table = display_table(evaluate(plan, data, "2024", ["KT"]), plan, "vi").set_index("Chỉ tiêu")
+    assert table.loc["Chỉ số Hiệu quả quản trị và Hành chính công cấp tỉnh (PAPI)", "Mục tiêu"] == "hạng 38"
+    assert table.loc["Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)", "Mục tiêu"] == "hạng >25"
+    assert table.loc["GRDP bình quân đầu người", "Mục tiêu"] == "> 63,7"
+    assert table.loc["Tỷ lệ hộ nghèo giảm", "Mục tiêu"] == "3–4"
+    assert table.loc["Tỷ lệ hộ nghèo giảm", "Kết luận năm"] == "Chưa kết luận"
+
+
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+1+2", "'+1+2"), ("@SUM(A1)", "'@SUM(A1)"),
+     ("-2+3", "'-2+3"), ("-0,2", "-0,2"), ("-12%", "-12%"), ("Đắk Hà", "Đắk Hà"), (12.5, 12.5)],
+)
+def test_exports_neutralise_formulas(cell: object, safe: object) -> None:
+    assert neutralise(cell) == safe
+
+
+def test_csv_export_has_bom_and_neutralised_cells() -> None:
+    data = to_csv_bytes(pd.DataFrame({"Đơn vị": ["=cmd|' /C calc'!A0", "Kon Tum"], "Giá trị": [1.5, 2.0]}))
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert "'=cmd" in data.decode("utf-8-sig")
+
+
+def test_domain_package_never_imports_streamlit() -> None:
+    code = (
+        "import sys, pkgutil, importlib, kpi\n"
+        "for m in pkgutil.iter_modules(kpi.__path__): importlib.import_module('kpi.' + m.name)\n"
+        "print('streamlit' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
