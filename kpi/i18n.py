@@ -173,6 +173,21 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "vi": "Kỳ “{value}” là kỳ lũy kế, không nộp được; hãy nộp số liệu từng quý",
         "en": "“{value}” is a cumulative view and cannot be submitted; send each quarter",
     },
+    "problem.ambiguous_number": {
+        "vi": "Số “{value}” không rõ dấu thập phân (1,700 là một nghìn bảy trăm hay một phẩy bảy?); "
+              "hãy chọn dấu thập phân: --decimal comma (dấu phẩy) hoặc --decimal dot (dấu chấm), "
+              "hoặc chọn trên trang nạp số liệu",
+        "en": "Number “{value}” has an unclear decimal mark (is 1,700 one thousand seven hundred or 1.7?); "
+              "choose it with --decimal comma or --decimal dot, or on the upload page",
+    },
+    "problem.decimal_conflict": {
+        "vi": "Số “{value}” viết khác dấu thập phân của cả tệp ({decimal}: {decimal_example})",
+        "en": "Number “{value}” uses another decimal mark than the rest of the file ({decimal}: {decimal_example})",
+    },
+    "problem.too_many": {
+        "vi": "… và {n} lỗi khác (chỉ liệt kê 1000 lỗi đầu tiên)",
+        "en": "… and {n} more problems (only the first 1000 are listed)",
+    },
     "ingest.loaded": {
         "vi": "Đã nạp {file}: {new} số liệu mới, {revised} số liệu sửa, {unchanged} không đổi (lần nạp #{upload}).",
         "en": "Loaded {file}: {new} new, {revised} revised, {unchanged} unchanged figures (upload #{upload}).",

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kpi.text import strip_diacritics
+
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>Q[1-4]|H1|9M))?$")
 _THROUGH = {"H1": 2, "9M": 3}
 
@@ -71,3 +73,36 @@ def period_label(period: Period | str, lang: str = "vi") -> str:
     if p.view == "9M":
         return f"9 tháng {p.year}"
     return f"Năm {p.year}" if p.is_year else f"Quý {roman[p.quarter]}/{p.year}"
+
+
+_ROMAN = {1: "i", 2: "ii", 3: "iii", 4: "iv"}
+
+
+def spelling_key(text: str) -> str:
+    """The form periods are matched in: lower case, no diacritics (đ → d), no white space.
+
+    `Quý I/2024` → `quyi/2024`; the SQL check computes the same key with strip_accents.
+    """
+    return "".join(strip_diacritics(text).lower().split())
+
+
+def period_spellings(years: range | list[int]) -> list[tuple[str, str, int, int, bool]]:
+    """Every accepted spelling of every period of `years`, as (key, canonical code, year, quarter, storable).
+
+    Quarters: `2024-Q1`, `2024Q1`, `Q1/2024`, `Q1-2024`, `Quý I/2024`, `Quý 1/2024`, `Quý 1 năm 2024`, `Quý I năm
+    2024`; years: `2024`, `Năm 2024`; the cumulative views `2024-H1`, `6 tháng 2024`, `2024-9M`, `9 tháng 2024`
+    (recognised so that the error can say they are views, not submissions).
+    """
+    rows: list[tuple[str, str, int, int, bool]] = []
+    for y in years:
+        rows += [(f"{y}", f"{y}", y, 0, True), (f"nam{y}", f"{y}", y, 0, True)]
+        for q in (1, 2, 3, 4):
+            code = f"{y}-Q{q}"
+            forms = {f"{y}-q{q}", f"{y}q{q}", f"q{q}/{y}", f"q{q}-{y}", f"q{q}.{y}"}
+            for n in (str(q), _ROMAN[q]):
+                forms |= {f"quy{n}/{y}", f"quy{n}-{y}", f"quy{n}nam{y}", f"quy{n}.{y}"}
+            rows += [(form, code, y, q, True) for form in sorted(forms)]
+        for view, months, q in (("H1", 6, 2), ("9M", 9, 3)):
+            for form in (f"{y}-{view.lower()}", f"{months}thang{y}", f"{months}thangnam{y}", f"{months}thangdaunam{y}"):
+                rows.append((form, f"{y}-{view}", y, q, False))
+    return rows

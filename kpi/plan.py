@@ -317,3 +317,10 @@ def load_plans(directory: str | Path = DEFAULT_PLANS_DIR) -> dict[int, Plan]:
         plan = load_plan(file)
         plans[plan.year] = plan
     return plans
+
+
+def governing_plans(plans: dict[int, Plan]) -> dict[int, Plan]:
+    """Which plan governs figures of each year: its own year, or the baseline year of a plan."""
+    governing = {plan.baseline_year: plan for plan in plans.values()}
+    governing.update({plan.year: plan for plan in plans.values()})
+    return governing

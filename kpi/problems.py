@@ -24,6 +24,8 @@ class Problem:
         if "suggestion" in params:  # unknown codes: "did you mean …?" in the reader's language
             suggestion = params.pop("suggestion")
             params["hint"] = t("problem.hint", lang, suggestion=suggestion) if suggestion else ""
+        if "decimal" in params:  # the file's decimal mark, with an example the reader recognises
+            params["decimal_example"] = "63,7" if params["decimal"] == "comma" else "63.7"
         return t(f"problem.{self.code}", lang, value=self.value, column=self.column, **params)
 
     def describe(self, lang: str = "vi") -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kpi.problems import Problem
+from kpi.text import strip_diacritics
 
 REQUIRED = ("unit", "indicator", "period", "value")
 OPTIONAL = ("note",)
@@ -31,9 +32,7 @@ _HEADER_ALIASES = {
 
 def fold(text: str) -> str:
     """Lower-case `text` without diacritics, spaces, `_` or `-` (so `Mã đơn vị` → `madonvi`)."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+    return "".join(ch for ch in strip_diacritics(text).lower() if ch.isalnum())
 
 
 _HEADER_LOOKUP = {fold(alias): name for name, aliases in _HEADER_ALIASES.items() for alias in aliases}
@@ -72,22 +71,27 @@ def detect_separator(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _extra_cells(text: str, separator: str) -> tuple[int, list[Problem]]:
-    """The header's number of cells, and a problem for each row with non-empty cells beyond it."""
+def _scan_records(text: str, separator: str, header_at: int) -> tuple[int, list[int], list[Problem]]:
+    """The header's number of cells, the file line where each later record starts (a quoted note may span
+    lines), and a problem for each row with non-empty cells beyond the header's. The header is on line
+    `header_at` (1 unless blank lines come first)."""
     reader = csv.reader(io.StringIO(text), delimiter=separator)
-    n_columns = 0
-    problems = []
+    n_columns, starts, problems = 0, [], []
+    end = 0
     try:
         for record in reader:
-            if not n_columns:
+            start, end = end + 1, reader.line_num
+            if start < header_at:
+                continue
+            if start == header_at:
                 n_columns = len(record)
                 continue
+            starts.append(start)
             if len(record) > n_columns and any(cell.strip() for cell in record[n_columns:]):
-                problems.append(Problem("extra_cells", line=reader.line_num,
-                                        params={"n": len(record), "expected": n_columns}))
+                problems.append(Problem("extra_cells", line=start, params={"n": len(record), "expected": n_columns}))
     except csv.Error:
-        return 0, []  # pandas reports what it cannot parse
-    return n_columns, problems
+        return 0, [], []  # pandas reports what it cannot parse
+    return n_columns, starts, problems
 
 
 def read_table(data: bytes) -> RawTable:
@@ -98,13 +102,14 @@ def read_table(data: bytes) -> RawTable:
         return RawTable(pd.DataFrame(), problems=[Problem("not_text", params={"detail": str(exc)})])
     text = unicodedata.normalize("NFC", text)
     lines = text.splitlines()
-    header_line = next((ln for ln in lines if ln.strip()), "")
-    if not header_line:
+    header_index = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if header_index is None:
         return RawTable(pd.DataFrame(), encoding=encoding, problems=[Problem("empty_file")])
+    header_line = lines[header_index]
     separator = detect_separator(header_line)
     # A row with more cells than the header (say an unquoted comma in a note) would make pandas take the first
     # column as the index and shift every cell; read exactly the header's columns and report such rows instead.
-    n_columns, extra_problems = _extra_cells(text, separator)
+    n_columns, starts, extra_problems = _scan_records(text, separator, header_index + 1)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -112,6 +117,7 @@ def read_table(data: bytes) -> RawTable:
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
+            skiprows=header_index,
             index_col=False,
             usecols=range(n_columns) if n_columns else None,
             engine="c",
@@ -128,10 +134,12 @@ def read_table(data: bytes) -> RawTable:
             headers[name] = str(column).strip()
             rename[column] = name
     frame = frame[list(rename)].rename(columns=rename)
-    problems = [Problem("missing_column", line=1, column=name) for name in REQUIRED if name not in headers]
+    problems = [Problem("missing_column", line=header_index + 1, column=name) for name in REQUIRED
+                if name not in headers]
     problems += extra_problems
-    # Header is line 1 (blank lines before it are rare enough to ignore); pandas keeps blank lines as empty rows.
-    frame.insert(0, "line", range(2, len(frame) + 2))
+    # Each row's own file line (header = line 1 when nothing comes before it); pandas keeps blank lines as rows.
+    first = header_index + 2
+    frame.insert(0, "line", starts if len(starts) == len(frame) else range(first, first + len(frame)))
     cell_columns = [c for c in frame.columns if c != "line"]
     for column in cell_columns:
         frame[column] = frame[column].str.strip()

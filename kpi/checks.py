@@ -1,0 +1,139 @@
+"""Whole-file checks as DuckDB SQL: one validator for every path into the store.
+
+`load_spec` puts the plans' look-up tables into a DuckDB connection; `typed_select` turns a relation of text cells
+(`line, unit, indicator, period, value, note`) into typed figures with one flag per kind of problem. The careful
+path materialises it and lists every problem with its line; the fast path (`kpi.fastload`) inserts straight from
+it and raises on the first bad row, falling back to the careful path.
+
+Numbers: spaces, a leading `>`/`<` (a censored rank) and a trailing `%` are dropped. The decimal mark is decided
+per file from the evidence: `63,7` or `1.700.000` say comma, `63.7` or `1,700,000` say dot; `1,700` and `1.700`
+say nothing (ambiguous), and a file with only ambiguous numbers must be told (`--decimal`).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from kpi.periods import period_spellings
+from kpi.plan import Plan, governing_plans
+
+DECIMALS = ("comma", "dot")
+SPELLING_YEARS = range(1990, 2101)
+
+
+def load_spec(con: duckdb.DuckDBPyConnection, plans: dict[int, Plan]) -> None:
+    """Create the temporary look-up tables the checks join with: units, indicators, periods, reporters, years."""
+    governing = governing_plans(plans)
+    units = pd.DataFrame([(y, u.code) for y, p in governing.items() for u in p.units], columns=["year", "code"])
+    indicators = pd.DataFrame(
+        [(y, i.code, float(i.min), float(i.max), i.integer, i.kind == "rank_gain")
+         for y, p in governing.items() for i in p.indicators],
+        columns=["year", "code", "min", "max", "integer", "censorable"],
+    )
+    periods = pd.DataFrame(period_spellings(SPELLING_YEARS), columns=["key", "period", "year", "quarter", "storable"])
+    reporters = pd.DataFrame(
+        [(y, u, i.code) for y, p in governing.items() for i in p.indicators for u in p.reporters(i)],
+        columns=["year", "unit", "indicator"],
+    )
+    years = pd.DataFrame({"year": sorted(governing)})
+    for name, frame in (("units", units), ("indicators", indicators), ("periods", periods),
+                        ("reporters", reporters), ("years", years)):
+        con.register(f"_k_{name}_df", frame)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _k_{name} AS SELECT * FROM _k_{name}_df")  # noqa: S608
+        con.unregister(f"_k_{name}_df")
+
+
+# Per-row evidence about the decimal mark of `body` (the number without spaces, qualifier or %).
+_EVIDENCE = r"""
+CASE
+  WHEN body = '' THEN 'empty'
+  WHEN regexp_full_match(body, '[+-]?[0-9]+') THEN 'plain'
+  WHEN NOT regexp_full_match(body, '[+-]?[0-9.,]*[0-9][0-9.,]*') THEN 'nan'
+  WHEN contains(body, '.') AND contains(body, ',') THEN
+    CASE WHEN strpos(reverse(body), ',') < strpos(reverse(body), '.') THEN 'comma' ELSE 'dot' END
+  WHEN contains(body, ',') THEN
+    CASE WHEN length(body) - length(replace(body, ',', '')) > 1 THEN 'dot'
+         WHEN regexp_full_match(body, '[+-]?[0-9]{1,3},[0-9]{3}') THEN 'ambiguous' ELSE 'comma' END
+  ELSE
+    CASE WHEN length(body) - length(replace(body, '.', '')) > 1 THEN 'comma'
+         WHEN regexp_full_match(body, '[+-]?[0-9]{1,3}\.[0-9]{3}') THEN 'ambiguous' ELSE 'dot' END
+END
+"""
+
+_PARSE = {
+    "comma": r"""CASE WHEN regexp_full_match(body, '[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?')
+                 THEN TRY_CAST(replace(replace(body, '.', ''), ',', '.') AS DOUBLE) END""",
+    "dot": r"""CASE WHEN regexp_full_match(body, '[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?')
+               THEN TRY_CAST(replace(body, ',', '') AS DOUBLE) END""",
+    "none": "NULL",
+}
+
+_CELLS = r"""
+SELECT line, unit, indicator, period_text, value_text, note, qualifier, body, {evidence} AS evidence
+FROM (
+  SELECT line,
+         upper(trim(coalesce(unit, ''))) AS unit,
+         lower(trim(coalesce(indicator, ''))) AS indicator,
+         trim(coalesce(period, '')) AS period_text,
+         trim(coalesce(value, '')) AS value_text,
+         nullif(trim(coalesce(note, '')), '') AS note,
+         nullif(regexp_extract(regexp_replace(coalesce(value, ''), '\s', '', 'g'), '^([<>]?)', 1), '') AS qualifier,
+         regexp_replace(regexp_replace(coalesce(value, ''), '\s', '', 'g'), '^[<>]|%$', '', 'g') AS body
+  FROM {source}
+)
+"""
+
+
+def evidence_counts(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, int]:
+    """How many values of `source` speak for each decimal mark (comma, dot, ambiguous, plain, nan, empty)."""
+    sql = f"SELECT evidence, count(*) FROM ({_CELLS.format(source=source, evidence=_EVIDENCE)}) GROUP BY 1"  # noqa: S608
+    return {kind: int(n) for kind, n in con.execute(sql).fetchall()}
+
+
+def decide_decimal(counts: dict[str, int], forced: str | None = None) -> str:
+    """The file's decimal mark: `forced` if given, else the mark most values speak for; 'none' when no value says."""
+    if forced:
+        return forced
+    comma, dot = counts.get("comma", 0), counts.get("dot", 0)
+    if comma == dot == 0:
+        return "none"
+    return "comma" if comma > dot else "dot"
+
+
+def typed_select(source: str, decimal: str) -> str:
+    """SQL for typed figures from the text cells of `source`, with the decimal mark `decimal` (comma/dot/none).
+
+    Columns: line, unit, indicator, period_text, value_text, note, qualifier, evidence, number, period, year,
+    quarter, storable, year_ok, unit_known, unit_ok, indicator_known, indicator_ok, min, max, integer, censorable,
+    and `bad`, true when any check fails.
+    """
+    if decimal not in _PARSE:
+        raise ValueError(f"decimal must be one of {', '.join(_PARSE)}")
+    cells = _CELLS.format(source=source, evidence=_EVIDENCE)
+    return rf"""
+WITH cells AS ({cells}),
+typed AS (
+  SELECT c.*,
+         CASE WHEN c.evidence = 'plain' THEN TRY_CAST(c.body AS DOUBLE)
+              WHEN c.evidence IN ('comma', 'dot', 'ambiguous') THEN {_PARSE[decimal]} END AS number,
+         p.period, p.year, p.quarter, coalesce(p.storable, false) AS storable,
+         y.year IS NOT NULL AS year_ok,
+         au.code IS NOT NULL AS unit_known, u.code IS NOT NULL AS unit_ok,
+         ai.code IS NOT NULL AS indicator_known, i.code IS NOT NULL AS indicator_ok,
+         i.min, i.max, coalesce(i.integer, false) AS integer, coalesce(i.censorable, false) AS censorable
+  FROM cells c
+  LEFT JOIN _k_periods p ON p.key = regexp_replace(strip_accents(replace(lower(c.period_text), 'đ', 'd')), '\s+', '', 'g')
+  LEFT JOIN _k_years y ON y.year = p.year
+  LEFT JOIN (SELECT DISTINCT code FROM _k_units) au ON au.code = c.unit
+  LEFT JOIN _k_units u ON u.year = p.year AND u.code = c.unit
+  LEFT JOIN (SELECT DISTINCT code FROM _k_indicators) ai ON ai.code = c.indicator
+  LEFT JOIN _k_indicators i ON i.year = p.year AND i.code = c.indicator
+)
+SELECT *,
+       -- A number that contradicts the file's decimal mark, or is ambiguous without one, parses to NULL.
+       NOT coalesce(storable AND year_ok AND unit_ok AND indicator_ok AND number IS NOT NULL
+                    AND (qualifier IS NULL OR censorable) AND number >= min AND number <= max
+                    AND (NOT integer OR number = floor(number)), false) AS bad
+FROM typed
+"""
