@@ -40,7 +40,7 @@ def load_spec(con: duckdb.DuckDBPyConnection, plans: dict[int, Plan]) -> None:
     for name, frame in (("units", units), ("indicators", indicators), ("periods", periods),
                         ("reporters", reporters), ("years", years)):
         con.register(f"_k_{name}_df", frame)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _k_{name} AS SELECT * FROM _k_{name}_df")  # noqa: S608
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _k_{name} AS SELECT * FROM _k_{name}_df")
         con.unregister(f"_k_{name}_df")
 
 
@@ -87,7 +87,7 @@ FROM (
 
 def evidence_counts(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, int]:
     """How many values of `source` speak for each decimal mark (comma, dot, ambiguous, plain, nan, empty)."""
-    sql = f"SELECT evidence, count(*) FROM ({_CELLS.format(source=source, evidence=_EVIDENCE)}) GROUP BY 1"  # noqa: S608
+    sql = f"SELECT evidence, count(*) FROM ({_CELLS.format(source=source, evidence=_EVIDENCE)}) GROUP BY 1"
     return {kind: int(n) for kind, n in con.execute(sql).fetchall()}
 
 
@@ -111,6 +111,8 @@ def typed_select(source: str, decimal: str) -> str:
     if decimal not in _PARSE:
         raise ValueError(f"decimal must be one of {', '.join(_PARSE)}")
     cells = _CELLS.format(source=source, evidence=_EVIDENCE)
+    # Built only from this module's constants and a relation name chosen by the caller's code; cell values
+    # never enter the SQL text.
     return rf"""
 WITH cells AS ({cells}),
 typed AS (
@@ -123,7 +125,8 @@ typed AS (
          ai.code IS NOT NULL AS indicator_known, i.code IS NOT NULL AS indicator_ok,
          i.min, i.max, coalesce(i.integer, false) AS integer, coalesce(i.censorable, false) AS censorable
   FROM cells c
-  LEFT JOIN _k_periods p ON p.key = regexp_replace(strip_accents(replace(lower(c.period_text), 'đ', 'd')), '\s+', '', 'g')
+  LEFT JOIN _k_periods p
+         ON p.key = regexp_replace(strip_accents(replace(lower(c.period_text), 'đ', 'd')), '\s+', '', 'g')
   LEFT JOIN _k_years y ON y.year = p.year
   LEFT JOIN (SELECT DISTINCT code FROM _k_units) au ON au.code = c.unit
   LEFT JOIN _k_units u ON u.year = p.year AND u.code = c.unit

@@ -44,7 +44,7 @@ def closest(value: str, candidates: list[str]) -> str | None:
     return lowered[match[0]] if match else None
 
 
-# One query per kind of problem over the typed table `t`: (code, column, SQL condition, extra params SQL).
+# One query per kind of problem over the typed table `t`: (code, column as the file names it, SQL condition).
 _ROW_CHECKS: list[tuple[str, str, str]] = [
     ("bad_period", "period", "period IS NULL"),
     ("view_period", "period", "period IS NOT NULL AND NOT storable"),
@@ -56,7 +56,8 @@ _ROW_CHECKS: list[tuple[str, str, str]] = [
      "evidence = 'nan' OR (number IS NULL AND evidence IN ('comma', 'dot') AND evidence = '{decimal}')"),
     ("ambiguous_number", "value", "number IS NULL AND evidence = 'ambiguous'"),
     ("decimal_conflict", "value", "number IS NULL AND evidence IN ('comma', 'dot') AND evidence <> '{decimal}'"),
-    ("censored_not_allowed", "value", "number IS NOT NULL AND indicator_ok AND qualifier IS NOT NULL AND NOT censorable"),
+    ("censored_not_allowed", "value",
+     "number IS NOT NULL AND indicator_ok AND qualifier IS NOT NULL AND NOT censorable"),
     ("below_min", "value", "number IS NOT NULL AND indicator_ok AND number < min"),
     ("above_max", "value", "number IS NOT NULL AND indicator_ok AND number > max"),
     ("not_integer", "value",
