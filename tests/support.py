@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -46,13 +50,19 @@ def snapshot(store: Store) -> Snapshot:
     return Snapshot(int(n_uploads), int(n_submissions), version, figures)
 
 
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts, a missing note or qualifier as None (pandas may hold it as NaN)."""
+    return [{k: None if v is None or (isinstance(v, float) and math.isnan(v)) and k in ("note", "qualifier") else v
+             for k, v in row.items()} for row in frame.to_dict("records")]
+
+
 def figure(store: Store, unit: str, indicator: str, period: str) -> dict[str, Any] | None:
     """The current figure for one unit × indicator × period as a dict, or None."""
     with store.connect() as conn:
         frame = current_figures(conn)
     match = frame[(frame["unit"] == unit) & (frame["indicator"] == indicator) & (frame["period"] == period)]
     assert len(match) <= 1
-    return None if match.empty else match.iloc[0].to_dict()
+    return None if match.empty else records(match)[0]
 
 
 def revisions(store: Store, unit: str, indicator: str, period: str) -> list[tuple[float, str | None]]:
@@ -61,7 +71,7 @@ def revisions(store: Store, unit: str, indicator: str, period: str) -> list[tupl
         sa.select(submissions.c.value, submissions.c.note)
         .where(submissions.c.unit_code == unit, submissions.c.indicator_code == indicator,
                submissions.c.period == period)
-        .order_by(submissions.c.id)
+        .order_by(submissions.c.upload_id)  # a file holds a figure once: its revisions follow the uploads
     )
     with store.connect() as conn:
         return [(float(v), n) for v, n in conn.execute(query).all()]
@@ -106,3 +116,33 @@ def to_toml(data: dict[str, Any]) -> str:
                 lines.append(f"\n[[{_key(name)}]]")
                 lines += [f"{_key(k)} = {_value(v)}" for k, v in item.items()]
     return "\n".join(lines) + "\n"
+
+
+# ---- DuckDB files held by another process
+_HOLDER = """
+import sys, time, duckdb
+conn = duckdb.connect(sys.argv[1])
+conn.execute("select count(*) from meta").fetchall()
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.close()
+"""
+
+
+def duck_path(url: str) -> Path:
+    """The file behind a duckdb:/// URL."""
+    return Path(sa.engine.make_url(url).database)
+
+
+def hold_duckdb_file(path: Path, seconds: float) -> subprocess.Popen:
+    """Start a process that opens the DuckDB file and keeps it for `seconds`; returns once it holds the lock.
+
+    The caller ends it (`kill()` then `wait()`) if it must not run its course.
+    """
+    proc = subprocess.Popen([sys.executable, "-c", _HOLDER, str(path), str(seconds)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    if proc.stdout.readline().strip() != "holding":
+        proc.kill()
+        _, err = proc.communicate()
+        raise AssertionError(f"the process meant to hold {path} did not start: {err}")
+    return proc

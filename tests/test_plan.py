@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import csv_bytes, to_toml
 
 from kpi.plan import DEFAULT_PLANS_DIR, Plan, PlanError, load_plan, load_plans
 from kpi.readers import read_table
 from kpi.validate import validate
+from tests.support import csv_bytes, to_toml
 
 PLAN_FILE = DEFAULT_PLANS_DIR / "2024.toml"
 
