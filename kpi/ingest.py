@@ -9,11 +9,13 @@ from __future__ import annotations
 import getpass
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from kpi.fastload import try_fast_load
 from kpi.i18n import t
 from kpi.plan import Plan
 from kpi.problems import Problem
@@ -22,27 +24,45 @@ from kpi.store import Store, bump_data_version, current_figures, now, submission
 from kpi.validate import validate
 
 CHANGE_NEW, CHANGE_REVISED, CHANGE_UNCHANGED = "new", "revised", "unchanged"
+SUBMISSION_COLUMNS = ["upload_id", "unit_code", "indicator_code", "period", "year", "quarter", "value", "qualifier",
+                      "note"]
+_INSERT_INCOMING = (
+    "INSERT INTO submissions (upload_id, unit_code, indicator_code, period, year, quarter, value, qualifier, note) "
+    "SELECT upload_id, unit_code, indicator_code, period, year, quarter, value, qualifier, note FROM _incoming"
+)
 
 
 @dataclass
 class IngestResult:
-    """What happened to one file: problems, per-figure changes, counts, and the upload id when written."""
+    """What happened to one file: problems, counts of new / revised / unchanged figures, the upload id when
+    written, and (careful path) the per-figure changes for a preview."""
 
     file_name: str
     problems: list[Problem] = field(default_factory=list)
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    counts: dict[str, int] = field(default_factory=dict)
     upload_id: int | None = None
     dry_run: bool = False
     encoding: str = ""
     separator: str = ""
+    decimal: str = ""
+    layout: str = "long"
+    path: str = "careful"  # "fast" when the file went straight into DuckDB
 
     @property
     def ok(self) -> bool:
         """True when the file was accepted (no blocking problem)."""
         return not any(p.blocking for p in self.problems)
 
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems that do not block the file."""
+        return [p for p in self.problems if not p.blocking]
+
     def count(self, change: str) -> int:
         """How many figures are new, revised or unchanged."""
+        if change in self.counts:
+            return self.counts[change]
         return 0 if self.changes.empty else int((self.changes["change"] == change).sum())
 
     def summary(self, lang: str = "vi") -> str:
@@ -77,8 +97,29 @@ def classify_changes(figures: pd.DataFrame, current: pd.DataFrame) -> pd.DataFra
     return merged.drop(columns=["previous_qualifier", "previous_note"])
 
 
-def write_upload(conn: Connection, changes: pd.DataFrame, file_name: str, digest: str, source: str,
-                 created_by: str) -> int | None:
+def insert_submissions(conn: Connection, rows: pd.DataFrame) -> None:
+    """Append `rows` (columns of the submissions table) in bulk: DuckDB reads the frame in place, PostgreSQL takes
+    COPY; other databases get executemany."""
+    columns = SUBMISSION_COLUMNS
+    rows = rows[columns]
+    dialect = conn.dialect.name
+    if dialect == "duckdb":
+        raw = conn.connection.dbapi_connection
+        raw.register("_incoming", rows)
+        try:
+            raw.execute(_INSERT_INCOMING)
+        finally:
+            raw.unregister("_incoming")
+    elif dialect == "postgresql":
+        cursor = conn.connection.dbapi_connection.cursor()
+        with cursor.copy(f"COPY submissions ({', '.join(columns)}) FROM STDIN") as copy:
+            for record in rows.astype(object).where(rows.notna(), None).itertuples(index=False):
+                copy.write_row(record)
+    else:
+        conn.execute(submissions.insert(), rows.astype(object).where(rows.notna(), None).to_dict("records"))
+
+
+def write_upload(conn: Connection, changes: pd.DataFrame, upload_values: dict) -> int | None:
     """Record the upload and insert its new and revised figures; returns the upload id, None if nothing changed."""
     to_write = changes[changes["change"] != CHANGE_UNCHANGED]
     if to_write.empty:
@@ -86,11 +127,7 @@ def write_upload(conn: Connection, changes: pd.DataFrame, file_name: str, digest
     upload_id = conn.execute(
         uploads.insert()
         .values(
-            file_name=file_name,
-            file_sha256=digest,
-            source=source,
-            created_by=created_by,
-            created_at=now(),
+            **upload_values,
             n_rows=len(changes),
             n_new=int((changes["change"] == CHANGE_NEW).sum()),
             n_revised=int((changes["change"] == CHANGE_REVISED).sum()),
@@ -98,22 +135,25 @@ def write_upload(conn: Connection, changes: pd.DataFrame, file_name: str, digest
         )
         .returning(uploads.c.id)
     ).scalar_one()
-    rows = to_write[["unit", "indicator", "period", "year", "quarter", "value", "qualifier", "note"]].rename(
-        columns={"unit": "unit_code", "indicator": "indicator_code"}
-    )
-    rows = rows.astype(object).where(rows.notna(), None).assign(upload_id=upload_id)
-    conn.execute(submissions.insert(), rows.to_dict("records"))
+    rows = to_write.rename(columns={"unit": "unit_code", "indicator": "indicator_code"}).assign(upload_id=upload_id)
+    insert_submissions(conn, rows)
     bump_data_version(conn)
     return int(upload_id)
 
 
+def _upload_values(file_name: str, digest: str, source: str, created_by: str | None) -> dict:
+    return {"file_name": file_name, "file_sha256": digest, "source": source,
+            "created_by": created_by or _whoami(), "created_at": now()}
+
+
 def ingest_bytes(store: Store, plans: dict[int, Plan], data: bytes, file_name: str, *, source: str = "cli",
-                 created_by: str | None = None, dry_run: bool = False) -> IngestResult:
-    """Validate `data` (a file's bytes) and, unless `dry_run` or rejected, store its figures as one upload."""
+                 created_by: str | None = None, dry_run: bool = False, decimal: str | None = None) -> IngestResult:
+    """Validate `data` (a file's bytes) as a whole and, unless `dry_run` or rejected, store its figures as one
+    upload (the careful path: every problem listed with its line)."""
     raw = read_table(data)
     result = IngestResult(file_name, dry_run=dry_run, encoding=raw.encoding, separator=raw.separator)
-    checked = validate(raw, plans)
-    result.problems = checked.problems
+    checked = validate(raw, plans, decimal)
+    result.problems, result.decimal = checked.problems, checked.decimal
     if not checked.ok:
         return result
     years = sorted(checked.figures["year"].unique().tolist())
@@ -121,11 +161,32 @@ def ingest_bytes(store: Store, plans: dict[int, Plan], data: bytes, file_name: s
         current = current_figures(conn, years)
         result.changes = classify_changes(checked.figures, current)
         if not dry_run:
-            result.upload_id = write_upload(
-                conn, result.changes, file_name, hashlib.sha256(data).hexdigest(), source,
-                created_by or _whoami(),
-            )
+            values = _upload_values(file_name, hashlib.sha256(data).hexdigest(), source, created_by)
+            result.upload_id = write_upload(conn, result.changes, values)
     return result
+
+
+def ingest_path(store: Store, plans: dict[int, Plan], path: Path, *, source: str = "cli",
+                created_by: str | None = None, dry_run: bool = False, decimal: str | None = None) -> IngestResult:
+    """Load the file at `path`: a clean UTF-8 long CSV into DuckDB takes the one-statement fast path; anything
+    else, or anything the fast path doubts, takes the careful path of `ingest_bytes`."""
+    if not dry_run:
+        digest = _sha256(path)
+        loaded = try_fast_load(store, plans, path, upload_values=_upload_values(path.name, digest, source, created_by),
+                               decimal=decimal)
+        if loaded is not None:
+            upload_id = loaded.pop("upload_id")
+            return IngestResult(path.name, counts=loaded, upload_id=upload_id, encoding="utf-8", path="fast")
+    return ingest_bytes(store, plans, path.read_bytes(), path.name, source=source, created_by=created_by,
+                        dry_run=dry_run, decimal=decimal)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _whoami() -> str:

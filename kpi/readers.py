@@ -64,6 +64,16 @@ def decode(data: bytes) -> tuple[str, str]:
         return unicodedata.normalize("NFC", data.decode("cp1258")), "windows-1258"
 
 
+def header_map(header: list[str]) -> dict[str, int]:
+    """Canonical column name -> position for a header row; the first of two columns with one meaning wins."""
+    positions: dict[str, int] = {}
+    for position, text in enumerate(header):
+        name = _HEADER_LOOKUP.get(fold(text))
+        if name and name not in positions:
+            positions[name] = position
+    return positions
+
+
 def detect_separator(header_line: str) -> str:
     """The separator the header line uses most among `,` `;` and tab (`,` when none)."""
     counts = {sep: header_line.count(sep) for sep in (",", ";", "\t")}
@@ -126,14 +136,9 @@ def read_table(data: bytes) -> RawTable:
         detail = str(exc).strip().splitlines()[-1]
         return RawTable(pd.DataFrame(), encoding=encoding, separator=separator,
                         problems=[Problem("not_text", params={"detail": detail})])
-    headers: dict[str, str] = {}
-    rename: dict[str, str] = {}
-    for column in frame.columns:
-        name = _HEADER_LOOKUP.get(fold(str(column)))
-        if name and name not in headers:
-            headers[name] = str(column).strip()
-            rename[column] = name
-    frame = frame[list(rename)].rename(columns=rename)
+    positions = header_map([str(c) for c in frame.columns])
+    headers = {name: str(frame.columns[i]).strip() for name, i in positions.items()}
+    frame = frame.iloc[:, list(positions.values())].set_axis(list(positions), axis=1)
     problems = [Problem("missing_column", line=header_index + 1, column=name) for name in REQUIRED
                 if name not in headers]
     problems += extra_problems

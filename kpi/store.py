@@ -27,7 +27,6 @@ BUSY_RETRY_SECONDS = 10.0
 metadata = sa.MetaData()
 
 uploads_id = sa.Sequence("uploads_id_seq", metadata=metadata)
-submissions_id = sa.Sequence("submissions_id_seq", metadata=metadata)
 
 meta = sa.Table(
     "meta",
@@ -102,12 +101,13 @@ uploads = sa.Table(
     sa.Column("undone_by", sa.Text),
 )
 
-# Every revision of every figure, never updated or deleted: the current figure is the newest revision whose upload
-# has not been undone.
+# Every revision of every figure, never updated or deleted: the current figure is the newest revision (highest
+# upload id) whose upload has not been undone. A file holds a figure once, so (upload, unit, indicator, period) is
+# the key. DuckDB gets no key or index: its zone maps serve the scans, and bulk loads stay as fast as a plain
+# table's; PostgreSQL gets both.
 submissions = sa.Table(
     "submissions",
     metadata,
-    sa.Column("id", sa.BigInteger, submissions_id, server_default=submissions_id.next_value(), primary_key=True),
     sa.Column("upload_id", sa.BigInteger, nullable=False),
     sa.Column("unit_code", sa.String(20), nullable=False),
     sa.Column("indicator_code", sa.String(40), nullable=False),
@@ -117,8 +117,9 @@ submissions = sa.Table(
     sa.Column("value", sa.Double, nullable=False),
     sa.Column("qualifier", sa.String(1)),  # ">" for a censored value such as a rank ">30"
     sa.Column("note", sa.Text),
-    sa.Index("ix_submissions_figure", "indicator_code", "unit_code", "period"),
-    sa.Index("ix_submissions_year", "year"),
+    sa.PrimaryKeyConstraint("upload_id", "unit_code", "indicator_code", "period").ddl_if(dialect="postgresql"),
+    sa.Index("ix_submissions_figure", "indicator_code", "unit_code", "period").ddl_if(dialect="postgresql"),
+    sa.Index("ix_submissions_year", "year").ddl_if(dialect="postgresql"),
 )
 
 
@@ -225,11 +226,9 @@ def data_version(conn: Connection) -> int:
     return int(value or 0)
 
 
-def current_figures(conn: Connection, years: Sequence[int] | None = None) -> pd.DataFrame:
-    """The current revision of every figure (of `years`, if given), one row per unit × indicator × period.
-
-    Columns: unit, indicator, period, year, quarter, value, qualifier, note, submission_id, upload_id.
-    """
+def current_figures_query(years: Sequence[int] | None = None) -> sa.Select:
+    """The query behind `current_figures`: the newest revision per unit × indicator × period, undone uploads left
+    out."""
     live = (
         sa.select(
             submissions.c.unit_code.label("unit"),
@@ -240,12 +239,11 @@ def current_figures(conn: Connection, years: Sequence[int] | None = None) -> pd.
             submissions.c.value,
             submissions.c.qualifier,
             submissions.c.note,
-            submissions.c.id.label("submission_id"),
             submissions.c.upload_id,
             sa.func.row_number()
             .over(
                 partition_by=(submissions.c.unit_code, submissions.c.indicator_code, submissions.c.period),
-                order_by=submissions.c.id.desc(),
+                order_by=submissions.c.upload_id.desc(),
             )
             .label("rn"),
         )
@@ -255,8 +253,15 @@ def current_figures(conn: Connection, years: Sequence[int] | None = None) -> pd.
     if years is not None:
         live = live.where(submissions.c.year.in_(list(years)))
     sub = live.subquery()
-    query = sa.select(*[c for c in sub.c if c.name != "rn"]).where(sub.c.rn == 1)
-    frame = pd.read_sql(query, conn)
+    return sa.select(*[c for c in sub.c if c.name != "rn"]).where(sub.c.rn == 1)
+
+
+def current_figures(conn: Connection, years: Sequence[int] | None = None) -> pd.DataFrame:
+    """The current revision of every figure (of `years`, if given), one row per unit × indicator × period.
+
+    Columns: unit, indicator, period, year, quarter, value, qualifier, note, upload_id.
+    """
+    frame = pd.read_sql(current_figures_query(years), conn)
     frame["quarter"] = frame["quarter"].astype("int64")
     frame["year"] = frame["year"].astype("int64")
     frame["value"] = frame["value"].astype("float64")
