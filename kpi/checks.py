@@ -69,8 +69,10 @@ _PARSE = {
     "none": "NULL",
 }
 
+# Text cells cleaned and classified. Most cells are already clean (a plain number, a canonical period), and a
+# cheap pattern test lets them skip the costlier clean-ups.
 _CELLS = r"""
-SELECT line, unit, indicator, period_text, value_text, note, qualifier, body, {evidence} AS evidence
+SELECT line, unit, indicator, period_text, value_text, note, qualifier, body, {evidence} AS evidence, period_key
 FROM (
   SELECT line,
          upper(trim(coalesce(unit, ''))) AS unit,
@@ -78,8 +80,15 @@ FROM (
          trim(coalesce(period, '')) AS period_text,
          trim(coalesce(value, '')) AS value_text,
          nullif(trim(coalesce(note, '')), '') AS note,
-         nullif(regexp_extract(regexp_replace(coalesce(value, ''), '\s', '', 'g'), '^([<>]?)', 1), '') AS qualifier,
-         regexp_replace(regexp_replace(coalesce(value, ''), '\s', '', 'g'), '^[<>]|%$', '', 'g') AS body
+         CASE WHEN regexp_full_match(value, '[0-9]+(\.[0-9]+)?') THEN NULL
+              ELSE nullif(regexp_extract(regexp_replace(coalesce(value, ''), '\s', '', 'g'), '^([<>]?)', 1), '')
+         END AS qualifier,
+         CASE WHEN regexp_full_match(value, '[0-9]+(\.[0-9]+)?') THEN value
+              ELSE regexp_replace(regexp_replace(coalesce(value, ''), '\s', '', 'g'), '^[<>]|%$', '', 'g')
+         END AS body,
+         CASE WHEN regexp_full_match(period, '[0-9]{{4}}(-Q[1-4])?') THEN lower(period)
+              ELSE regexp_replace(strip_accents(replace(lower(coalesce(period, '')), 'đ', 'd')), '\s+', '', 'g')
+         END AS period_key
   FROM {source}
 )
 """
@@ -125,8 +134,7 @@ typed AS (
          ai.code IS NOT NULL AS indicator_known, i.code IS NOT NULL AS indicator_ok,
          i.min, i.max, coalesce(i.integer, false) AS integer, coalesce(i.censorable, false) AS censorable
   FROM cells c
-  LEFT JOIN _k_periods p
-         ON p.key = regexp_replace(strip_accents(replace(lower(c.period_text), 'đ', 'd')), '\s+', '', 'g')
+  LEFT JOIN _k_periods p ON p.key = c.period_key
   LEFT JOIN _k_years y ON y.year = p.year
   LEFT JOIN (SELECT DISTINCT code FROM _k_units) au ON au.code = c.unit
   LEFT JOIN _k_units u ON u.year = p.year AND u.code = c.unit
