@@ -15,11 +15,10 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from kpi.periods import period_spellings
+from kpi.periods import SPELLING_YEARS, period_spellings
 from kpi.plan import Plan, governing_plans
 
 DECIMALS = ("comma", "dot")
-SPELLING_YEARS = range(1990, 2101)
 
 
 def load_spec(con: duckdb.DuckDBPyConnection, plans: dict[int, Plan]) -> None:
@@ -72,9 +71,10 @@ _PARSE = {
 # Text cells cleaned and classified. Most cells are already clean (a plain number, a canonical period), and a
 # cheap pattern test lets them skip the costlier clean-ups.
 _CELLS = r"""
-SELECT line, unit, indicator, period_text, value_text, note, qualifier, body, {evidence} AS evidence, period_key
+SELECT line, unit, indicator, period_text, value_text, note, qualifier, body, value_column, value_number,
+       CASE WHEN value_number IS NOT NULL THEN 'number' ELSE {evidence} END AS evidence, period_key
 FROM (
-  SELECT line,
+  SELECT line, value_column, value_number,
          upper(trim(coalesce(unit, ''))) AS unit,
          lower(trim(coalesce(indicator, ''))) AS indicator,
          trim(coalesce(period, '')) AS period_text,
@@ -111,7 +111,9 @@ def decide_decimal(counts: dict[str, int], forced: str | None = None) -> str:
 
 
 def typed_select(source: str, decimal: str) -> str:
-    """SQL for typed figures from the text cells of `source`, with the decimal mark `decimal` (comma/dot/none).
+    """SQL for typed figures from the cells of `source` (line, unit, indicator, period, value, note,
+    value_column, value_number — the last set where a workbook cell holds a real number), reading text numbers
+    with the decimal mark `decimal` (comma/dot/none).
 
     Columns: line, unit, indicator, period_text, value_text, note, qualifier, evidence, number, period, year,
     quarter, storable, year_ok, unit_known, unit_ok, indicator_known, indicator_ok, min, max, integer, censorable,
@@ -126,7 +128,8 @@ def typed_select(source: str, decimal: str) -> str:
 WITH cells AS ({cells}),
 typed AS (
   SELECT c.*,
-         CASE WHEN c.evidence = 'plain' THEN TRY_CAST(c.body AS DOUBLE)
+         CASE WHEN c.evidence = 'number' THEN c.value_number
+              WHEN c.evidence = 'plain' THEN TRY_CAST(c.body AS DOUBLE)
               WHEN c.evidence IN ('comma', 'dot', 'ambiguous') THEN {_PARSE[decimal]} END AS number,
          p.period, p.year, p.quarter, coalesce(p.storable, false) AS storable,
          y.year IS NOT NULL AS year_ok,

@@ -52,7 +52,8 @@ def _source_sql(separator: str, positions: dict[str, int], width: int) -> str:
     columns = ", ".join(f"c{positions[name]} AS {name}" if name in positions else f"NULL AS {name}"
                         for name in ("unit", "indicator", "period", "value", "note"))
     delim = {",": ",", ";": ";", "\t": "\\t"}[separator]
-    return (f"(SELECT NULL::BIGINT AS line, {columns} FROM read_csv($path, header = false, skip = 1, "
+    return (f"(SELECT NULL::BIGINT AS line, NULL::VARCHAR AS value_column, NULL::DOUBLE AS value_number, "
+            f"{columns} FROM read_csv($path, header = false, skip = 1, "
             f"columns = {{{names}}}, delim = '{delim}', quote = '\"', escape = '\"', "
             f"auto_detect = false, null_padding = true))")
 

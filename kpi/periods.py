@@ -6,6 +6,7 @@ over the quarters, asked for in the scorecard but never stored as submissions.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -76,6 +77,8 @@ def period_label(period: Period | str, lang: str = "vi") -> str:
 
 
 _ROMAN = {1: "i", 2: "ii", 3: "iii", 4: "iv"}
+#: Years whose spellings are recognised (a recognised period outside the plans gets its own, clearer error).
+SPELLING_YEARS = range(1990, 2101)
 
 
 def spelling_key(text: str) -> str:
@@ -106,3 +109,9 @@ def period_spellings(years: range | list[int]) -> list[tuple[str, str, int, int,
             for form in (f"{y}-{view.lower()}", f"{months}thang{y}", f"{months}thangnam{y}", f"{months}thangdaunam{y}"):
                 rows.append((form, f"{y}-{view}", y, q, False))
     return rows
+
+
+@functools.cache
+def spelling_keys() -> frozenset[str]:
+    """The keys of every accepted period spelling of `SPELLING_YEARS` (to spot period columns of a wide file)."""
+    return frozenset(row[0] for row in period_spellings(SPELLING_YEARS))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kpi.periods import spelling_key, spelling_keys
 from kpi.problems import Problem
 from kpi.text import strip_diacritics
 
@@ -47,6 +48,7 @@ class RawTable:
     encoding: str = ""
     separator: str = ""
     problems: list[Problem] = field(default_factory=list)
+    layout: str = "long"  # or "wide": one column per period
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -104,8 +106,16 @@ def _scan_records(text: str, separator: str, header_at: int) -> tuple[int, list[
     return n_columns, starts, problems
 
 
-def read_table(data: bytes) -> RawTable:
-    """Read a long-format CSV file's bytes into a RawTable; file-level problems are listed, not raised."""
+def read_table(data: bytes, file_name: str = "") -> RawTable:
+    """Read a submitted file's bytes (CSV in any of the encodings above, or an .xlsx workbook) into a RawTable of
+    text cells; file-level problems are listed, not raised."""
+    if data.startswith(b"PK\x03\x04") or file_name.lower().endswith(".xlsx"):
+        return read_workbook(data)
+    return read_csv_text(data)
+
+
+def read_csv_text(data: bytes) -> RawTable:
+    """Read CSV bytes (long or wide layout) into a RawTable."""
     try:
         text, encoding = decode(data)
     except UnicodeError as exc:
@@ -136,23 +146,85 @@ def read_table(data: bytes) -> RawTable:
         detail = str(exc).strip().splitlines()[-1]
         return RawTable(pd.DataFrame(), encoding=encoding, separator=separator,
                         problems=[Problem("not_text", params={"detail": detail})])
-    positions = header_map([str(c) for c in frame.columns])
-    headers = {name: str(frame.columns[i]).strip() for name, i in positions.items()}
-    frame = frame.iloc[:, list(positions.values())].set_axis(list(positions), axis=1)
-    problems = [Problem("missing_column", line=header_index + 1, column=name) for name in REQUIRED
-                if name not in headers]
-    problems += extra_problems
     # Each row's own file line (header = line 1 when nothing comes before it); pandas keeps blank lines as rows.
     first = header_index + 2
-    frame.insert(0, "line", starts if len(starts) == len(frame) else range(first, first + len(frame)))
-    cell_columns = [c for c in frame.columns if c != "line"]
-    for column in cell_columns:
-        frame[column] = frame[column].str.strip()
-    if cell_columns:
-        frame = frame[(frame[cell_columns] != "").any(axis=1)]
-    if frame.empty and not problems:
-        problems.append(Problem("empty_file"))
-    for name in OPTIONAL:
-        if name not in frame.columns:
-            frame[name] = ""
-    return RawTable(frame.reset_index(drop=True), headers, encoding, separator, problems)
+    lines_of_rows = starts if len(starts) == len(frame) else list(range(first, first + len(frame)))
+    table = shape(frame, lines_of_rows, header_index + 1)
+    table.encoding, table.separator = encoding, separator
+    table.problems = table.problems + extra_problems
+    return table
+
+
+def read_workbook(data: bytes) -> RawTable:
+    """Read the first sheet of an .xlsx workbook: row 1 or the first non-empty row is the header; cells that
+    Excel stores as numbers keep their value exactly (no decimal-mark guessing for them)."""
+    try:
+        grid = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl")
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged or foreign file
+        return RawTable(pd.DataFrame(), encoding="xlsx",
+                        problems=[Problem("not_text", params={"detail": f"{type(exc).__name__}: {exc}"[:200]})])
+    filled = grid.notna() & grid.astype(str).apply(lambda col: col.str.strip() != "")
+    nonempty = filled.any(axis=1)
+    if not nonempty.any():
+        return RawTable(pd.DataFrame(), encoding="xlsx", problems=[Problem("empty_file")])
+    header_row = int(nonempty.idxmax())
+    header = ["" if pd.isna(v) else str(v).strip() for v in grid.iloc[header_row]]
+    body = grid.iloc[header_row + 1 :].reset_index(drop=True)
+    numbers = body.apply(lambda col: col.map(lambda v: float(v) if isinstance(v, (int, float)) and not
+                                               isinstance(v, bool) and pd.notna(v) else None))
+    text = body.apply(lambda col: col.map(_cell_text))
+    text.columns = header
+    numbers.columns = header
+    table = shape(text, [header_row + 2 + i for i in range(len(text))], header_row + 1, numbers=numbers)
+    table.encoding = "xlsx"
+    return table
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def shape(frame: pd.DataFrame, lines: list[int], header_line: int, numbers: pd.DataFrame | None = None) -> RawTable:
+    """Turn a grid of text cells (the file's own headers) into canonical cells: `line, unit, indicator, period,
+    value, note, value_column, value_number`. A file without period and value columns but with columns headed by
+    periods (`Quý I/2024`, `2024-Q2` …) is the wide layout and is melted to one figure a row."""
+    header = [str(c).strip() for c in frame.columns]
+    positions = header_map(header)
+    period_columns = [i for i, text in enumerate(header) if spelling_key(text) in spelling_keys()
+                      and i not in positions.values()]
+    layout = "long"
+    if ("period" not in positions or "value" not in positions) and period_columns:
+        layout = "wide"
+    headers = {name: header[i] for name, i in positions.items()}
+    required = ("unit", "indicator") if layout == "wide" else REQUIRED
+    problems = [Problem("missing_column", line=header_line, column=name) for name in required if name not in headers]
+    if problems:
+        return RawTable(pd.DataFrame(), headers, problems=problems, layout=layout)
+
+    def column(name: str) -> pd.Series:
+        return frame.iloc[:, positions[name]].astype(str).str.strip() if name in positions else pd.Series(
+            [""] * len(frame), index=frame.index)
+
+    def number(i: int) -> pd.Series:
+        return numbers.iloc[:, i] if numbers is not None else pd.Series([None] * len(frame), index=frame.index)
+
+    base = pd.DataFrame({"line": lines, "unit": column("unit"), "indicator": column("indicator"),
+                         "note": column("note")}, index=frame.index)
+    if layout == "long":
+        cells = base.assign(period=column("period"), value=column("value"), value_column=None,
+                            value_number=number(positions["value"]))
+    else:
+        parts = [base.assign(period=header[i], value=frame.iloc[:, i].astype(str).str.strip(), value_column=header[i],
+                             value_number=number(i)) for i in period_columns]
+        cells = pd.concat(parts).sort_values("line", kind="stable")
+        cells = cells[(cells["value"] != "") | cells["value_number"].notna()]  # an empty cell is no figure
+    text_columns = ["unit", "indicator", "period", "value", "note"]
+    cells = cells[(cells[text_columns] != "").any(axis=1) | cells["value_number"].notna()]
+    cells["value_number"] = cells["value_number"].astype("float64")
+    cells = cells[["line", "unit", "indicator", "period", "value", "note", "value_column", "value_number"]]
+    problems = [] if len(cells) else [Problem("empty_file")]
+    return RawTable(cells.reset_index(drop=True), headers, problems=problems, layout=layout)

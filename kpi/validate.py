@@ -76,10 +76,11 @@ def _row_problems(con: duckdb.DuckDBPyConnection, decimal: str, headers: dict[st
     for code, column, condition in _ROW_CHECKS:
         cond = condition.format(decimal=decimal)
         extra = "min" if code == "below_min" else "max" if code == "above_max" else "NULL"
+        cell = "value_column" if column in ("value", "period") else "NULL"  # a wide file names the period column
         parts.append(f"SELECT line, '{code}' AS code, '{column}' AS col, {_SHOWN[column]} AS shown, "  # noqa: S608
-                     f"{extra} AS bound FROM t WHERE bad AND ({cond})")
-    dup = """SELECT line, 'duplicate', 'value', value_text, first_line FROM (
-               SELECT line, value_text, number,
+                     f"{extra} AS bound, {cell} AS cell FROM t WHERE bad AND ({cond})")
+    dup = """SELECT line, 'duplicate', 'value', value_text, first_line, value_column FROM (
+               SELECT line, value_text, number, value_column,
                       min(line) OVER w AS first_line,
                       count(DISTINCT (number, coalesce(qualifier, ''))) OVER w AS versions
                FROM t WHERE period IS NOT NULL AND number IS NOT NULL
@@ -90,7 +91,7 @@ def _row_problems(con: duckdb.DuckDBPyConnection, decimal: str, headers: dict[st
     rows = con.execute(f"SELECT * FROM ({union}) ORDER BY line, col LIMIT {MAX_PROBLEMS}").fetchall()  # noqa: S608
     suggestions: dict[tuple[str, str], str | None] = {}
     problems = []
-    for line, code, column, shown, bound in rows:
+    for line, code, column, shown, bound, cell in rows:
         params: dict[str, object] = {}
         if code in ("unknown_unit", "unknown_indicator"):
             key = (code, shown)
@@ -107,7 +108,7 @@ def _row_problems(con: duckdb.DuckDBPyConnection, decimal: str, headers: dict[st
             params["decimal"] = decimal
         elif code == "period_outside_plan":
             params["years"] = years
-        problems.append(Problem(code, int(line), headers.get(column, column), shown, params))
+        problems.append(Problem(code, int(line), cell or headers.get(column, column), shown, params))
     return problems, int(total)
 
 
