@@ -1,4 +1,4 @@
-"""The `kpi` command: init, sample, ingest, scorecard.
+"""The `kpi` command: init, sample, ingest, scorecard, history, uploads, undo.
 
 Exit codes: 0 done; 1 a file was rejected (problems listed) or the database was busy; 2 usage or configuration
 (argparse's own usage errors, a wrong plan file, an unknown period or unit).
@@ -17,10 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from kpi.bootstrap import open_store
-from kpi.i18n import LANGS
-from kpi.ingest import ingest_bytes
+from kpi.checks import DECIMALS
+from kpi.i18n import LANGS, t
+from kpi.ingest import ingest_path, whoami
 from kpi.periods import parse_period
 from kpi.plan import DEFAULT_PLANS_DIR, PlanError
+from kpi.revisions import UndoError, history, recent_uploads, undo_upload
 from kpi.sample import load_sample
 from kpi.scorecard import display_table, load_scorecard, plan_for_period
 from kpi.store import DatabaseBusy, resolve_url
@@ -43,6 +45,17 @@ def _parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", parents=[common], help="load figure files (long-format CSV)")
     ingest.add_argument("files", nargs="+", metavar="FILE")
     ingest.add_argument("--dry-run", action="store_true", help="check and show what would change; write nothing")
+    ingest.add_argument("--decimal", choices=DECIMALS, help="the files' decimal mark when their numbers leave it "
+                        "open (1,700): comma or dot (default: decided from each file)")
+    hist = sub.add_parser("history", parents=[common], help="every revision of the matching figures")
+    hist.add_argument("--unit")
+    hist.add_argument("--indicator")
+    hist.add_argument("--period")
+    hist.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    uploads_cmd = sub.add_parser("uploads", parents=[common], help="the latest uploads")
+    uploads_cmd.add_argument("--limit", type=int, default=20)
+    undo = sub.add_parser("undo", parents=[common], help="undo an upload, restoring the figures it replaced")
+    undo.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
     score = sub.add_parser("scorecard", parents=[common], help="evaluate the targets")
     score.add_argument("--period", help="2024, 2024-Q2, 2024-H1 or 2024-9M (default: latest with data)")
     score.add_argument("--unit", default=None, help="unit code, or 'all' (default: the plan's scope unit, KT)")
@@ -80,13 +93,11 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for name in args.files:
         path = Path(name)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            print(f"{name}: {exc.strerror}", file=sys.stderr)
+        if not path.is_file():
+            print(f"{name}: {t('cli.no_file', args.lang)}", file=sys.stderr)
             status = EXIT_REJECTED
             continue
-        result = ingest_bytes(store, plans, data, path.name, source="cli", dry_run=args.dry_run)
+        result = ingest_path(store, plans, path, source="cli", dry_run=args.dry_run, decimal=args.decimal)
         stream = sys.stdout if result.ok else sys.stderr
         print(result.summary(args.lang), file=stream)
         for problem in result.problems:
@@ -94,6 +105,47 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         if not result.ok:
             status = EXIT_REJECTED
     return status
+
+
+def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
+    if fmt == "json":
+        records = [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1, default=str)
+        print()
+    elif fmt == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250,
+                               "display.max_colwidth", 48):
+            print(frame.to_string(index=False) if len(frame) else "—")
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    store, _ = open_store(resolve_url(args.db), args.plans)
+    period = str(parse_period(args.period)) if args.period else None
+    with store.connect() as conn:
+        frame = history(conn, args.unit.upper() if args.unit else None,
+                        args.indicator.lower() if args.indicator else None, period)
+    _print_frame(frame.drop(columns=["undone_at"]), args.format)
+    return EXIT_OK
+
+
+def _cmd_uploads(args: argparse.Namespace) -> int:
+    store, _ = open_store(resolve_url(args.db), args.plans)
+    with store.connect() as conn:
+        _print_frame(recent_uploads(conn, args.limit), "table")
+    return EXIT_OK
+
+
+def _cmd_undo(args: argparse.Namespace) -> int:
+    store, _ = open_store(resolve_url(args.db), args.plans)
+    try:
+        done = undo_upload(store, args.upload_id, whoami())
+    except UndoError as exc:
+        print(t(f"undo.{exc.code}", args.lang, upload=exc.upload_id), file=sys.stderr)
+        return EXIT_REJECTED
+    print(t("undo.done", args.lang, upload=done.upload_id, withdrawn=done.withdrawn, restored=done.restored))
+    return EXIT_OK
 
 
 def _cmd_scorecard(args: argparse.Namespace) -> int:
@@ -114,25 +166,19 @@ def _cmd_scorecard(args: argparse.Namespace) -> int:
             print(f"kpi scorecard: unknown unit {unit!r}", file=sys.stderr)
             return EXIT_USAGE
         result = result[result["unit"] == unit]
-    if args.format == "json":
-        records = [{k: _json_value(v) for k, v in row.items()} for row in result.to_dict("records")]
-        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
-        print()
-    elif args.format == "csv":
-        result.to_csv(sys.stdout, index=False)
+    if args.format == "table":
+        print(f"{period} · {unit}")
+        _print_frame(display_table(result, plan, args.lang), "table")
     else:
-        table = display_table(result, plan, args.lang)
-        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250,
-                               "display.max_colwidth", 48):
-            print(f"{period} · {unit}")
-            print(table.to_string(index=False))
+        _print_frame(result, args.format)
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `kpi` command line; returns the exit code."""
     args = _parser().parse_args(argv)
-    handlers = {"init": _cmd_init, "sample": _cmd_sample, "ingest": _cmd_ingest, "scorecard": _cmd_scorecard}
+    handlers = {"init": _cmd_init, "sample": _cmd_sample, "ingest": _cmd_ingest, "scorecard": _cmd_scorecard,
+                "history": _cmd_history, "uploads": _cmd_uploads, "undo": _cmd_undo}
     try:
         return handlers[args.command](args)
     except PlanError as exc:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from kpi.checks import decide_decimal, evidence_counts, load_spec, typed_select
 from kpi.plan import Plan, governing_plans
+from kpi.plausibility import any_warning
 from kpi.readers import REQUIRED, detect_separator, header_map
 from kpi.store import Store, current_figures_query
 
@@ -114,6 +115,12 @@ def _load(conn: Connection, plans: dict[int, Plan], source: str, path: str, uplo
                              {"u": upload_id}).fetchone()[0]
     if duplicated:
         raise _Fallback("duplicates")
+    raw.execute(f"""CREATE OR REPLACE TEMP VIEW incoming AS SELECT unit_code AS unit, indicator_code AS indicator,
+                    year, quarter, value, NULL::BIGINT AS line, NULL::VARCHAR AS value_column
+                    FROM submissions WHERE upload_id = {int(upload_id)}""")
+    raw.execute("CREATE OR REPLACE TEMP VIEW before AS SELECT * FROM _before")
+    if any_warning(raw):
+        raise _Fallback("warnings")  # the careful path lists them with their lines
     unchanged = revised = 0
     if has_before:
         matched = """FROM submissions s JOIN _before b ON b.unit = s.unit_code AND b.indicator = s.indicator_code

@@ -184,6 +184,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "vi": "Số “{value}” viết khác dấu thập phân của cả tệp ({decimal}: {decimal_example})",
         "en": "Number “{value}” uses another decimal mark than the rest of the file ({decimal}: {decimal_example})",
     },
+    "problem.outlier": {
+        "vi": "Cảnh báo: giá trị {value} chênh quá {factor} lần so với trung bình các quý trước của đơn vị ({mean}); "
+              "hãy kiểm tra lại",
+        "en": "Warning: {value} is more than {factor} times off the unit's earlier quarters (mean {mean}); "
+              "please check",
+    },
+    "problem.unusual_reporter": {
+        "vi": "Cảnh báo: đơn vị “{value}” thường không báo cáo chỉ tiêu {indicator} ({n} số liệu)",
+        "en": "Warning: unit “{value}” does not usually report {indicator} ({n} figures)",
+    },
     "problem.too_many": {
         "vi": "… và {n} lỗi khác (chỉ liệt kê 1000 lỗi đầu tiên)",
         "en": "… and {n} more problems (only the first 1000 are listed)",
@@ -204,6 +214,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "vi": "Chạy thử {file}: {new} mới, {revised} sửa, {unchanged} không đổi; chưa ghi gì.",
         "en": "Dry run of {file}: {new} new, {revised} revised, {unchanged} unchanged; nothing written.",
     },
+    "undo.done": {
+        "vi": "Đã hoàn tác lần nạp #{upload}: {withdrawn} số liệu thôi hiệu lực, {restored} số liệu cũ được khôi phục.",
+        "en": "Undid upload #{upload}: {withdrawn} figures withdrawn, {restored} earlier figures restored.",
+    },
+    "undo.unknown_upload": {"vi": "Không có lần nạp #{upload}.", "en": "There is no upload #{upload}."},
+    "undo.already_undone": {
+        "vi": "Lần nạp #{upload} đã được hoàn tác trước đó.", "en": "Upload #{upload} was already undone.",
+    },
+    "cli.no_file": {"vi": "không tìm thấy tệp", "en": "no such file"},
     "problem.line": {"vi": "dòng {line}", "en": "line {line}"},
     "problem.column": {"vi": "cột {column}", "en": "column {column}"},
 }

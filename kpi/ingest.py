@@ -11,13 +11,16 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Connection
 
+from kpi.checks import load_spec
 from kpi.fastload import try_fast_load
 from kpi.i18n import t
 from kpi.plan import Plan
+from kpi.plausibility import plausibility_warnings
 from kpi.problems import Problem
 from kpi.readers import read_table
 from kpi.store import Store, bump_data_version, current_figures, now, submissions, uploads
@@ -143,7 +146,7 @@ def write_upload(conn: Connection, changes: pd.DataFrame, upload_values: dict) -
 
 def _upload_values(file_name: str, digest: str, source: str, created_by: str | None) -> dict:
     return {"file_name": file_name, "file_sha256": digest, "source": source,
-            "created_by": created_by or _whoami(), "created_at": now()}
+            "created_by": created_by or whoami(), "created_at": now()}
 
 
 def ingest_bytes(store: Store, plans: dict[int, Plan], data: bytes, file_name: str, *, source: str = "cli",
@@ -156,14 +159,28 @@ def ingest_bytes(store: Store, plans: dict[int, Plan], data: bytes, file_name: s
     result.problems, result.decimal = checked.problems, checked.decimal
     if not checked.ok:
         return result
-    years = sorted(checked.figures["year"].unique().tolist())
+    years = set(checked.figures["year"].unique().tolist())
     with store.begin() as conn:
-        current = current_figures(conn, years)
+        # The year before too: a first quarter is compared with last year's quarters for plausibility.
+        current = current_figures(conn, sorted(years | {year - 1 for year in years}))
+        result.problems = checked.problems + _warnings(checked.figures, current, plans, raw.headers)
         result.changes = classify_changes(checked.figures, current)
         if not dry_run:
             values = _upload_values(file_name, hashlib.sha256(data).hexdigest(), source, created_by)
             result.upload_id = write_upload(conn, result.changes, values)
     return result
+
+
+def _warnings(figures: pd.DataFrame, current: pd.DataFrame, plans: dict[int, Plan],
+              headers: dict[str, str]) -> list[Problem]:
+    con = duckdb.connect()
+    try:
+        load_spec(con, plans)
+        con.register("incoming", figures)
+        con.register("before", current)
+        return plausibility_warnings(con, headers)
+    finally:
+        con.close()
 
 
 def ingest_path(store: Store, plans: dict[int, Plan], path: Path, *, source: str = "cli",
@@ -189,7 +206,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _whoami() -> str:
+def whoami() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):

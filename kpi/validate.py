@@ -17,10 +17,12 @@ from kpi.checks import decide_decimal, evidence_counts, load_spec, typed_select
 from kpi.plan import Plan, governing_plans
 from kpi.problems import Problem
 from kpi.readers import RawTable
+from kpi.values import plain_number
 
 #: At most this many problems are listed for one file; the rest are counted.
 MAX_PROBLEMS = 1000
-FIGURE_COLUMNS = ["line", "unit", "indicator", "period", "year", "quarter", "value", "qualifier", "note"]
+FIGURE_COLUMNS = ["line", "unit", "indicator", "period", "year", "quarter", "value", "qualifier", "note",
+                  "value_column"]
 
 
 @dataclass
@@ -99,9 +101,9 @@ def _row_problems(con: duckdb.DuckDBPyConnection, decimal: str, headers: dict[st
                 suggestions[key] = closest(shown, all_units if code == "unknown_unit" else all_indicators)
             params["suggestion"] = suggestions[key]
         elif code == "below_min":
-            params["min"] = _plain(bound)
+            params["min"] = plain_number(bound)
         elif code == "above_max":
-            params["max"] = _plain(bound)
+            params["max"] = plain_number(bound)
         elif code == "duplicate":
             params["other"] = int(bound)
         elif code == "decimal_conflict":
@@ -131,7 +133,7 @@ def validate(raw: RawTable, plans: dict[int, Plan], decimal: str | None = None) 
         if problems:
             return Validated(pd.DataFrame(columns=FIGURE_COLUMNS), problems, mark)
         figures = con.execute("""
-            SELECT line, unit, indicator, period, year, quarter, number AS value, qualifier, note FROM t
+            SELECT line, unit, indicator, period, year, quarter, number AS value, qualifier, note, value_column FROM t
             QUALIFY row_number() OVER (PARTITION BY unit, indicator, period ORDER BY line) = 1
             ORDER BY line""").df()
     finally:
@@ -141,9 +143,6 @@ def validate(raw: RawTable, plans: dict[int, Plan], decimal: str | None = None) 
         figures[column] = figures[column].astype(object).where(figures[column].notna(), None)
     return Validated(figures, [], mark)
 
-
-def _plain(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number)
 
 
 __all__ = ["Validated", "closest", "governing_plans", "validate"]

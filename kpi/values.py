@@ -15,3 +15,8 @@ def parse_censored(raw: float | int | str) -> tuple[float, str | None]:
     if match:
         return float(match["n"]), match["q"]
     return float(raw), None
+
+
+def plain_number(number: float) -> str:
+    """`30` for 30.0, `2.5` for 2.5: a number as a message shows it, without a needless `.0`."""
+    return str(int(number)) if float(number).is_integer() else str(number)
