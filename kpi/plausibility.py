@@ -50,7 +50,7 @@ def plausibility_warnings(con: duckdb.DuckDBPyConnection, headers: dict[str, str
     value_header, unit_header = headers.get("value", "value"), headers.get("unit", "unit")
     found = [
         Problem("outlier", int(line), column or value_header, plain_number(value),
-                {"mean": plain_number(round(mean, 2)), "factor": plain_number(OUTLIER_FACTOR)}, blocking=False)
+                {"mean": float(mean), "factor": plain_number(OUTLIER_FACTOR)}, blocking=False)
         for line, column, value, mean in con.execute(_OUTLIERS).fetchall()
     ]
     found += [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kpi.fmt import format_number
 from kpi.i18n import t
 
 
@@ -20,7 +21,8 @@ class Problem:
 
     def reason(self, lang: str = "vi") -> str:
         """Why the figure or file is refused (or warned about), in `lang`."""
-        params = dict(self.params)
+        # Numbers in a message follow the reader's language (139.807,75 in Vietnamese).
+        params = {k: format_number(v, lang, 2) if isinstance(v, float) else v for k, v in self.params.items()}
         if "suggestion" in params:  # unknown codes: "did you mean …?" in the reader's language
             suggestion = params.pop("suggestion")
             params["hint"] = t("problem.hint", lang, suggestion=suggestion) if suggestion else ""
