@@ -154,7 +154,8 @@ def ingest_bytes(store: Store, plans: dict[int, Plan], data: bytes, file_name: s
     """Validate `data` (a file's bytes) as a whole and, unless `dry_run` or rejected, store its figures as one
     upload (the careful path: every problem listed with its line)."""
     raw = read_table(data)
-    result = IngestResult(file_name, dry_run=dry_run, encoding=raw.encoding, separator=raw.separator)
+    result = IngestResult(file_name, dry_run=dry_run, encoding=raw.encoding, separator=raw.separator,
+                          layout=raw.layout)
     checked = validate(raw, plans, decimal)
     result.problems, result.decimal = checked.problems, checked.decimal
     if not checked.ok:

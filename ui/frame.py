@@ -18,7 +18,11 @@ from kpi.sample import load_sample
 from kpi.store import DatabaseBusy, Store
 from ui import data
 
-PAGES = (("app.py", "nav.overview", ":material/dashboard:"), ("pages/1_Ke_hoach.py", "nav.plan", ":material/list_alt:"))
+PAGES = (
+    ("app.py", "nav.overview", ":material/dashboard:"),
+    ("pages/2_Nap_so_lieu.py", "nav.upload", ":material/upload_file:"),
+    ("pages/1_Ke_hoach.py", "nav.plan", ":material/list_alt:"),
+)
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 FILTER_KEYS = ("lang", "period", "unit")
 

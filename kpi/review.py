@@ -1,0 +1,68 @@
+"""Tables for people about uploads: problems, warnings, changes, history, recent uploads — labelled in vi or en."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kpi.fmt import format_figure
+from kpi.i18n import t
+from kpi.ingest import CHANGE_UNCHANGED, IngestResult
+from kpi.problems import Problem
+
+
+def problems_table(problems: list[Problem], lang: str = "vi") -> pd.DataFrame:
+    """Line, column, value and reason of each problem."""
+    return pd.DataFrame(
+        [{t("col.line", lang): p.line, t("col.column", lang): p.column, t("col.value", lang): p.value,
+          t("col.reason", lang): p.reason(lang)} for p in problems],
+        columns=[t("col.line", lang), t("col.column", lang), t("col.value", lang), t("col.reason", lang)],
+    )
+
+
+def changes_table(result: IngestResult, lang: str = "vi") -> pd.DataFrame:
+    """The figures an upload would write (new or revised), with the value each replaces."""
+    changes = result.changes
+    if changes.empty:
+        return pd.DataFrame()
+    shown = changes[changes["change"] != CHANGE_UNCHANGED]
+    return pd.DataFrame({
+        t("col.line", lang): shown["line"],
+        t("col.unit", lang): shown["unit"],
+        t("col.indicator", lang): shown["indicator"],
+        t("col.period", lang): shown["period"],
+        t("upload.previous", lang): [format_figure(v, None, lang, 4) for v in shown["previous_value"]],
+        t("col.value", lang): [format_figure(v, q, lang, 4) for v, q in zip(shown["value"], shown["qualifier"])],
+        t("upload.change", lang): [t(f"upload.{c}", lang) for c in shown["change"]],
+    })
+
+
+def uploads_table(uploads: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Recent uploads: id, file, who, when, counts and whether it is in effect or undone."""
+    return pd.DataFrame({
+        t("col.upload", lang): uploads["id"],
+        t("col.file", lang): uploads["file_name"],
+        t("col.by", lang): uploads["created_by"],
+        t("col.when", lang): uploads["created_at"].dt.strftime("%d/%m/%Y %H:%M"),
+        t("upload.new", lang): uploads["n_new"],
+        t("upload.revised", lang): uploads["n_revised"],
+        t("upload.unchanged", lang): uploads["n_unchanged"],
+        t("col.state", lang): [t("state.undone" if pd.notna(u) else "state.loaded", lang)
+                               for u in uploads["undone_at"]],
+    })
+
+
+def history_table(revisions: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Every revision of the chosen figures: period, value, note, upload, file, who, when and state."""
+    return pd.DataFrame({
+        t("col.unit", lang): revisions["unit"],
+        t("col.indicator", lang): revisions["indicator"],
+        t("col.period", lang): revisions["period"],
+        t("col.value", lang): [format_figure(v, q, lang, 4) for v, q in zip(revisions["value"],
+                                                                          revisions["qualifier"])],
+        t("col.note", lang): revisions["note"],
+        t("col.upload", lang): revisions["upload_id"],
+        t("col.file", lang): revisions["file_name"],
+        t("col.by", lang): revisions["created_by"],
+        t("col.when", lang): revisions["created_at"].dt.strftime("%d/%m/%Y %H:%M"),
+        t("col.state", lang): [t(f"state.{s}", lang) for s in revisions["state"]],
+    })

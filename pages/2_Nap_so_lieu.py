@@ -1,0 +1,107 @@
+"""Upload page for analysts: check a file, see every problem and what will change, then write; templates;
+recent uploads with undo; the history of a figure."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from kpi.i18n import t
+from kpi.ingest import ingest_bytes, ingest_path
+from kpi.review import changes_table, history_table, problems_table, uploads_table
+from kpi.revisions import UndoError, history, recent_uploads, undo_upload
+from kpi.template import template_csv, template_frame, template_xlsx
+from ui.frame import frame
+
+ctx = frame("nav.upload", with_unit=False)
+lang, plan, store = ctx.lang, ctx.plan, ctx.store
+st.title(t("upload.title", lang))
+
+with st.expander(t("upload.template", lang)):
+    periods = [f"{plan.year}-Q{q}" for q in (1, 2, 3, 4)] + [str(plan.year), str(plan.baseline_year)]
+    chosen = st.selectbox(t("upload.template_period", lang), periods, key="template_period")
+    blank = template_frame(plan, chosen, lang)
+    left, right = st.columns(2)
+    left.download_button(t("upload.template_csv", lang), template_csv(blank), f"mau-so-lieu-{chosen}.csv", "text/csv")
+    right.download_button(t("upload.template_xlsx", lang), template_xlsx(blank), f"mau-so-lieu-{chosen}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+upload = st.file_uploader(t("upload.file", lang), type=["csv", "txt", "tsv", "xlsx"], key="upload_file")
+decimals = {"auto": None, "comma": "comma", "dot": "dot"}
+decimal_choice = st.radio(t("upload.decimal", lang), list(decimals), horizontal=True, key="upload_decimal",
+                          format_func=lambda k: t(f"upload.decimal.{k}", lang))
+who = st.text_input(t("upload.who", lang), key="upload_who", max_chars=120)
+
+if upload is not None:
+    data = upload.getvalue()
+    check_key = (hashlib.sha256(data).hexdigest(), decimal_choice, ctx.version)
+    progress = st.progress(0, text=t("upload.step.read", lang))
+    if st.session_state.get("upload_check_key") != check_key:
+        progress.progress(30, text=t("upload.step.check", lang))
+        st.session_state["upload_check"] = ingest_bytes(store, ctx.plans, data, upload.name, source="app",
+                                                        dry_run=True, decimal=decimals[decimal_choice])
+        st.session_state["upload_check_key"] = check_key
+    progress.progress(100, text=t("upload.step.done", lang))
+    checked = st.session_state["upload_check"]
+    st.caption(t("upload.detected", lang, encoding=checked.encoding or "—", separator=repr(checked.separator or "—"),
+                 decimal=t(f"decimal.{checked.decimal or 'none'}", lang), layout=t(f"layout.{checked.layout}", lang),
+                 rows=len(checked.changes)))
+    blocking = [p for p in checked.problems if p.blocking]
+    if blocking:
+        st.error(t("upload.rejected", lang))
+        st.subheader(t("upload.problems", lang, n=len(blocking)))
+        st.dataframe(problems_table(blocking, lang), hide_index=True, width="stretch")
+    if checked.warnings:
+        st.subheader(t("upload.warnings", lang, n=len(checked.warnings)))
+        st.dataframe(problems_table(checked.warnings, lang), hide_index=True, width="stretch")
+    if checked.ok:
+        st.subheader(t("upload.changes", lang))
+        counts = st.columns(3)
+        for column, change in zip(counts, ("new", "revised", "unchanged")):
+            column.metric(t(f"upload.{change}", lang), checked.count(change))
+        st.dataframe(changes_table(checked, lang), hide_index=True, width="stretch")
+        writable = checked.count("new") + checked.count("revised") > 0
+        if st.button(t("upload.confirm", lang), type="primary", disabled=not writable, key="upload_confirm"):
+            progress.progress(60, text=t("upload.step.write", lang))
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / Path(upload.name).name
+                path.write_bytes(data)
+                done = ingest_path(store, ctx.plans, path, source="app", created_by=who.strip() or "app",
+                                   decimal=decimals[decimal_choice])
+            progress.progress(100, text=t("upload.step.done", lang))
+            (st.success if done.ok else st.error)(done.summary(lang))
+            st.session_state.pop("upload_check_key", None)
+
+st.subheader(t("upload.recent", lang))
+with store.connect() as conn:
+    recent = recent_uploads(conn, 30)
+if recent.empty:
+    st.info(t("upload.none", lang))
+else:
+    st.dataframe(uploads_table(recent, lang), hide_index=True, width="stretch")
+    live = recent[recent["undone_at"].isna()]
+    with st.expander(t("upload.undo", lang)):
+        target = st.selectbox(t("col.upload", lang), live["id"].tolist(), key="undo_id",
+                              format_func=lambda i: f"#{i} — {live.set_index('id').loc[i, 'file_name']}")
+        sure = st.checkbox(t("upload.undo_confirm", lang), key="undo_sure")
+        if st.button(t("upload.undo_button", lang), disabled=not sure or target is None, key="undo_button"):
+            try:
+                done = undo_upload(store, int(target), who.strip() or "app")
+                st.success(t("undo.done", lang, upload=done.upload_id, withdrawn=done.withdrawn,
+                             restored=done.restored))
+            except UndoError as exc:
+                st.error(t(f"undo.{exc.code}", lang, upload=exc.upload_id))
+
+with st.expander(t("upload.history", lang)):
+    cols = st.columns(3)
+    unit = cols[0].selectbox(t("col.unit", lang), [u.code for u in plan.units], key="history_unit",
+                             format_func=lambda c: f"{c} — {plan.unit(c).name(lang)}")
+    indicator = cols[1].selectbox(t("col.indicator", lang), [i.code for i in plan.indicators], key="history_indicator",
+                                  format_func=lambda c: plan.indicator(c).name(lang))
+    period = cols[2].selectbox(t("col.period", lang), ["", *periods], key="history_period")
+    with store.connect() as conn:
+        revisions = history(conn, unit, indicator, period or None)
+    st.dataframe(history_table(revisions, lang), hide_index=True, width="stretch")
