@@ -76,20 +76,20 @@ def test_overview_reads_filters_from_the_url(sample_url: str, monkeypatch: pytes
     assert set(table["Unit"]) == {"Kon Tum City"}
     accidents = table[table["Indicator"] == "Road traffic accidents"].iloc[0]
     assert accidents["Target"].startswith("< ")
-    assert at.selectbox(key="period").value == "2024-H1"
-    assert at.selectbox(key="unit").value == "TPKT"
+    assert at.selectbox(key="w_period").value == "2024-H1"
+    assert at.selectbox(key="w_unit").value == "TPKT"
 
 
 def test_invalid_filters_in_url_fall_back_to_defaults(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run_page("app.py", sample_url, monkeypatch, period="1999-Q9", unit="NOPE", lang="fr")
-    assert at.selectbox(key="period").value == "2024-Q3"
-    assert at.selectbox(key="unit").value == "KT"
+    assert at.selectbox(key="w_period").value == "2024-Q3"
+    assert at.selectbox(key="w_unit").value == "KT"
     assert at.title[0].value == "Tổng quan thực hiện chỉ tiêu"
 
 
 def test_switching_language_in_the_sidebar(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run_page("app.py", sample_url, monkeypatch)
-    at.radio(key="lang").set_value("en").run()
+    at.radio(key="w_lang").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Target overview"
     assert at.query_params["lang"] == "en"  # the choice travels in the link

@@ -50,11 +50,26 @@ def md_escape(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in text)
 
 
-def _from_query(key: str, valid: list[str], default: str) -> None:
-    """Seed session_state[key] from the URL once per session, falling back to `default` when absent or invalid."""
-    if key not in st.session_state or st.session_state[key] not in valid:
+def _from_query(key: str, valid: list[str], default: str) -> str:
+    """The filter `key` (kept in session_state["f_<key>"]): seeded from the URL once per session, falling back to
+    `default` when absent or invalid, and kept across pages."""
+    name = f"f_{key}"
+    if name not in st.session_state or st.session_state[name] not in valid:
         wanted = st.query_params.get(key)
-        st.session_state[key] = wanted if wanted in valid else default
+        st.session_state[name] = wanted if wanted in valid else default
+    return st.session_state[name]
+
+
+def _keep(key: str) -> None:
+    st.session_state[f"f_{key}"] = st.session_state[f"w_{key}"]
+
+
+def _filter(widget, label: str, key: str, options: list[str], **kwargs) -> str:
+    """Draw a filter widget bound to the kept value `f_<key>`. Streamlit drops a widget's own state when another
+    page runs, so the value lives in a plain key and the widget (`w_<key>`) is re-seeded from it on every page."""
+    st.session_state[f"w_{key}"] = st.session_state[f"f_{key}"]
+    widget(label, options, key=f"w_{key}", on_change=_keep, args=(key,), **kwargs)
+    return st.session_state[f"f_{key}"]
 
 
 def period_options(plans: dict[int, Plan]) -> list[str]:
@@ -65,16 +80,12 @@ def period_options(plans: dict[int, Plan]) -> list[str]:
     return options
 
 
-def _language() -> str:
-    _from_query("lang", list(LANGS), "vi")
-    return st.session_state["lang"]
-
-
-def _navigation(lang: str) -> None:
-    st.sidebar.markdown(f"### {t('app.title', lang)}")
-    carry = {k: st.session_state[k] for k in FILTER_KEYS if k in st.session_state}
+def _navigation(container, lang: str) -> None:
+    """Links to every page, carrying the current filters so the next page opens on the same view."""
+    container.markdown(f"### {t('app.title', lang)}")
+    carry = {k: st.session_state[f"f_{k}"] for k in FILTER_KEYS if f"f_{k}" in st.session_state}
     for path, key, icon in PAGES:
-        st.sidebar.page_link(path, label=t(key, lang), icon=icon, query_params=carry)
+        container.page_link(path, label=t(key, lang), icon=icon, query_params=carry)
 
 
 def _empty_state(store: Store, plans: dict[int, Plan], lang: str) -> None:
@@ -89,7 +100,7 @@ def _empty_state(store: Store, plans: dict[int, Plan], lang: str) -> None:
 def frame(title_key: str, *, with_unit: bool = True) -> Frame:
     """Run the shared frame for a page titled `title_key`; stops the page with a clear message when the
     database is busy, a plan file is wrong, or there is nothing to show yet."""
-    lang = _language()
+    lang = _from_query("lang", list(LANGS), "vi")
     st.set_page_config(page_title=t(title_key, lang), page_icon=":material/flag:", layout="wide")
     try:
         store, plans = data.store_and_plans(data.database_url())
@@ -102,29 +113,33 @@ def frame(title_key: str, *, with_unit: bool = True) -> Frame:
         st.warning(t("busy", lang))
         st.button("↻")
         st.stop()
-    _navigation(lang)
+    navigation = st.sidebar.container()  # drawn last, once the filters are known, but shown first
     if not has_data:
+        _navigation(navigation, lang)
         _empty_state(store, plans, lang)
 
-    periods = period_options(plans)
-    _from_query("period", periods, data.latest(store, version))
     sidebar = st.sidebar
     sidebar.divider()
-    sidebar.selectbox(t("filter.period", lang), periods, key="period", format_func=lambda p: period_label(p, lang))
-    plan = plans[int(st.session_state["period"][:4])]
+    periods = period_options(plans)
+    _from_query("period", periods, data.latest(store, version))
+    period = _filter(sidebar.selectbox, t("filter.period", lang), "period", periods,
+                     format_func=lambda p: period_label(p, lang))
+    plan = plans[int(period[:4])]
     units = [u.code for u in plan.units]
-    _from_query("unit", units, plan.plan.scope_unit)
+    unit = _from_query("unit", units, plan.plan.scope_unit)
     if with_unit:
         names = {u.code: u.name(lang) for u in plan.units}
-        sidebar.selectbox(t("filter.unit", lang), units, key="unit", format_func=lambda c: f"{c} — {names[c]}")
+        unit = _filter(sidebar.selectbox, t("filter.unit", lang), "unit", units,
+                       format_func=lambda c: f"{c} — {names[c]}")
     sidebar.divider()
-    sidebar.radio(t("filter.language", lang), list(LANGS), key="lang", horizontal=True,
-                  format_func=LANG_NAMES.__getitem__)
+    _filter(sidebar.radio, t("filter.language", lang), "lang", list(LANGS), horizontal=True,
+            format_func=LANG_NAMES.__getitem__)
     for key in FILTER_KEYS:
-        st.query_params[key] = st.session_state[key]
+        st.query_params[key] = st.session_state[f"f_{key}"]
+    _navigation(navigation, lang)
     if sample:
         st.warning(t("sample.banner", lang), icon=":material/science:")
-    return Frame(lang, store, plans, version, st.session_state["period"], st.session_state["unit"], as_of)
+    return Frame(lang, store, plans, version, period, unit, as_of)
 
 
 def as_of_text(as_of: datetime | None, lang: str) -> str:

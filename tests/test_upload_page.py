@@ -1,0 +1,123 @@
+"""The upload page under AppTest: templates, a rejected file, a preview, writing, undo and history."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi.bootstrap import open_store
+from kpi.readers import read_table
+from kpi.sample import load_sample
+from kpi.store import current_figures
+from kpi.template import template_frame, template_xlsx
+from tests.test_app import run_page
+
+PAGE = "pages/2_Nap_so_lieu.py"
+
+
+@pytest.fixture
+def sample_url(tmp_path) -> str:
+    url = f"duckdb:///{tmp_path / 'kpi.duckdb'}"
+    store, plans = open_store(url)
+    load_sample(store, plans)
+    return url
+
+
+def _figure(url: str, unit: str, indicator: str, period: str) -> float:
+    store, _ = open_store(url)
+    with store.connect() as conn:
+        frame = current_figures(conn)
+    match = frame[(frame["unit"] == unit) & (frame["indicator"] == indicator) & (frame["period"] == period)]
+    return float(match["value"].iloc[0])
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="upload_file").set_value((name, data, "text/csv"))
+    return at.run()
+
+
+def test_page_offers_templates_and_recent_uploads(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_page(PAGE, sample_url, monkeypatch)
+    assert at.title[0].value == "Nạp số liệu"
+    assert [b.label for b in at.get("download_button")] == ["Mẫu CSV", "Mẫu Excel (.xlsx)"]
+    recent = at.dataframe[0].value
+    assert list(recent["Tệp"]) == ["du-lieu-mau-2024-dieu-chinh.csv", "du-lieu-mau-2024.csv"]
+
+
+def test_rejected_file_lists_each_problem_and_writes_nothing(sample_url: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_page(PAGE, sample_url, monkeypatch)
+    bad = "Mã đơn vị;Chỉ tiêu;Kỳ báo cáo;Giá trị\nTPK;tourist_arrivals;Quý I/2024;12\nKT;grdp_growth;2024-Q2;abc\n"
+    upload(at, "bad.csv", bad.encode())
+    assert not at.exception
+    assert "chưa ghi gì" in at.error[0].value
+    problems = at.dataframe[0].value
+    assert list(problems["Dòng"]) == [2, 3]
+    assert list(problems["Cột"]) == ["Mã đơn vị", "Giá trị"]
+    assert "có phải “TPKT”" in problems["Lý do"].iloc[0]
+    assert not [b for b in at.button if b.key == "upload_confirm"]  # nothing to confirm
+    assert _figure(sample_url, "KT", "grdp_growth", "2024-Q2") == 9.06
+
+
+def test_preview_then_write_then_undo(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_page(PAGE, sample_url, monkeypatch)
+    good = ("Mã đơn vị;Chỉ tiêu;Kỳ báo cáo;Giá trị\n"
+            "TPKT;tourist_arrivals;Quý IV/2024;150.250\nKT;grdp_growth;2024-Q2;9,4\n")
+    upload(at, "good.csv", good.encode())
+    assert "dấu phẩy" in at.caption[0].value and "2 số liệu" in at.caption[0].value
+    assert [m.value for m in at.metric] == ["1", "1", "0"]  # new, revised, unchanged
+    changes = at.dataframe[0].value
+    assert list(changes["Giá trị cũ"]) == ["—", "9,06"]
+    assert list(changes["Giá trị"]) == ["150.250", "9,4"]
+    assert _figure(sample_url, "KT", "grdp_growth", "2024-Q2") == 9.06  # a preview writes nothing
+
+    at.button(key="upload_confirm").click().run()
+    assert "1 số liệu mới, 1 số liệu sửa" in at.success[0].value
+    assert _figure(sample_url, "KT", "grdp_growth", "2024-Q2") == 9.4
+    assert _figure(sample_url, "TPKT", "tourist_arrivals", "2024-Q4") == 150_250
+
+    at.selectbox(key="undo_id").set_value(3)
+    at.checkbox(key="undo_sure").check()
+    at.run()
+    at.button(key="undo_button").click().run()
+    assert not at.exception
+    assert "Đã hoàn tác lần nạp #3" in at.success[-1].value
+    assert _figure(sample_url, "KT", "grdp_growth", "2024-Q2") == 9.06
+
+
+def test_ambiguous_numbers_ask_for_the_decimal_mark(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_page(PAGE, sample_url, monkeypatch, lang="en")
+    upload(at, "amb.csv", b"unit,indicator,period,value\nKT,budget_revenue,2024-Q4,\"1,250\"\n")
+    assert "--decimal" in at.dataframe[0].value["Reason"].iloc[0]
+    at.radio(key="upload_decimal").set_value("dot").run()
+    assert not at.error
+    assert at.dataframe[0].value["Value"].iloc[0] == "1,250"  # one thousand two hundred and fifty (English format)
+    at.radio(key="upload_decimal").set_value("comma").run()
+    assert at.dataframe[0].value["Value"].iloc[0] == "1.25"
+
+
+def test_history_of_a_revised_figure(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_page(PAGE, sample_url, monkeypatch)
+    at.selectbox(key="history_unit").set_value("TPKT")
+    at.selectbox(key="history_indicator").set_value("tourist_arrivals")
+    at.selectbox(key="history_period").set_value("2024-Q2")
+    at.run()
+    revisions = at.dataframe[-1].value
+    assert list(revisions["Trạng thái"]) == ["Đang dùng", "Đã được thay"]
+    assert list(revisions["Lần nạp"]) == [2, 1]
+
+
+def test_templates_list_each_units_usual_indicators(plan) -> None:
+    frame = template_frame(plan, "2024-Q3")
+    pairs = set(zip(frame["Mã đơn vị"], frame["Chỉ tiêu"]))
+    assert ("TPKT", "tourist_arrivals") in pairs and ("KT", "pci_rank") in pairs
+    assert ("VP", "tourist_arrivals") not in pairs
+    assert set(frame["Kỳ báo cáo"]) == {"2024-Q3"}
+    # The template reads back as a valid long-format file (names columns are ignored).
+    raw = read_table(template_xlsx(frame), "mau.xlsx")
+    assert not raw.problems or {p.code for p in raw.problems} == {"empty_file"}
+    workbook = pd.read_excel(io.BytesIO(template_xlsx(frame)))
+    assert list(workbook.columns[:5]) == ["Mã đơn vị", "Chỉ tiêu", "Kỳ báo cáo", "Giá trị", "Ghi chú"]
