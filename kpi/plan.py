@@ -44,6 +44,7 @@ class PlanHeader(_Strict):
     title_vi: str
     title_en: str
     issued_by: str = ""
+    report_due_days: int = Field(default=15, ge=0, le=120)  # days after a quarter ends that its report is due
 
     @model_validator(mode="after")
     def _baseline_before_year(self) -> PlanHeader:
@@ -98,7 +99,8 @@ class Indicator(_Named):
     integer: bool = False
     decimals: int = Field(default=1, ge=0, le=4)
     profile: list[float] | None = None
-    publication: Literal["quarterly", "annual"] = "quarterly"
+    publication: Literal["quarterly", "annual"] = "quarterly"  # annual: an index others publish after the year
+    reporting: Literal["quarterly", "annual"] = "quarterly"  # how often the units send it
     lead_unit: str
     clause: str = ""
     wording_vi: str = ""

@@ -299,3 +299,16 @@ def data_as_of(conn: Connection) -> datetime | None:
     undone = conn.execute(sa.select(sa.func.max(uploads.c.undone_at))).scalar()
     stamps = [s for s in (loaded, undone) if s is not None]
     return max(stamps) if stamps else None
+
+
+def receipts(conn: Connection, year: int) -> pd.DataFrame:
+    """When each figure of `year` first arrived: unit, indicator, period, quarter, received (UTC; the earliest
+    upload, not undone, that carried it)."""
+    query = (
+        sa.select(submissions.c.unit_code.label("unit"), submissions.c.indicator_code.label("indicator"),
+                  submissions.c.period, submissions.c.quarter, sa.func.min(uploads.c.created_at).label("received"))
+        .join(uploads, uploads.c.id == submissions.c.upload_id)
+        .where(uploads.c.undone_at.is_(None), submissions.c.year == year)
+        .group_by(submissions.c.unit_code, submissions.c.indicator_code, submissions.c.period, submissions.c.quarter)
+    )
+    return pd.read_sql(query, conn)

@@ -1,0 +1,66 @@
+"""Reporting completeness: which unit has sent which indicator for which quarter, what is missing, what came late.
+
+Expected: every usual reporter (`reported_by`) of every indicator reported each quarter, for the quarters up to the
+one asked about; an indicator reported once a year (`reporting = "annual"`) is expected as a year figure once the
+year is over. Indices published by others (`publication = "annual"`) are not expected from the units. A report is
+due `report_due_days` after its quarter ends (the plan file's setting).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+from kpi.plan import Plan
+
+STATES = ("on_time", "late", "missing", "not_due")
+
+
+def due_date(year: int, quarter: int, due_days: int) -> date:
+    """The day a report for `quarter` (0 = the whole year) of `year` is due."""
+    end = date(year, 12, 31) if quarter in (0, 4) else date(year, 3 * quarter + 1, 1) - timedelta(days=1)
+    return end + timedelta(days=due_days)
+
+
+def expected_reports(plan: Plan, through_quarter: int) -> pd.DataFrame:
+    """Unit × indicator × period expected by the end of `through_quarter` (4 = the year is over)."""
+    rows = []
+    for ind in plan.indicators:
+        if ind.publication == "annual":
+            continue
+        for unit in plan.reporters(ind):
+            if ind.reporting == "annual":
+                if through_quarter == 4:
+                    rows.append((unit, ind.code, f"{plan.year}", 0))
+            else:
+                rows += [(unit, ind.code, f"{plan.year}-Q{q}", q) for q in range(1, through_quarter + 1)]
+    return pd.DataFrame(rows, columns=["unit", "indicator", "period", "quarter"])
+
+
+def completeness(plan: Plan, receipts: pd.DataFrame, through_quarter: int, today: date | None = None
+                 ) -> pd.DataFrame:
+    """Each expected report with its state: on_time, late (received after the due date; `days_late`), missing
+    (overdue and not received) or not_due (not received, not yet due). Columns: unit, indicator, period, quarter,
+    due, received, state, days_late."""
+    today = today or datetime.now().date()
+    expected = expected_reports(plan, through_quarter)
+    merged = expected.merge(receipts[["unit", "indicator", "period", "received"]], on=["unit", "indicator", "period"],
+                            how="left")
+    merged["due"] = [due_date(plan.year, q, plan.plan.report_due_days) for q in merged["quarter"]]
+    received = pd.to_datetime(merged["received"]).dt.date
+    late_days = [(r - d).days if pd.notna(r) else None for r, d in zip(received, merged["due"])]
+    merged["days_late"] = [d if d is not None and d > 0 else None for d in late_days]
+    merged["state"] = [
+        ("late" if (d or 0) > 0 else "on_time") if pd.notna(r) else ("missing" if today > due else "not_due")
+        for r, d, due in zip(received, late_days, merged["due"])
+    ]
+    return merged
+
+
+def missing_list(report: pd.DataFrame) -> pd.DataFrame:
+    """The reports an analyst has to chase: missing first, then late, oldest due date first."""
+    order = {"missing": 0, "late": 1}
+    todo = report[report["state"].isin(order)]
+    return todo.sort_values(["state", "due", "unit", "indicator"], key=lambda c: c.map(order) if c.name == "state"
+                            else c).reset_index(drop=True)
