@@ -12,6 +12,8 @@ say nothing (ambiguous), and a file with only ambiguous numbers must be told (`-
 
 from __future__ import annotations
 
+import functools
+
 import duckdb
 import pandas as pd
 
@@ -21,23 +23,38 @@ from kpi.plan import Plan, governing_plans
 DECIMALS = ("comma", "dot")
 
 
+def _plan_frames(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Units, indicators and usual reporters of one plan (without years)."""
+    units = pd.DataFrame({"code": [u.code for u in plan.units]})
+    indicators = pd.DataFrame(
+        [(i.code, float(i.min), float(i.max), i.integer, i.kind == "rank_gain") for i in plan.indicators],
+        columns=["code", "min", "max", "integer", "censorable"],
+    )
+    reporters = pd.concat(
+        [pd.DataFrame({"unit": plan.reporters(i), "indicator": i.code}) for i in plan.indicators], ignore_index=True
+    )
+    return units, indicators, reporters
+
+
+@functools.cache
+def _spellings() -> pd.DataFrame:
+    return pd.DataFrame(period_spellings(SPELLING_YEARS), columns=["key", "period", "year", "quarter", "storable"])
+
+
 def load_spec(con: duckdb.DuckDBPyConnection, plans: dict[int, Plan]) -> None:
     """Create the temporary look-up tables the checks join with: units, indicators, periods, reporters, years."""
     governing = governing_plans(plans)
-    units = pd.DataFrame([(y, u.code) for y, p in governing.items() for u in p.units], columns=["year", "code"])
-    indicators = pd.DataFrame(
-        [(y, i.code, float(i.min), float(i.max), i.integer, i.kind == "rank_gain")
-         for y, p in governing.items() for i in p.indicators],
-        columns=["year", "code", "min", "max", "integer", "censorable"],
-    )
-    periods = pd.DataFrame(period_spellings(SPELLING_YEARS), columns=["key", "period", "year", "quarter", "storable"])
-    reporters = pd.DataFrame(
-        [(y, u, i.code) for y, p in governing.items() for i in p.indicators for u in p.reporters(i)],
-        columns=["year", "unit", "indicator"],
-    )
-    years = pd.DataFrame({"year": sorted(governing)})
-    for name, frame in (("units", units), ("indicators", indicators), ("periods", periods),
-                        ("reporters", reporters), ("years", years)):
+    frames: dict[int, tuple[pd.DataFrame, ...]] = {}
+    for plan in governing.values():  # a plan governs two years: build its frames once
+        frames.setdefault(id(plan), _plan_frames(plan))
+    per_year = [(year, frames[id(plan)]) for year, plan in governing.items()]
+    tables = {
+        name: pd.concat([parts[n].assign(year=year) for year, parts in per_year], ignore_index=True)
+        for n, name in enumerate(("units", "indicators", "reporters"))
+    }
+    tables["periods"] = _spellings()
+    tables["years"] = pd.DataFrame({"year": sorted(governing)})
+    for name, frame in tables.items():
         con.register(f"_k_{name}_df", frame)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _k_{name} AS SELECT * FROM _k_{name}_df")
         con.unregister(f"_k_{name}_df")
@@ -79,7 +96,9 @@ FROM (
          lower(trim(coalesce(indicator, ''))) AS indicator,
          trim(coalesce(period, '')) AS period_text,
          trim(coalesce(value, '')) AS value_text,
-         nullif(trim(coalesce(note, '')), '') AS note,
+         -- NFC and white space as the careful path's reader leaves them: a UTF-8 file typed with decomposed
+         -- tone marks (Unikey's "Unicode tổ hợp", macOS) must store the same note on the fast path.
+         nfc_normalize(nullif(trim(note, ' ' || chr(9) || chr(10) || chr(13) || chr(160)), '')) AS note,
          CASE WHEN regexp_full_match(value, '[0-9]+(\.[0-9]+)?') THEN NULL
               ELSE nullif(regexp_extract(regexp_replace(coalesce(value, ''), '\s', '', 'g'), '^([<>]?)', 1), '')
          END AS qualifier,

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from kpi.checks import decide_decimal, evidence_counts, load_spec, typed_select
 from kpi.plan import Plan, governing_plans
-from kpi.plausibility import any_warning
+from kpi.plausibility import any_warning, plausibility_warnings
 from kpi.readers import REQUIRED, detect_separator, header_map
 from kpi.store import Store, current_figures_query
 
@@ -31,8 +31,8 @@ class _Fallback(Exception):
     """The fast path cannot take this file; the careful path will."""
 
 
-def _layout(path: Path) -> tuple[str, dict[str, int]] | None:
-    """(separator, canonical column -> position) for a UTF-8 long-format CSV, or None."""
+def _layout(path: Path) -> tuple[str, dict[str, int], list[str]] | None:
+    """(separator, canonical column -> position, header cells) for a UTF-8 long-format CSV, or None."""
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
@@ -44,7 +44,7 @@ def _layout(path: Path) -> tuple[str, dict[str, int]] | None:
     positions = header_map(header)
     if any(name not in positions for name in REQUIRED):
         return None
-    return separator, positions
+    return separator, positions, header
 
 
 def _source_sql(separator: str, positions: dict[str, int], width: int) -> str:
@@ -65,7 +65,8 @@ def _raw(conn: Connection) -> duckdb.DuckDBPyConnection:
 
 def try_fast_load(store: Store, plans: dict[int, Plan], path: Path, *, upload_values: dict,
                   decimal: str | None = None) -> dict | None:
-    """Load `path` in one statement; returns {'upload_id', 'new', 'revised', 'unchanged'} or None to fall back.
+    """Load `path` in one statement; returns {'upload_id', 'counts' (new/revised/unchanged), 'warnings',
+    'decimal'} or None to fall back to the careful path.
 
     `upload_values` are the columns of the upload row (file name, digest, source, who, when).
     """
@@ -74,26 +75,40 @@ def try_fast_load(store: Store, plans: dict[int, Plan], path: Path, *, upload_va
     layout = _layout(path)
     if layout is None:
         return None
-    separator, positions = layout
+    separator, positions, header = layout
+    headers = {name: header[i].strip() for name, i in positions.items()}
     width = max(positions.values()) + 1
     with path.open(encoding="utf-8-sig", errors="replace") as handle:
         width = max(width, len(next(csv.reader(handle, delimiter=separator), [])))
     source = _source_sql(separator, positions, width)
     try:
         with store.begin() as conn:
-            return _load(conn, plans, source, str(path), upload_values, decimal)
+            return _load(conn, plans, source, path, headers, upload_values, decimal)
     except (_Fallback, duckdb.Error, sa.exc.DBAPIError):
         return None
 
 
-def _load(conn: Connection, plans: dict[int, Plan], source: str, path: str, upload_values: dict,
-          decimal: str | None) -> dict:
+def _lines_are_exact(path: Path, rows: int) -> bool:
+    """True when the file has one line per record after the header (no blank line, no note spanning lines), so a
+    record's position gives its file line."""
+    with path.open("rb") as handle:
+        newlines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+        handle.seek(-1, 2)
+        ends_with_newline = handle.read(1) == b"\n"
+    return newlines + (0 if ends_with_newline else 1) == rows + 1
+
+
+def _load(conn: Connection, plans: dict[int, Plan], source: str, path: Path, headers: dict[str, str],
+          upload_values: dict, decimal: str | None) -> dict:
     from kpi.store import bump_data_version, uploads
 
     raw = _raw(conn)
     load_spec(raw, plans)
     # Reading into a temporary table first and checking from there is about twice as fast as one fused query.
-    raw.execute(f"CREATE OR REPLACE TEMP TABLE _cells AS SELECT * FROM {source}", {"path": path})
+    # A record's position is its file line (header = 1) unless the file has blank or multi-line records; that is
+    # checked only when a line is needed, for a warning.
+    raw.execute(f"CREATE OR REPLACE TEMP TABLE _cells AS SELECT * REPLACE (row_number() OVER () + 1 AS line) "
+                f"FROM {source}", {"path": str(path)})
     mark = decide_decimal(evidence_counts(raw, f"(SELECT * FROM _cells LIMIT {SAMPLE_ROWS})"), decimal)
     years = sorted(governing_plans(plans))
     before_sql = current_figures_query(years).compile(conn, compile_kwargs={"literal_binds": True})
@@ -119,8 +134,13 @@ def _load(conn: Connection, plans: dict[int, Plan], source: str, path: str, uplo
                     year, quarter, value, NULL::BIGINT AS line, NULL::VARCHAR AS value_column
                     FROM submissions WHERE upload_id = {int(upload_id)}""")
     raw.execute("CREATE OR REPLACE TEMP VIEW before AS SELECT * FROM _before")
+    warnings = []
     if any_warning(raw):
-        raise _Fallback("warnings")  # the careful path lists them with their lines
+        if not _lines_are_exact(path, rows):
+            raise _Fallback("warnings")  # the careful path lists them with their lines
+        raw.execute(f"""CREATE OR REPLACE TEMP VIEW incoming AS SELECT line, unit, indicator, year, quarter,
+                        number AS value, value_column FROM ({typed_select("_cells", mark)})""")
+        warnings = plausibility_warnings(raw, headers)
     unchanged = revised = 0
     if has_before:
         matched = """FROM submissions s JOIN _before b ON b.unit = s.unit_code AND b.indicator = s.indicator_code
@@ -139,4 +159,4 @@ def _load(conn: Connection, plans: dict[int, Plan], source: str, path: str, uplo
     conn.execute(uploads.update().where(uploads.c.id == upload_id).values(
         n_rows=rows, n_new=counts["new"], n_revised=counts["revised"], n_unchanged=counts["unchanged"]))
     bump_data_version(conn)
-    return {"upload_id": int(upload_id), **counts}
+    return {"upload_id": int(upload_id), "counts": counts, "warnings": warnings, "decimal": mark}

@@ -193,8 +193,9 @@ def ingest_path(store: Store, plans: dict[int, Plan], path: Path, *, source: str
         loaded = try_fast_load(store, plans, path, upload_values=_upload_values(path.name, digest, source, created_by),
                                decimal=decimal)
         if loaded is not None:
-            upload_id = loaded.pop("upload_id")
-            return IngestResult(path.name, counts=loaded, upload_id=upload_id, encoding="utf-8", path="fast")
+            return IngestResult(path.name, problems=loaded["warnings"], counts=loaded["counts"],
+                                upload_id=loaded["upload_id"], encoding="utf-8", decimal=loaded["decimal"],
+                                path="fast")
     return ingest_bytes(store, plans, path.read_bytes(), path.name, source=source, created_by=created_by,
                         dry_run=dry_run, decimal=decimal)
 

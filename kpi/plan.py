@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 Kind = Literal["at_least", "more_than", "rank_gain", "reduce_by", "reduce_vs_baseline"]
 #: Kinds where a lower figure is better (ranks, counts to reduce, a rate to bring down).
@@ -158,6 +158,7 @@ class Plan(_Strict):
     """One year's plan: header, thresholds, units, groups, clusters and indicators, cross-checked."""
 
     source: str = ""
+    _order: dict[str, int] | None = PrivateAttr(default=None)
     plan: PlanHeader
     status: Thresholds
     units: list[Unit] = Field(min_length=1)
@@ -246,7 +247,14 @@ class Plan(_Strict):
         wanted: set[str] = set()
         for name in indicator.reported_by:
             wanted.update(self.groups.get(name, [name]))
-        return [u.code for u in self.units if u.code in wanted]
+        order = self._unit_order()
+        return sorted(wanted, key=order.__getitem__)
+
+    def _unit_order(self) -> dict[str, int]:
+        # Registries can hold tens of thousands of communes: compute the order once per plan.
+        if self._order is None:
+            object.__setattr__(self, "_order", {u.code: n for n, u in enumerate(self.units)})
+        return self._order
 
     def cluster_of(self, unit_code: str) -> Cluster | None:
         """The emulation cluster `unit_code` belongs to, or None."""
