@@ -11,8 +11,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpi.fmt import PLOTLY_SEPARATORS, format_percent
+from kpi.fmt import PLOTLY_SEPARATORS, format_number, format_percent
 from kpi.i18n import STATUS_SYMBOL, status_label, t
+from kpi.periods import period_label
 from kpi.plan import Plan
 
 STATUS_COLOUR = {
@@ -86,3 +87,162 @@ def attainment_bullets(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> go
                         ticksuffix="%", zeroline=True, zerolinecolor="#888888", gridcolor="rgba(128,128,128,0.25)")
     figure.update_yaxes(autorange="reversed", automargin=True)
     return base_layout(figure, lang, height=max(320, 44 * len(rows) + 90))
+
+
+def _status_text(status: str, attainment: float, lang: str) -> str:
+    percent = "" if math.isnan(attainment) else "<br>" + format_percent(attainment, lang, 0)
+    return f"{STATUS_SYMBOL[status]}{percent}"
+
+
+# Attainment colour scale: vermillion (far below) → orange → light → blue (at or past the target). Colour-blind safe,
+# and every cell also prints its status symbol and value.
+ATTAINMENT_SCALE = [[0.0, "#D55E00"], [0.5, "#E69F00"], [0.63, "#F0E6C8"], [0.7, "#9CC3E0"], [1.0, "#0072B2"]]
+
+
+def unit_heatmap(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figure:
+    """Units × indicators coloured by attainment (0–150%, target at 100%), each cell with its status symbol and
+    value. Only indicator columns where at least one unit has a judged target are drawn."""
+    shown = result[~result["status"].isin(["no_target"])]
+    indicators = [i.code for i in plan.indicators if i.code in set(shown["indicator"])]
+    units = [u.code for u in plan.units if u.code in set(shown["unit"])]
+    grid = shown.pivot_table(index="unit", columns="indicator", values="attainment", aggfunc="first", dropna=False)
+    grid = grid.reindex(index=units, columns=indicators)
+    status = shown.pivot_table(index="unit", columns="indicator", values="status", aggfunc="first")
+    status = status.reindex(index=units, columns=indicators)
+    text = [[_status_text(status.loc[u, i], grid.loc[u, i], lang) if isinstance(status.loc[u, i], str) else ""
+             for i in indicators] for u in units]
+    figure = go.Figure(go.Heatmap(
+        z=grid.clip(upper=AXIS_CAP).to_numpy(), x=[plan.indicator(i).name(lang) for i in indicators],
+        y=[plan.unit(u).name(lang) for u in units], text=text, texttemplate="%{text}", zmin=0, zmax=AXIS_CAP,
+        colorscale=ATTAINMENT_SCALE, xgap=2, ygap=2, hoverongaps=False,
+        colorbar={"title": {"text": t("col.attainment", lang)}, "ticksuffix": "%"},
+        hovertemplate="%{y}<br>%{x}<br>%{z:.1f}%<extra></extra>",
+    ))
+    figure.update_xaxes(side="top", tickangle=-30)
+    figure.update_yaxes(autorange="reversed")
+    return base_layout(figure, lang, height=max(360, 34 * len(units) + 200))
+
+
+def ranking_chart(ranking: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figure:
+    """Horizontal bars per unit: share (%) of judged targets achieved or on track, grouped by cluster, with the
+    rank within the cluster and `good/judged` printed on each bar."""
+    rows = ranking.reset_index(drop=True)
+    labels = [f"{plan.cluster_of(u).name(lang)} · {plan.unit(u).name(lang)}" for u in rows["unit"]]
+    text = [f"#{r} · {g}/{j}" for r, g, j in zip(rows["rank"], rows["good"], rows["judged"])]
+    palette = ["#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00"]
+    colour = {c.code: palette[n % len(palette)] for n, c in enumerate(plan.clusters)}
+    figure = go.Figure(go.Bar(
+        x=rows["share"], y=labels, orientation="h", text=text, textposition="outside", cliponaxis=False,
+        marker={"color": [colour[c] for c in rows["cluster"]]},
+        hovertemplate="%{y}<br>%{x:.0f}%<extra></extra>",
+    ))
+    figure.update_xaxes(title=t("rank.share_axis", lang), range=[0, 118], ticksuffix="%")
+    figure.update_yaxes(autorange="reversed", automargin=True)
+    return base_layout(figure, lang, height=max(320, 30 * len(rows) + 100))
+
+
+def quarter_chart(series: pd.DataFrame, plan: Plan, indicator: str, lang: str = "vi") -> go.Figure:
+    """One indicator by quarter for one unit, drawn as its kind needs: a flow's quarterly bars with the cumulative
+    actual against the pace line to the annual target and the projection; a level's values against the target
+    line; a rank on an inverted axis (1 at the top) with the baseline and target ranks marked."""
+    ind = plan.indicator(indicator)
+    rows = series[series["indicator"] == indicator].sort_values("quarter")
+    quarters = [f"Q{q}" for q in rows["quarter"]]
+    reported = rows["as_of"].fillna(0).astype(int) >= rows["quarter"]
+    measure = ind.measure(lang)
+    figure = go.Figure()
+    target = rows["target"].dropna()
+    target_value = float(target.iloc[0]) if len(target) else None
+    if ind.kind == "rank_gain":
+        annual = rows[rows["actual"].notna()]
+        figure.add_trace(go.Scatter(x=quarters, y=[annual["actual"].iloc[-1] if len(annual) else None] * len(rows),
+                                    mode="lines+markers", name=t("col.actual", lang), line={"width": 4}))
+        for value, key, dash in ((rows["baseline"].dropna(), "col.baseline", "dot"),
+                                 (rows["target"].dropna(), "col.target", "dash")):
+            if len(value):
+                figure.add_hline(y=float(value.iloc[0]), line={"dash": dash, "width": 3},
+                                 annotation={"text": f"{t(key, lang)}: {format_number(value.iloc[0], lang, 0)}"})
+        figure.update_yaxes(autorange=False, range=[ind.max + 0.5, 0.5], title=measure)
+    elif ind.flow == "flow":
+        figure.add_trace(go.Bar(x=quarters, y=rows["period_value"], name=t("chart.quarter_value", lang),
+                                marker={"color": "#9CC3E0"}))
+        figure.add_trace(go.Scatter(x=[q for q, ok in zip(quarters, reported) if ok], y=rows["actual"][reported],
+                                    mode="lines+markers", name=t("chart.cumulative", lang), line={"width": 4,
+                                                                                                  "color": "#0072B2"}))
+        if ind.kind == "reduce_vs_baseline":
+            last_year = rows["last_year"].cumsum()
+            figure.add_trace(go.Scatter(x=quarters, y=last_year, mode="lines", name=t("chart.last_year_cumulative",
+                                                                                      lang),
+                                        line={"dash": "dash", "width": 3, "color": "#222222"}))
+        else:
+            figure.add_trace(go.Scatter(x=quarters, y=rows["expected_value"].where(rows["expected_value"].notna()),
+                                        mode="lines", name=t("chart.pace", lang),
+                                        line={"dash": "dash", "width": 3, "color": "#222222"}))
+        projection = rows["projection"].dropna()
+        if len(projection) and reported.any():
+            last = rows[reported].iloc[-1]
+            figure.add_trace(go.Scatter(x=[f"Q{int(last['quarter'])}", "Q4"], y=[last["actual"], projection.iloc[-1]],
+                                        mode="lines+markers", name=t("col.projection", lang),
+                                        line={"dash": "dot", "width": 3, "color": "#E69F00"}))
+        if target_value is not None:
+            figure.add_hline(y=target_value, line={"width": 3, "color": "#222222"},
+                             annotation={"text": f"{t('col.target', lang)}: {format_number(target_value, lang, 0)}"})
+        figure.update_yaxes(title=measure, rangemode="tozero")
+    else:
+        values = rows["reported"] if ind.kind == "reduce_by" else rows["actual"]
+        figure.add_trace(go.Scatter(x=[q for q, ok in zip(quarters, reported) if ok], y=values[reported],
+                                    mode="lines+markers+text", name=t("col.actual", lang), line={"width": 4},
+                                    text=[format_number(v, lang, ind.decimals) for v in values[reported]],
+                                    textposition="top center"))
+        if ind.kind == "reduce_by":
+            baseline = rows["baseline"].dropna()
+            if len(baseline):
+                base = float(baseline.iloc[0])
+                for value, key, dash in ((base, "col.baseline", "dot"), (base - (ind.target or 0), "col.target",
+                                                                         "dash")):
+                    figure.add_hline(y=value, line={"dash": dash, "width": 3},
+                                     annotation={"text": f"{t(key, lang)}: {format_number(value, lang, 2)}"})
+        elif target_value is not None:
+            figure.add_hline(y=target_value, line={"dash": "dash", "width": 3},
+                             annotation={"text": f"{t('col.target', lang)}: {format_number(target_value, lang, 2)}"})
+        figure.update_yaxes(title=measure)
+    figure.update_xaxes(categoryorder="array", categoryarray=["Q1", "Q2", "Q3", "Q4"])
+    figure.update_yaxes(tickformat=",~f")  # 1.500.000, not 1,5M
+    figure = base_layout(figure, lang, height=360)
+    figure.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2}, title=ind.name(lang))
+    return figure
+
+
+REPORT_COLOUR = {"on_time": "#009E73", "late": "#E69F00", "missing": "#D55E00", "not_due": "#E8E8E8"}
+REPORT_SYMBOL = {"on_time": "✔", "late": "◐", "missing": "✖", "not_due": "·"}
+
+
+def completeness_matrix(report: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figure:
+    """One row per unit × indicator it reports, one column per period: on time, late, missing or not due, by
+    colour and by symbol."""
+    codes = {state: n for n, state in enumerate(REPORT_COLOUR)}
+    unit_order = {u.code: n for n, u in enumerate(plan.units)}
+    indicator_order = {i.code: n for n, i in enumerate(plan.indicators)}
+    report = report.assign(
+        row=[f"{plan.unit(u).name(lang)} · {plan.indicator(i).name(lang)}"
+             for u, i in zip(report["unit"], report["indicator"])],
+        _u=report["unit"].map(unit_order), _i=report["indicator"].map(indicator_order),
+    ).sort_values(["_u", "_i", "quarter"])
+    rows = list(dict.fromkeys(report["row"]))
+    periods = list(dict.fromkeys(report.sort_values("quarter")["period"]))
+    state = report.pivot_table(index="row", columns="period", values="state", aggfunc="first").reindex(
+        index=rows, columns=periods)
+    z = state.apply(lambda col: col.map(codes)).to_numpy(dtype=float)
+    text = state.apply(lambda col: col.map(REPORT_SYMBOL)).fillna("").to_numpy()
+    # A discrete scale: state k fills the band [k/n, (k+1)/n] and z runs from -0.5 to n-0.5.
+    n = len(codes)
+    scale = [[edge / n, REPORT_COLOUR[name]] for name, code in codes.items() for edge in (code, code + 1)]
+    words = state.apply(lambda col: col.map(lambda s: t(f"report.{s}", lang) if isinstance(s, str) else ""))
+    figure = go.Figure(go.Heatmap(
+        z=z, x=[period_label(p, lang) for p in periods], y=rows, text=text, texttemplate="%{text}",
+        zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False, xgap=3, ygap=2, hoverongaps=False,
+        customdata=words.to_numpy(), hovertemplate="%{y}<br>%{x}<br>%{customdata}<extra></extra>",
+    ))
+    figure.update_xaxes(side="top")
+    figure.update_yaxes(autorange="reversed", automargin=True)
+    return base_layout(figure, lang, height=max(300, 22 * len(rows) + 120))

@@ -30,3 +30,13 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """`frame` as CSV in UTF-8 with a BOM (so Excel on Windows reads the Vietnamese letters), formulas neutralised."""
     return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Du lieu") -> bytes:
+    """`frame` as an .xlsx workbook, formulas neutralised."""
+    import io
+
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        safe_frame(frame).to_excel(writer, index=False, sheet_name=sheet)
+    return buffer.getvalue()

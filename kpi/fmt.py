@@ -21,7 +21,7 @@ def format_number(value: float | int | None, lang: str = "vi", decimals: int = 1
         return "—"
     pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
     # Reports round half up (95,25 → 95,3); Babel alone would round half to even.
-    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = Decimal(0)  # no "-0"
     return format_decimal(rounded, format=pattern, locale=_LOCALE[lang])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -144,15 +145,18 @@ def write_upload(conn: Connection, changes: pd.DataFrame, upload_values: dict) -
     return int(upload_id)
 
 
-def _upload_values(file_name: str, digest: str, source: str, created_by: str | None) -> dict:
+def _upload_values(file_name: str, digest: str, source: str, created_by: str | None,
+                   received_at: datetime | None = None) -> dict:
     return {"file_name": file_name, "file_sha256": digest, "source": source,
-            "created_by": created_by or whoami(), "created_at": now()}
+            "created_by": created_by or whoami(), "created_at": received_at or now()}
 
 
 def ingest_bytes(store: Store, plans: dict[int, Plan], data: bytes, file_name: str, *, source: str = "cli",
-                 created_by: str | None = None, dry_run: bool = False, decimal: str | None = None) -> IngestResult:
+                 created_by: str | None = None, dry_run: bool = False, decimal: str | None = None,
+                 received_at: datetime | None = None) -> IngestResult:
     """Validate `data` (a file's bytes) as a whole and, unless `dry_run` or rejected, store its figures as one
-    upload (the careful path: every problem listed with its line)."""
+    upload (the careful path: every problem listed with its line). `received_at` (UTC) dates the upload when it
+    arrived earlier than now (the sample data)."""
     raw = read_table(data)
     result = IngestResult(file_name, dry_run=dry_run, encoding=raw.encoding, separator=raw.separator,
                           layout=raw.layout)
@@ -167,7 +171,7 @@ def ingest_bytes(store: Store, plans: dict[int, Plan], data: bytes, file_name: s
         result.problems = checked.problems + _warnings(checked.figures, current, plans, raw.headers)
         result.changes = classify_changes(checked.figures, current)
         if not dry_run:
-            values = _upload_values(file_name, hashlib.sha256(data).hexdigest(), source, created_by)
+            values = _upload_values(file_name, hashlib.sha256(data).hexdigest(), source, created_by, received_at)
             result.upload_id = write_upload(conn, result.changes, values)
     return result
 

@@ -2,13 +2,15 @@
 
 Shaped like Kon Tum's own figures (about 560,000 people, ten localities): tourist arrivals in the hundreds of
 thousands a quarter, budget revenue around a thousand billion VND a quarter, accidents in the tens. Some units are
-ahead, some behind; Kon Rẫy (KRA) has not reported the third quarter; a second upload revises two figures, so the
-history has revisions. Seeded, so every run gives the same figures.
+ahead, some behind; Kon Rẫy (KRA) has not reported the third quarter and Đắk Glei (DGL) reported it late; a
+last upload revises two figures, so the history has revisions. Uploads carry the dates they would have arrived.
+Seeded, so every run gives the same figures.
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -20,6 +22,7 @@ from kpi.store import Store, uploads
 
 SEED = 2024
 LATE_UNIT = "KRA"  # has not sent its third-quarter report
+LATE_SENDER = "DGL"  # sent its third-quarter report two weeks after the due date
 QUARTERS = (1, 2, 3)  # the sample stands at the nine-month review (9 tháng 2024)
 
 # Share of the province's tourist arrivals, and of its road accidents, by locality.
@@ -132,17 +135,35 @@ def _already_loaded(store: Store, digest: str) -> bool:
         return bool(conn.execute(query).scalar())
 
 
-def load_sample(store: Store, plans: dict[int, Plan], year: int = 2024) -> list[IngestResult]:
-    """Load the sample (two uploads, source 'sample') into `store`. A sample file already loaded is skipped, so
-    running it again changes nothing (re-sending the first file would otherwise undo the second's corrections)."""
-    plan = plans[year]
+def sample_uploads(plan: Plan) -> list[tuple[str, pd.DataFrame, datetime]]:
+    """The sample as the units would have sent it: (file name, figures, when received), oldest first.
+
+    The baseline year in January; each quarter's reports about ten days after the quarter ends (due after 15); Đắk
+    Glei's third quarter two weeks late; Kon Rẫy's third quarter not at all; then the corrections.
+    """
     figures = sample_figures(plan)
+    year, base = plan.year, plan.baseline_year
+    late = (figures["unit"] == LATE_SENDER) & (figures["year"] == year) & (figures["quarter"] == 3)
+    parts = [(f"du-lieu-mau-{base}.csv", figures[figures["year"] == base], datetime(year, 1, 22, 9, 30))]
+    for quarter, received in zip(QUARTERS, (datetime(year, 4, 11, 15, 5), datetime(year, 7, 10, 10, 20),
+                                            datetime(year, 10, 9, 14, 45))):
+        part = figures[(figures["year"] == year) & (figures["quarter"] == quarter) & ~late]
+        parts.append((f"du-lieu-mau-{year}-Q{quarter}.csv", part, received))
+    parts.append((f"du-lieu-mau-{year}-Q3-{LATE_SENDER}.csv", figures[late], datetime(year, 10, 29, 8, 10)))
+    parts.append((f"du-lieu-mau-{year}-dieu-chinh.csv", sample_revisions(figures, plan), datetime(year, 11, 4, 16, 0)))
+    return parts
+
+
+def load_sample(store: Store, plans: dict[int, Plan], year: int = 2024) -> list[IngestResult]:
+    """Load the sample (uploads with source 'sample', dated as `sample_uploads` says) into `store`. A sample file
+    already loaded is skipped, so running it again changes nothing (re-sending a quarter's file would otherwise
+    undo the corrections)."""
     results = []
-    for name, part in ((f"du-lieu-mau-{year}.csv", figures),
-                       (f"du-lieu-mau-{year}-dieu-chinh.csv", sample_revisions(figures, plan))):
+    for name, part, received in sample_uploads(plans[year]):
         data = figures_to_csv(part)
         if _already_loaded(store, hashlib.sha256(data).hexdigest()):
             results.append(IngestResult(name))
             continue
-        results.append(ingest_bytes(store, plans, data, name, source="sample", created_by="kpi sample"))
+        results.append(ingest_bytes(store, plans, data, name, source="sample", created_by="kpi sample",
+                                    received_at=received))
     return results

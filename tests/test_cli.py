@@ -63,17 +63,17 @@ def test_init_creates_the_schema_and_loads_the_plan(capsys, duck_url: str) -> No
     assert run(capsys, "init", "--db", duck_url)[0] == 0
 
 
-def test_sample_loads_two_uploads_marked_as_sample(capsys, duck_url: str, plan: Plan) -> None:
+def test_sample_loads_its_uploads_marked_as_sample(capsys, duck_url: str, plan: Plan) -> None:
     code, out, err = run(capsys, "sample", "--db", duck_url)
     assert code == 0, err
     lines = out.strip().splitlines()
-    assert len(lines) == 2 and lines[0].startswith("Đã nạp du-lieu-mau-2024.csv")
-    assert "2 số liệu sửa" in lines[1]
+    assert len(lines) == 6 and lines[0].startswith("Đã nạp du-lieu-mau-2023.csv")
+    assert "2 số liệu sửa" in lines[-1]
     store = Store(duck_url)
     with store.connect() as conn:
         sources = conn.execute(sa.select(uploads.c.source).order_by(uploads.c.id)).scalars().all()
         assert len(current_figures(conn)) == len(sample_figures(plan))
-    assert sources == ["sample", "sample"]
+    assert sources == ["sample"] * 6
 
 
 def test_sample_for_a_year_without_plan_exits_2(capsys, duck_url: str) -> None:

@@ -44,7 +44,8 @@ def test_page_offers_templates_and_recent_uploads(sample_url: str, monkeypatch: 
     assert at.title[0].value == "Nạp số liệu"
     assert [b.label for b in at.get("download_button")] == ["Mẫu CSV", "Mẫu Excel (.xlsx)"]
     recent = at.dataframe[0].value
-    assert list(recent["Tệp"]) == ["du-lieu-mau-2024-dieu-chinh.csv", "du-lieu-mau-2024.csv"]
+    assert list(recent["Tệp"])[:2] == ["du-lieu-mau-2024-dieu-chinh.csv", "du-lieu-mau-2024-Q3-DGL.csv"]
+    assert list(recent["Thời điểm (UTC)"])[:2] == ["04/11/2024 16:00", "29/10/2024 08:10"]
 
 
 def test_rejected_file_lists_each_problem_and_writes_nothing(sample_url: str,
@@ -79,12 +80,12 @@ def test_preview_then_write_then_undo(sample_url: str, monkeypatch: pytest.Monke
     assert _figure(sample_url, "KT", "grdp_growth", "2024-Q2") == 9.4
     assert _figure(sample_url, "TPKT", "tourist_arrivals", "2024-Q4") == 150_250
 
-    at.selectbox(key="undo_id").set_value(3)
+    at.selectbox(key="undo_id").set_value(7)  # the six sample uploads come first
     at.checkbox(key="undo_sure").check()
     at.run()
     at.button(key="undo_button").click().run()
     assert not at.exception
-    assert "Đã hoàn tác lần nạp #3" in at.success[-1].value
+    assert "Đã hoàn tác lần nạp #7" in at.success[-1].value
     assert _figure(sample_url, "KT", "grdp_growth", "2024-Q2") == 9.06
 
 
@@ -107,7 +108,7 @@ def test_history_of_a_revised_figure(sample_url: str, monkeypatch: pytest.Monkey
     at.run()
     revisions = at.dataframe[-1].value
     assert list(revisions["Trạng thái"]) == ["Đang dùng", "Đã được thay"]
-    assert list(revisions["Lần nạp"]) == [2, 1]
+    assert list(revisions["Lần nạp"]) == [6, 3]
 
 
 def test_templates_list_each_units_usual_indicators(plan) -> None:

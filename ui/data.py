@@ -14,7 +14,17 @@ import streamlit as st
 from kpi.bootstrap import open_store
 from kpi.plan import Plan
 from kpi.scorecard import default_period, load_scorecard
-from kpi.store import Store, data_as_of, data_version, figures_from_sample, latest_period, resolve_url
+from kpi.series import quarter_series
+from kpi.store import (
+    Store,
+    current_figures,
+    data_as_of,
+    data_version,
+    figures_from_sample,
+    latest_period,
+    receipts,
+    resolve_url,
+)
 
 
 def _secrets_url() -> str | None:
@@ -75,3 +85,39 @@ def _scorecard(url: str, version_: int, period: str) -> pd.DataFrame:
 def scorecard(store: Store, version_: int, period: str) -> pd.DataFrame:
     """The evaluation of every unit for `period` (cached per data version)."""
     return _scorecard(store.url, version_, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _figures(url: str, version_: int, years: tuple[int, ...]) -> pd.DataFrame:
+    store, _ = store_and_plans(url)
+    with store.connect() as conn:
+        return current_figures(conn, list(years))
+
+
+def figures(store: Store, version_: int, plan: Plan) -> pd.DataFrame:
+    """The current figures of the plan's year and its baseline year (cached per data version)."""
+    return _figures(store.url, version_, (plan.baseline_year, plan.year))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _quarters(url: str, version_: int, year: int, unit: str) -> pd.DataFrame:
+    _, plans = store_and_plans(url)
+    plan = plans[year]
+    return quarter_series(plan, _figures(url, version_, (plan.baseline_year, year)), unit)
+
+
+def quarters(store: Store, version_: int, plan: Plan, unit: str) -> pd.DataFrame:
+    """The quarter-by-quarter series of `unit` in the plan's year (cached per data version)."""
+    return _quarters(store.url, version_, plan.year, unit)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _receipts(url: str, version_: int, year: int) -> pd.DataFrame:
+    store, _ = store_and_plans(url)
+    with store.connect() as conn:
+        return receipts(conn, year)
+
+
+def received(store: Store, version_: int, year: int) -> pd.DataFrame:
+    """When each figure of `year` first arrived (cached per data version)."""
+    return _receipts(store.url, version_, year)

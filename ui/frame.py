@@ -20,11 +20,16 @@ from ui import data
 
 PAGES = (
     ("app.py", "nav.overview", ":material/dashboard:"),
+    ("pages/3_Theo_don_vi.py", "nav.units", ":material/grid_view:"),
+    ("pages/4_Theo_quy.py", "nav.quarters", ":material/timeline:"),
+    ("pages/5_Chi_tieu.py", "nav.indicator", ":material/query_stats:"),
+    ("pages/6_Tinh_hinh_bao_cao.py", "nav.completeness", ":material/fact_check:"),
     ("pages/2_Nap_so_lieu.py", "nav.upload", ":material/upload_file:"),
     ("pages/1_Ke_hoach.py", "nav.plan", ":material/list_alt:"),
 )
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
-FILTER_KEYS = ("lang", "period", "unit")
+FILTER_KEYS = ("lang", "period", "unit", "indicator", "cluster")
+ALL = "*"  # the "all clusters" choice
 
 
 @dataclass
@@ -38,6 +43,8 @@ class Frame:
     period: str
     unit: str
     as_of: datetime | None
+    indicator: str = ""
+    cluster: str = ALL
 
     @property
     def plan(self) -> Plan:
@@ -97,7 +104,8 @@ def _empty_state(store: Store, plans: dict[int, Plan], lang: str) -> None:
     st.stop()
 
 
-def frame(title_key: str, *, with_unit: bool = True) -> Frame:
+def frame(title_key: str, *, with_unit: bool = True, with_indicator: bool = False,
+          with_cluster: bool = False) -> Frame:
     """Run the shared frame for a page titled `title_key`; stops the page with a clear message when the
     database is busy, a plan file is wrong, or there is nothing to show yet."""
     lang = _from_query("lang", list(LANGS), "vi")
@@ -131,6 +139,17 @@ def frame(title_key: str, *, with_unit: bool = True) -> Frame:
         names = {u.code: u.name(lang) for u in plan.units}
         unit = _filter(sidebar.selectbox, t("filter.unit", lang), "unit", units,
                        format_func=lambda c: f"{c} — {names[c]}")
+    indicators = [i.code for i in plan.indicators]
+    indicator = _from_query("indicator", indicators, indicators[0])
+    if with_indicator:
+        indicator = _filter(sidebar.selectbox, t("filter.indicator", lang), "indicator", indicators,
+                            format_func=lambda c: plan.indicator(c).name(lang))
+    clusters = [ALL] + [c.code for c in plan.clusters]
+    cluster = _from_query("cluster", clusters, ALL)
+    if with_cluster:
+        cluster = _filter(sidebar.selectbox, t("filter.cluster", lang), "cluster", clusters,
+                          format_func=lambda c: t("filter.all_clusters", lang) if c == ALL
+                          else next(k.name(lang) for k in plan.clusters if k.code == c))
     sidebar.divider()
     _filter(sidebar.radio, t("filter.language", lang), "lang", list(LANGS), horizontal=True,
             format_func=LANG_NAMES.__getitem__)
@@ -139,7 +158,7 @@ def frame(title_key: str, *, with_unit: bool = True) -> Frame:
     _navigation(navigation, lang)
     if sample:
         st.warning(t("sample.banner", lang), icon=":material/science:")
-    return Frame(lang, store, plans, version, period, unit, as_of)
+    return Frame(lang, store, plans, version, period, unit, as_of, indicator, cluster)
 
 
 def as_of_text(as_of: datetime | None, lang: str) -> str:

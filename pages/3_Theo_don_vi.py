@@ -1,0 +1,59 @@
+"""By unit: attainment heatmap of units × indicators, the emulation ranking by cluster, and one unit in detail."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi.charts import quarter_chart, ranking_chart, unit_heatmap
+from kpi.fmt import format_percent
+from kpi.i18n import t
+from kpi.periods import period_label
+from kpi.series import unit_ranking
+from ui import data
+from ui.frame import ALL, as_of_text, frame
+
+ctx = frame("nav.units", with_cluster=True)
+lang, plan = ctx.lang, ctx.plan
+result = data.scorecard(ctx.store, ctx.version, ctx.period)
+if ctx.cluster != ALL:
+    members = next(c.members for c in plan.clusters if c.code == ctx.cluster)
+    result = result[result["unit"].isin(members)]
+else:
+    result = result[result["unit"] != plan.plan.scope_unit]
+
+st.title(t("units.title", lang))
+st.caption(f"{period_label(ctx.period, lang)} · {as_of_text(ctx.as_of, lang)}")
+
+st.subheader(t("units.heatmap", lang))
+st.caption(t("units.heatmap_help", lang))
+st.plotly_chart(unit_heatmap(result, plan, lang), width="stretch", config={"displaylogo": False})
+
+st.subheader(t("units.ranking", lang))
+st.caption(t("units.ranking_help", lang))
+ranking = unit_ranking(result, plan)
+event = st.plotly_chart(ranking_chart(ranking, plan, lang), width="stretch", on_select="rerun",
+                        selection_mode="points", key="ranking_chart", config={"displaylogo": False})
+points = (event or {}).get("selection", {}).get("points", []) if event else []
+# The clicked unit; else the unit chosen in the sidebar, unless that is the province (the overview's job).
+fallback = ctx.unit if ctx.unit != plan.plan.scope_unit or ranking.empty else ranking["unit"].iloc[0]
+drill = ranking["unit"].iloc[points[0]["point_index"]] if points else fallback
+st.dataframe(pd.DataFrame({
+    t("col.cluster", lang): [plan.cluster_of(u).name(lang) for u in ranking["unit"]],
+    t("col.rank", lang): ranking["rank"],
+    t("col.unit", lang): [plan.unit(u).name(lang) for u in ranking["unit"]],
+    t("col.judged", lang): ranking["judged"],
+    t("col.good", lang): ranking["good"],
+    t("col.share", lang): [format_percent(v, lang, 0) for v in ranking["share"]],
+}), hide_index=True, width="stretch")
+
+st.subheader(t("units.drill", lang, unit=plan.unit(drill).name(lang)))
+series = data.quarters(ctx.store, ctx.version, plan, drill)
+held = series[~series["status"].isin(["no_target"])]["indicator"].unique().tolist()
+if not held:
+    st.info(t("units.none", lang))
+for left, right in zip(held[::2], [*held[1::2], None]):
+    columns = st.columns(2)
+    columns[0].plotly_chart(quarter_chart(series, plan, left, lang), width="stretch", key=f"drill_{left}")
+    if right:
+        columns[1].plotly_chart(quarter_chart(series, plan, right, lang), width="stretch", key=f"drill_{right}")

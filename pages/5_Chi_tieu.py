@@ -1,0 +1,52 @@
+"""Indicator detail: one indicator across units and quarters, its definition and wording, the figures to download."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi.charts import attainment_by_unit
+from kpi.export import to_csv_bytes, to_xlsx_bytes
+from kpi.i18n import t
+from kpi.periods import period_label
+from kpi.scorecard import display_table, plan_target_text
+from ui import data
+from ui.frame import as_of_text, frame, md_escape
+
+ctx = frame("nav.indicator", with_unit=False, with_indicator=True)
+lang, plan = ctx.lang, ctx.plan
+ind = plan.indicator(ctx.indicator)
+
+st.title(ind.name(lang))
+st.caption(f"{t('indicator.title', lang)} · {as_of_text(ctx.as_of, lang)}")
+st.subheader(t("indicator.definition", lang))
+st.markdown(t("indicator.facts", lang, kind=t(f"kind.{ind.kind}", lang), target=md_escape(plan_target_text(ind, lang)),
+              measure=md_escape(ind.measure(lang)), lead=md_escape(plan.unit(ind.lead_unit).name(lang)),
+              clause=md_escape(ind.clause)))
+st.text(f"{t('plan.wording', lang)}: {ind.wording_vi}\n{t('col.source', lang)}: {ind.source_vi}")
+
+result = data.scorecard(ctx.store, ctx.version, ctx.period)
+rows = result[result["indicator"] == ind.code].reset_index(drop=True)
+st.subheader(t("indicator.by_unit", lang, period=period_label(ctx.period, lang)))
+st.plotly_chart(attainment_by_unit(rows, plan, lang), width="stretch", config={"displaylogo": False})
+st.dataframe(display_table(rows, plan, lang), hide_index=True, width="stretch")
+
+st.subheader(t("indicator.figures", lang))
+figures = data.figures(ctx.store, ctx.version, plan)
+figures = figures[figures["indicator"] == ind.code]
+table = pd.DataFrame({
+    t("col.unit", lang): figures["unit"],
+    t("plan.name", lang): [plan.unit(u).name(lang) if u in {x.code for x in plan.units} else u
+                           for u in figures["unit"]],
+    t("col.period", lang): figures["period"],
+    t("col.value", lang): figures["value"],
+    t("template.note", lang): figures["note"],
+    t("col.upload", lang): figures["upload_id"],
+}).sort_values([t("col.unit", lang), t("col.period", lang)])
+if figures["qualifier"].notna().any():
+    table.insert(3, "qualifier", figures["qualifier"])
+st.dataframe(table, hide_index=True, width="stretch")
+left, right = st.columns(2)
+left.download_button(t("indicator.download_csv", lang), to_csv_bytes(table), f"{ind.code}.csv", "text/csv")
+right.download_button(t("indicator.download_xlsx", lang), to_xlsx_bytes(table), f"{ind.code}.xlsx",
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,45 @@
+"""Reporting status: which unit has sent which indicator for which quarter; what is missing or late."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kpi.charts import completeness_matrix
+from kpi.completeness import completeness, missing_list
+from kpi.export import to_csv_bytes
+from kpi.i18n import t
+from kpi.periods import parse_period, period_label
+from ui import data
+from ui.frame import frame
+
+ctx = frame("nav.completeness", with_unit=False)
+lang, plan = ctx.lang, ctx.plan
+through = parse_period(ctx.period).through_quarter
+report = completeness(plan, data.received(ctx.store, ctx.version, plan.year), through)
+
+st.title(t("completeness.title", lang))
+st.caption(t("completeness.caption", lang, period=period_label(ctx.period, lang), days=plan.plan.report_due_days))
+counts = report["state"].value_counts()
+for column, state in zip(st.columns(4), ("on_time", "late", "missing", "not_due")):
+    column.metric(t(f"report.{state}", lang), int(counts.get(state, 0)))
+
+st.subheader(t("completeness.todo", lang))
+todo = missing_list(report)
+if todo.empty:
+    st.success(t("completeness.all_in", lang))
+else:
+    table = pd.DataFrame({
+        t("col.state", lang): [t(f"report.{s}", lang) for s in todo["state"]],
+        t("col.unit", lang): [plan.unit(u).name(lang) for u in todo["unit"]],
+        t("col.indicator", lang): [plan.indicator(i).name(lang) for i in todo["indicator"]],
+        t("col.period", lang): [period_label(p, lang) for p in todo["period"]],
+        t("col.due", lang): [d.strftime("%d/%m/%Y") for d in todo["due"]],
+        t("col.received", lang): [r.strftime("%d/%m/%Y") if pd.notna(r) else "—" for r in todo["received"]],
+        t("col.days_late", lang): [int(d) if pd.notna(d) else None for d in todo["days_late"]],
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(t("overview.download", lang), to_csv_bytes(table), f"can-don-doc-{ctx.period}.csv", "text/csv")
+
+st.subheader(t("completeness.matrix", lang))
+st.plotly_chart(completeness_matrix(report, plan, lang), width="stretch", config={"displaylogo": False})
