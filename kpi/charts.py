@@ -246,3 +246,22 @@ def completeness_matrix(report: pd.DataFrame, plan: Plan, lang: str = "vi") -> g
     figure.update_xaxes(side="top")
     figure.update_yaxes(autorange="reversed", automargin=True)
     return base_layout(figure, lang, height=max(300, 22 * len(rows) + 120))
+
+
+def attainment_by_unit(rows: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figure:
+    """One indicator across units: attainment bars (% of each unit's target) coloured by status with the status
+    word, and the target line at 100%. Units without a target are left out."""
+    judged = rows[~rows["status"].isin(["no_target"])].reset_index(drop=True)
+    labels = [f"{status_label(s, lang)}" + ("" if math.isnan(a) else f" · {format_percent(a, lang, 1)}")
+              for s, a in zip(judged["status"], judged["attainment"].astype(float))]
+    figure = go.Figure(go.Bar(
+        x=judged["attainment"].clip(lower=-AXIS_CAP / 3, upper=AXIS_CAP).fillna(0),
+        y=[plan.unit(u).name(lang) for u in judged["unit"]], orientation="h", text=labels, textposition="outside",
+        cliponaxis=False, marker={"color": [STATUS_COLOUR[s] for s in judged["status"]]},
+        hovertemplate="%{y}<br>%{text}<extra></extra>",
+    ))
+    figure.add_vline(x=100, line={"color": "#222222", "width": 3})
+    figure.update_xaxes(title=t("chart.attainment_axis", lang), range=[-AXIS_CAP / 3, AXIS_CAP * 1.45],
+                        ticksuffix="%")
+    figure.update_yaxes(autorange="reversed", automargin=True)
+    return base_layout(figure, lang, height=max(260, 34 * len(judged) + 100))
