@@ -81,7 +81,7 @@ def effective_figures(plan: Plan, figures: pd.DataFrame) -> pd.DataFrame:
             for method, group in children.groupby("how")
         ]
         rolled_frame = pd.concat(rolled, ignore_index=True).rename(columns={"parent": "unit"})
-        own = eff[["unit", "indicator", "year", "quarter"]].assign(_own=True)
+        own = eff.loc[eff["unit"].isin(parents), ["unit", "indicator", "year", "quarter"]].assign(_own=True)
         rolled_frame = rolled_frame.merge(own, on=["unit", "indicator", "year", "quarter"], how="left")
         rolled_frame = rolled_frame[rolled_frame["_own"].isna()].drop(columns="_own")
         eff = pd.concat([eff, rolled_frame.assign(qualifier=None, source="rollup")], ignore_index=True)
