@@ -121,8 +121,12 @@ def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
+    try:
+        period = str(parse_period(args.period)) if args.period else None
+    except ValueError as exc:  # a usage error, like the scorecard's
+        print(f"kpi history: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     store, _ = open_store(resolve_url(args.db), args.plans)
-    period = str(parse_period(args.period)) if args.period else None
     with store.connect() as conn:
         frame = history(conn, args.unit.upper() if args.unit else None,
                         args.indicator.lower() if args.indicator else None, period)

@@ -26,8 +26,9 @@ class Problem:
         if "suggestion" in params:  # unknown codes: "did you mean …?" in the reader's language
             suggestion = params.pop("suggestion")
             params["hint"] = t("problem.hint", lang, suggestion=suggestion) if suggestion else ""
-        if "decimal" in params:  # the file's decimal mark, with an example the reader recognises
+        if "decimal" in params:  # the file's decimal mark in the reader's words, with an example they recognise
             params["decimal_example"] = "63,7" if params["decimal"] == "comma" else "63.7"
+            params["decimal"] = t(f"decimal.{params['decimal']}", lang)
         return t(f"problem.{self.code}", lang, value=self.value, column=self.column, **params)
 
     def describe(self, lang: str = "vi") -> str:

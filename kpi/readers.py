@@ -9,9 +9,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+import openpyxl
 import pandas as pd
 
 from kpi.periods import spelling_key, spelling_keys
@@ -159,13 +162,13 @@ def read_workbook(data: bytes) -> RawTable:
     """Read the first sheet of an .xlsx workbook: row 1 or the first non-empty row is the header; cells that
     Excel stores as numbers keep their value exactly (no decimal-mark guessing for them)."""
     try:
-        grid = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl")
+        grid = _sheet_grid(data)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged or foreign file
         return RawTable(pd.DataFrame(), encoding="xlsx",
                         problems=[Problem("not_text", params={"detail": f"{type(exc).__name__}: {exc}"[:200]})])
     filled = grid.notna() & grid.astype(str).apply(lambda col: col.str.strip() != "")
     nonempty = filled.any(axis=1)
-    if not nonempty.any():
+    if grid.empty or not nonempty.any():
         return RawTable(pd.DataFrame(), encoding="xlsx", problems=[Problem("empty_file")])
     header_row = int(nonempty.idxmax())
     header = ["" if pd.isna(v) else str(v).strip() for v in grid.iloc[header_row]]
@@ -178,6 +181,37 @@ def read_workbook(data: bytes) -> RawTable:
     table = shape(text, [header_row + 2 + i for i in range(len(text))], header_row + 1, numbers=numbers)
     table.encoding = "xlsx"
     return table
+
+
+# A `%` in a number format scales the shown number by 100 unless it is quoted ("%") or escaped (\%).
+_LITERALS = re.compile(r'"[^"]*"|\\.')
+
+
+def _sheet_grid(data: bytes) -> pd.DataFrame:
+    """The first sheet's cell values by position (row 1 = index 0). A number formatted as a percentage is read
+    as the analyst typed it: Excel stores `58,5%` as 0.585, and the figure is 58.5 as in a CSV."""
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        cells: dict[tuple[int, int], object] = {}
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = getattr(cell, "value", None)
+                if value is None:
+                    continue
+                if (isinstance(value, (int, float)) and not isinstance(value, bool)
+                        and "%" in _LITERALS.sub("", cell.number_format or "")):
+                    value = float(Decimal(repr(value)) * 100)
+                cells[cell.row - 1, cell.column - 1] = value
+    finally:
+        book.close()
+    if not cells:
+        return pd.DataFrame()
+    grid = [[None] * (max(c for _, c in cells) + 1) for _ in range(max(r for r, _ in cells) + 1)]
+    for (r, c), value in cells.items():
+        grid[r][c] = value
+    return pd.DataFrame(grid, dtype=object)
 
 
 def _cell_text(value: object) -> str:

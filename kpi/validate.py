@@ -81,16 +81,21 @@ def _row_problems(con: duckdb.DuckDBPyConnection, decimal: str, headers: dict[st
         cell = "value_column" if column in ("value", "period") else "NULL"  # a wide file names the period column
         parts.append(f"SELECT line, '{code}' AS code, '{column}' AS col, {_SHOWN[column]} AS shown, "  # noqa: S608
                      f"{extra} AS bound, {cell} AS cell FROM t WHERE bad AND ({cond})")
+    # Every figure after the first of a unit × indicator × period with another value; in a wide file two columns of
+    # one line can name the same quarter (`Quý I/2024` and `2024-Q1`), so the position counts, not the line.
     dup = """SELECT line, 'duplicate', 'value', value_text, first_line, value_column FROM (
                SELECT line, value_text, number, value_column,
                       min(line) OVER w AS first_line,
+                      row_number() OVER (w ORDER BY line, value_column) AS position,
                       count(DISTINCT (number, coalesce(qualifier, ''))) OVER w AS versions
                FROM t WHERE period IS NOT NULL AND number IS NOT NULL
                WINDOW w AS (PARTITION BY unit, indicator, period))
-             WHERE versions > 1 AND line <> first_line"""
-    union = " UNION ALL ".join(parts + [dup])
+             WHERE versions > 1 AND position > 1"""
+    # DISTINCT: a wide row's unit or indicator problem comes once from each of its period cells; list it once.
+    union = "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts + [dup]) + ")"  # noqa: S608
     total = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]  # noqa: S608
-    rows = con.execute(f"SELECT * FROM ({union}) ORDER BY line, col LIMIT {MAX_PROBLEMS}").fetchall()  # noqa: S608
+    rows = con.execute(f"SELECT * FROM ({union}) ORDER BY line, col, cell, code "  # noqa: S608
+                       f"LIMIT {MAX_PROBLEMS}").fetchall()
     suggestions: dict[tuple[str, str], str | None] = {}
     problems = []
     for line, code, column, shown, bound, cell in rows:
