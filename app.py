@@ -15,6 +15,12 @@ from kpi.scorecard import display_table
 from ui import data
 from ui.frame import as_of_text, frame, md_escape
 
+if st.query_params.get("view") == "projector":
+    from ui.projector import projector
+
+    projector()
+    st.stop()
+
 ctx = frame("nav.overview")
 lang, plan = ctx.lang, ctx.plan
 result = data.scorecard(ctx.store, ctx.version, ctx.period)

@@ -113,6 +113,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "col.due": {"vi": "Hạn gửi", "en": "Due"},
     "col.received": {"vi": "Ngày nhận", "en": "Received"},
     "col.days_late": {"vi": "Số ngày trễ", "en": "Days late"},
+    "projector.overview": {"vi": "Các chỉ tiêu của kế hoạch", "en": "The plan's targets"},
+    "projector.units": {"vi": "Đơn vị chậm tiến độ", "en": "Units behind target"},
+    "projector.quarters": {"vi": "Tiến độ theo quý", "en": "Progress by quarter"},
+    "projector.ranking": {"vi": "Xếp hạng thi đua", "en": "Emulation ranking"},
+    "projector.none_behind": {
+        "vi": "Không có đơn vị nào chậm tiến độ.", "en": "No unit is behind target.",
+    },
+    "projector.offline": {
+        "vi": "Tạm thời chưa kết nối được cơ sở dữ liệu — đang thử lại…",
+        "en": "The database cannot be reached for the moment — retrying…",
+    },
     "filter.language": {"vi": "Ngôn ngữ", "en": "Language"},
     "sample.banner": {
         "vi": "Đang hiển thị DỮ LIỆU MẪU do hệ thống tạo ra để minh họa, không phải số liệu thật của các đơn vị.",

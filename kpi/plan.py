@@ -45,6 +45,9 @@ class PlanHeader(_Strict):
     title_en: str
     issued_by: str = ""
     report_due_days: int = Field(default=15, ge=0, le=120)  # days after a quarter ends that its report is due
+    # The indicators the meeting room follows quarter by quarter (projector's "quarters" slide).
+    headline: list[str] = Field(default_factory=lambda: ["budget_revenue", "tourist_arrivals", "new_rural_communes",
+                                                         "traffic_accidents"])
 
     @model_validator(mode="after")
     def _baseline_before_year(self) -> PlanHeader:
