@@ -61,7 +61,7 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-tes
   overflow: hidden !important; background: {c["bg"]} !important; color: {c["fg"]} !important; }}
 [data-testid="stMainBlockContainer"] {{ padding: 2vh 2.5vw 0 2.5vw !important; max-width: 100% !important; }}
 [data-stale="true"] {{ opacity: 1 !important; }}
-.stApp p, .stApp li, .stApp td, .stApp th, .stApp span {{ font-size: 2.6vh; line-height: 1.25; color: {c["fg"]}; }}
+.stApp p, .stApp li, .stApp td, .stApp th {{ font-size: 2.6vh; line-height: 1.25; color: {c["fg"]}; }}
 .st-key-slide-head p {{ color: {c["muted"]}; text-align: right; }}
 .st-key-slide-head h1, .st-key-slide-head [data-testid="stHeading"] h1 {{ font-size: 5vh !important;
   line-height: 1.15 !important; padding: 0 !important; color: {c["fg"]} !important; font-weight: 700; }}
