@@ -11,7 +11,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpi.fmt import PLOTLY_SEPARATORS, format_number, format_percent
+from kpi.fmt import PLOTLY_SEPARATORS, format_figure, format_number, format_percent
 from kpi.i18n import STATUS_SYMBOL, status_label, t
 from kpi.periods import period_label
 from kpi.plan import Plan
@@ -154,9 +154,14 @@ def quarter_chart(series: pd.DataFrame, plan: Plan, indicator: str, lang: str = 
     target = rows["target"].dropna()
     target_value = float(target.iloc[0]) if len(target) else None
     if ind.kind == "rank_gain":
-        annual = rows[rows["actual"].notna()]
-        figure.add_trace(go.Scatter(x=quarters, y=[annual["actual"].iloc[-1] if len(annual) else None] * len(rows),
-                                    mode="lines+markers", name=t("col.actual", lang), line={"width": 4}))
+        published = rows["annual_actual"].dropna() if "annual_actual" in rows else pd.Series(dtype=float)
+        if len(published):  # a rank is published for the year: draw it across the year, labelled
+            rank = float(published.iloc[0])
+            qualifier = rows["annual_actual_qualifier"].dropna()
+            label = format_figure(rank, qualifier.iloc[0] if len(qualifier) else None, lang, 0)
+            figure.add_trace(go.Scatter(x=quarters, y=[rank] * len(rows), mode="lines+markers+text",
+                                        name=t("col.actual", lang), line={"width": 4},
+                                        text=[""] * (len(rows) - 1) + [label], textposition="top left"))
         for value, key, dash in ((rows["baseline"].dropna(), "col.baseline", "dot"),
                                  (rows["target"].dropna(), "col.target", "dash")):
             if len(value):
@@ -190,10 +195,16 @@ def quarter_chart(series: pd.DataFrame, plan: Plan, indicator: str, lang: str = 
         figure.update_yaxes(title=measure, rangemode="tozero")
     else:
         values = rows["reported"] if ind.kind == "reduce_by" else rows["actual"]
-        figure.add_trace(go.Scatter(x=[q for q, ok in zip(quarters, reported) if ok], y=values[reported],
-                                    mode="lines+markers+text", name=t("col.actual", lang), line={"width": 4},
-                                    text=[format_number(v, lang, ind.decimals) for v in values[reported]],
-                                    textposition="top center"))
+        points_x = [q for q, ok in zip(quarters, reported) if ok]
+        points_y = list(values[reported])
+        column = "annual_reported" if ind.kind == "reduce_by" else "annual_actual"
+        year_end = rows[column].dropna() if column in rows else pd.Series(dtype=float)
+        if len(year_end) and "Q4" not in points_x:  # the year's own figure stands at the year's end
+            points_x.append("Q4")
+            points_y.append(float(year_end.iloc[0]))
+        figure.add_trace(go.Scatter(x=points_x, y=points_y, mode="lines+markers+text", name=t("col.actual", lang),
+                                    line={"width": 4}, textposition="top center",
+                                    text=[format_number(v, lang, ind.decimals) for v in points_y]))
         if ind.kind == "reduce_by":
             baseline = rows["baseline"].dropna()
             if len(baseline):

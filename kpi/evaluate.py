@@ -285,14 +285,14 @@ def _judge(plan: Plan, df: pd.DataFrame, p: Period) -> pd.DataFrame:
     undecidable = has_actual & has_goal & (np.isnan(score) | np.isnan(target_goal)) & ~decided_yes & ~decided_no
     df["status"] = np.select(
         [
+            ~has_goal,
             ~has_actual & df["annual_only"],
             ~has_actual,
-            ~has_goal,
             decided_yes,
             decided_no,
             undecidable | np.isnan(target_goal),
         ],
-        ["awaiting", "no_data", "no_target", "achieved", "off_track", "undetermined"],
+        ["no_target", "awaiting", "no_data", "achieved", "off_track", "undetermined"],
         default=by_pace,
     )
     return df

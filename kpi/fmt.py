@@ -36,4 +36,4 @@ def format_percent(value: float | None, lang: str = "vi", decimals: int = 1) -> 
 def format_figure(value: float | None, qualifier: str | None, lang: str = "vi", decimals: int = 1) -> str:
     """A stored figure with its censoring, e.g. `>30` for a rank known only to be below 30th."""
     text = format_number(value, lang, decimals)
-    return f"{qualifier}{text}" if qualifier and text != "—" else text
+    return f"{qualifier}{text}" if isinstance(qualifier, str) and qualifier and text != "—" else text

@@ -369,6 +369,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "upload.history": {"vi": "Lịch sử một số liệu", "en": "History of a figure"},
     "upload.none": {"vi": "Chưa có lần nạp nào.", "en": "No uploads yet."},
+    "col.qualifier": {"vi": "Dấu so sánh (>: dưới hạng)", "en": "Comparison sign (>: ranked below)"},
     "col.line": {"vi": "Dòng", "en": "Line"},
     "col.column": {"vi": "Cột", "en": "Column"},
     "col.value": {"vi": "Giá trị", "en": "Value"},

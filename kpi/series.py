@@ -14,12 +14,18 @@ def quarter_series(plan: Plan, figures: pd.DataFrame, unit: str) -> pd.DataFrame
     """One row per indicator × quarter (1–4) of the plan year for `unit`.
 
     Columns: the evaluation's (actual = year to date, target, status, projection, …) plus `quarter`,
+    `annual_actual`, `annual_reported`, `annual_status` (a figure stored for the whole year, if any),
     `expected_value` (year-to-date figure on pace to the annual target, flow indicators; in the measure),
     `last_year` (the same quarter's figure in the baseline year), `qoq` and `yoy` (% change of the quarter's own
     figure on the previous quarter and on last year's).
     """
     frames = [evaluate(plan, figures, f"{plan.year}-Q{q}", [unit]).assign(quarter=q) for q in (1, 2, 3, 4)]
     series = pd.concat(frames, ignore_index=True)
+    # A figure stored for the whole year (a published rank, the year-end poverty survey) belongs on the chart too.
+    year = evaluate(plan, figures, str(plan.year), [unit])
+    annual = year[year["as_of"] == 0][["indicator", "actual", "actual_qualifier", "reported", "status", "target"]]
+    series = series.merge(annual.add_prefix("annual_").rename(columns={"annual_indicator": "indicator"}),
+                          on="indicator", how="left")
     # Where the year to date should stand at the end of each quarter on the way to the annual target.
     share = [plan.indicator(i).cumulative_share(q) for i, q in zip(series["indicator"], series["quarter"])]
     series["expected_value"] = (series["target"] * pd.Series(share, index=series.index)).where(
@@ -47,9 +53,9 @@ def unit_ranking(result: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """
     judged = result[result["status"].isin(["achieved", "on_track", "at_risk", "off_track"])]
     members = {m: c.code for c in plan.clusters for m in c.members}
-    table = judged.groupby("unit").agg(judged=("status", "size"),
-                                       good=("status", lambda s: int(s.isin(["achieved", "on_track"]).sum())))
-    table = table.reset_index()
+    judged = judged.assign(good=judged["status"].isin(["achieved", "on_track"]).astype("int64"))
+    table = judged.groupby("unit", as_index=False).agg(judged=("status", "size"), good=("good", "sum"))
+    table = table.astype({"judged": "int64", "good": "int64"})
     table = table[table["unit"].isin(members)]
     table["cluster"] = table["unit"].map(members)
     table["share"] = table["good"] / table["judged"] * 100

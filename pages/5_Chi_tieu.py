@@ -7,6 +7,7 @@ import streamlit as st
 
 from kpi.charts import attainment_by_unit
 from kpi.export import to_csv_bytes, to_xlsx_bytes
+from kpi.fmt import format_figure
 from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.scorecard import display_table, plan_target_text
@@ -34,18 +35,20 @@ st.dataframe(display_table(rows, plan, lang), hide_index=True, width="stretch")
 st.subheader(t("indicator.figures", lang))
 figures = data.figures(ctx.store, ctx.version, plan)
 figures = figures[figures["indicator"] == ind.code]
+# Downloads keep numbers as numbers (with the censoring sign apart); the screen shows them as people write them.
 table = pd.DataFrame({
     t("col.unit", lang): figures["unit"],
     t("plan.name", lang): [plan.unit(u).name(lang) if u in {x.code for x in plan.units} else u
                            for u in figures["unit"]],
     t("col.period", lang): figures["period"],
     t("col.value", lang): figures["value"],
+    t("col.qualifier", lang): figures["qualifier"],
     t("template.note", lang): figures["note"],
     t("col.upload", lang): figures["upload_id"],
 }).sort_values([t("col.unit", lang), t("col.period", lang)])
-if figures["qualifier"].notna().any():
-    table.insert(3, "qualifier", figures["qualifier"])
-st.dataframe(table, hide_index=True, width="stretch")
+shown = table.assign(**{t("col.value", lang): [format_figure(v, q, lang, 4) for v, q in zip(
+    table[t("col.value", lang)], table[t("col.qualifier", lang)])]}).drop(columns=t("col.qualifier", lang))
+st.dataframe(shown, hide_index=True, width="stretch")
 left, right = st.columns(2)
 left.download_button(t("indicator.download_csv", lang), to_csv_bytes(table), f"{ind.code}.csv", "text/csv")
 right.download_button(t("indicator.download_xlsx", lang), to_xlsx_bytes(table), f"{ind.code}.xlsx",
