@@ -9,10 +9,13 @@ due `report_due_days` after its quarter ends (the plan file's setting).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from kpi.plan import Plan
+
+LOCAL_TIME = "Asia/Ho_Chi_Minh"
 
 STATES = ("on_time", "late", "missing", "not_due")
 
@@ -43,12 +46,13 @@ def completeness(plan: Plan, receipts: pd.DataFrame, through_quarter: int, today
     """Each expected report with its state: on_time, late (received after the due date; `days_late`), missing
     (overdue and not received) or not_due (not received, not yet due). Columns: unit, indicator, period, quarter,
     due, received, state, days_late."""
-    today = today or datetime.now().date()
+    today = today or datetime.now(ZoneInfo(LOCAL_TIME)).date()
     expected = expected_reports(plan, through_quarter)
     merged = expected.merge(receipts[["unit", "indicator", "period", "received"]], on=["unit", "indicator", "period"],
                             how="left")
     merged["due"] = [due_date(plan.year, q, plan.plan.report_due_days) for q in merged["quarter"]]
-    received = pd.to_datetime(merged["received"]).dt.date
+    # Uploads are stamped in UTC; deadlines are days in Vietnam (UTC+7).
+    received = (pd.to_datetime(merged["received"]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TIME).dt.date)
     late_days = [(r - d).days if pd.notna(r) else None for r, d in zip(received, merged["due"])]
     merged["days_late"] = [d if d is not None and d > 0 else None for d in late_days]
     merged["state"] = [

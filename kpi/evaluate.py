@@ -180,7 +180,7 @@ def evaluate(plan: Plan, figures: pd.DataFrame, period: str | Period, units: lis
     if p.year != plan.year:
         raise ValueError(f"period {p} is not in the {plan.year} plan")
     eff = effective_figures(plan, figures)
-    rows = candidate_pairs(plan, figures)
+    rows = candidate_pairs(plan, eff)  # a parent with only rolled-up figures (the department) gets its rows too
     if units is not None:
         rows = rows[rows["unit"].isin(units)]
     specs = _spec_frame(plan)

@@ -36,6 +36,10 @@ def quarter_series(plan: Plan, figures: pd.DataFrame, unit: str) -> pd.DataFrame
     series = series.merge(before, on=["indicator", "quarter"], how="left")
     series = series.sort_values(["indicator", "quarter"], kind="stable")
     previous = series.groupby("indicator")["period_value"].shift(1)
+    # The first quarter's previous quarter is last year's fourth.
+    last_q4 = before[before["quarter"] == 4].set_index("indicator")["last_year"]
+    first = series["quarter"] == 1
+    previous = previous.where(~first, series["indicator"].map(last_q4))
     with np.errstate(divide="ignore", invalid="ignore"):
         series["qoq"] = np.where(previous > 0, (series["period_value"] / previous - 1) * 100, np.nan)
         series["yoy"] = np.where(series["last_year"] > 0, (series["period_value"] / series["last_year"] - 1) * 100,

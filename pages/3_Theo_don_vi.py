@@ -16,11 +16,9 @@ from ui.frame import ALL, as_of_text, frame
 ctx = frame("nav.units", with_cluster=True)
 lang, plan = ctx.lang, ctx.plan
 result = data.scorecard(ctx.store, ctx.version, ctx.period)
-if ctx.cluster != ALL:
-    members = next(c.members for c in plan.clusters if c.code == ctx.cluster)
-    result = result[result["unit"].isin(members)]
-else:
-    result = result[result["unit"] != plan.plan.scope_unit]
+# The units that compete in the emulation: the chosen cluster's, or every cluster's.
+members = [m for c in plan.clusters if ctx.cluster in (ALL, c.code) for m in c.members]
+result = result[result["unit"].isin(members)]
 
 st.title(t("units.title", lang))
 st.caption(f"{period_label(ctx.period, lang)} · {as_of_text(ctx.as_of, lang)}")

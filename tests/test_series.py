@@ -84,7 +84,7 @@ def test_levels_and_lower_is_better_flows_have_no_pace_line(series: pd.DataFrame
 def test_last_year_and_changes_in_percent(series: pd.DataFrame) -> None:
     tourism = _of(series, "tourist_arrivals")
     assert list(tourism["last_year"]) == ARRIVALS_2023
-    assert math.isnan(tourism.loc[1, "qoq"])  # the series starts with the plan year
+    assert tourism.loc[1, "qoq"] == pytest.approx((395_571 / ARRIVALS_2023[3] - 1) * 100)  # on last year's Q4
     assert tourism.loc[2, "qoq"] == pytest.approx((454_842 / 395_571 - 1) * 100)  # +15.0%
     assert tourism.loc[3, "qoq"] == pytest.approx((371_387 / 454_842 - 1) * 100)  # -18.3%
     assert tourism.loc[1, "yoy"] == pytest.approx((395_571 / 367_816 - 1) * 100)  # +7.5%
