@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     hist.add_argument("--period")
     hist.add_argument("--format", choices=("table", "csv", "json"), default="table")
     uploads_cmd = sub.add_parser("uploads", parents=[common], help="the latest uploads")
-    uploads_cmd.add_argument("--limit", type=int, default=20)
+    uploads_cmd.add_argument("--limit", type=_positive, default=20)
     undo = sub.add_parser("undo", parents=[common], help="undo an upload, restoring the figures it replaced")
     undo.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
     score = sub.add_parser("scorecard", parents=[common], help="evaluate the targets")
@@ -61,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--unit", default=None, help="unit code, or 'all' (default: the plan's scope unit, KT)")
     score.add_argument("--format", choices=("table", "csv", "json"), default="table")
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def _json_value(value: object) -> object:
