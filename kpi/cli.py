@@ -18,6 +18,7 @@ import pandas as pd
 
 from kpi.bootstrap import open_store
 from kpi.checks import DECIMALS
+from kpi.export import safe_frame
 from kpi.i18n import LANGS, t
 from kpi.ingest import ingest_path, whoami
 from kpi.periods import parse_period
@@ -35,7 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: $KPI_DATABASE_URL, else "
                         "duckdb:///data/kpi.duckdb)")
     common.add_argument("--plans", metavar="DIR", default=str(DEFAULT_PLANS_DIR), help="folder of plan files")
-    common.add_argument("--lang", choices=LANGS, default=os.environ.get("KPI_LANG", "vi"),
+    env_lang = os.environ.get("KPI_LANG", "").lower()
+    common.add_argument("--lang", choices=LANGS, default=env_lang if env_lang in LANGS else "vi",
                         help="language of messages (default vi)")
     parser = argparse.ArgumentParser(prog="kpi", description="Theo dõi chỉ tiêu thi đua — target tracker")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -120,7 +122,7 @@ def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1, default=str)
         print()
     elif fmt == "csv":
-        frame.to_csv(sys.stdout, index=False)
+        safe_frame(frame).to_csv(sys.stdout, index=False)  # notes and file names come from users' files
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250,
                                "display.max_colwidth", 48):

@@ -61,11 +61,12 @@ def _depths(plan: Plan) -> dict[str, int]:
 def effective_figures(plan: Plan, figures: pd.DataFrame) -> pd.DataFrame:
     """Figures per unit × indicator × stored period, each unit's own figure or else its children's roll-up.
 
-    Adds `source` ('own' or 'rollup'). Rolls up level by level from the deepest parents, so a roll-up can feed
-    the next one up.
+    Adds `source` ('own' or 'rollup') and `partial`: a roll-up is partial when a child that reports the indicator
+    in that year (in any of its periods) is missing from this period, or a child's own figure is partial. Rolls up
+    level by level from the deepest parents, so a roll-up can feed the next one up.
     """
     cols = ["unit", "indicator", "year", "quarter", "value", "qualifier"]
-    eff = figures[cols].assign(source="own")
+    eff = figures[cols].assign(source="own", partial=False)
     parent = {u.code: u.parent for u in plan.units}
     depth = _depths(plan)
     how = {i.code: i.rollup for i in plan.indicators if i.rollup != "none"}
@@ -77,10 +78,17 @@ def effective_figures(plan: Plan, figures: pd.DataFrame) -> pd.DataFrame:
             continue
         children = children.assign(parent=children["unit"].map(parent), how=children["indicator"].map(how))
         rolled = [
-            group.groupby(key, as_index=False)["value"].agg(method)
+            group.groupby(key, as_index=False).agg(value=("value", method), present=("unit", "nunique"),
+                                                   partial=("partial", "any"))
             for method, group in children.groupby("how")
         ]
-        rolled_frame = pd.concat(rolled, ignore_index=True).rename(columns={"parent": "unit"})
+        rolled_frame = pd.concat(rolled, ignore_index=True)
+        # The children expected in a period: those that report the indicator in any period of that year.
+        expected = (children.groupby(["parent", "indicator", "year"])["unit"].nunique().rename("expected")
+                    .reset_index())
+        rolled_frame = rolled_frame.merge(expected, on=["parent", "indicator", "year"], how="left")
+        rolled_frame["partial"] = rolled_frame["partial"] | (rolled_frame["present"] < rolled_frame["expected"])
+        rolled_frame = rolled_frame.drop(columns=["present", "expected"]).rename(columns={"parent": "unit"})
         own = eff.loc[eff["unit"].isin(parents), ["unit", "indicator", "year", "quarter"]].assign(_own=True)
         rolled_frame = rolled_frame.merge(own, on=["unit", "indicator", "year", "quarter"], how="left")
         rolled_frame = rolled_frame[rolled_frame["_own"].isna()].drop(columns="_own")
@@ -110,16 +118,16 @@ def year_to_date(plan: Plan, eff: pd.DataFrame, period: Period) -> pd.DataFrame:
 
     flow = quarters[is_flow].groupby(["unit", "indicator"], as_index=False).agg(
         actual=("value", "sum"), share=("share", "sum"), n=("quarter", "nunique"), as_of=("quarter", "max"),
-        source=("source", "min"),
+        source=("source", "min"), partial=("partial", "any"),
     )
-    flow = flow.assign(complete=flow["n"] == q, actual_qualifier=None)
+    flow = flow.assign(complete=(flow["n"] == q) & ~flow["partial"], actual_qualifier=None)
     level = quarters[~is_flow].sort_values("quarter").groupby(["unit", "indicator"], as_index=False).last()
     level = level.rename(columns={"value": "actual", "qualifier": "actual_qualifier", "quarter": "as_of"})
-    level = level.assign(complete=level["as_of"] == q, share=1.0)
+    level = level.assign(complete=(level["as_of"] == q) & ~level["partial"].astype(bool), share=1.0)
     parts = [flow, level]
     if period.is_year:
         annual = year[year["quarter"] == 0].rename(columns={"value": "actual", "qualifier": "actual_qualifier"})
-        parts.append(annual.assign(as_of=0, complete=True, share=1.0))
+        parts.append(annual.assign(as_of=0, complete=~annual["partial"].astype(bool), share=1.0))
     parts = [part.reindex(columns=_YTD_COLUMNS) for part in parts if not part.empty]
     ytd = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_YTD_COLUMNS)
     # An annual figure (as_of 0) wins over the quarters for the year.
@@ -258,7 +266,7 @@ def _judge(plan: Plan, df: pd.DataFrame, p: Period) -> pd.DataFrame:
     df.loc[~has_actual, ["pace", "projection"]] = np.nan
 
     # The verdict: decided for a complete year, or early where a flow can only grow (reached, or already over).
-    full_year = p.is_year & df["complete"]
+    full_year = (p.through_quarter == 4) & df["complete"]  # the year view, or Q4 with every quarter in
     monotone = flow & (df["min"] >= 0)
     early_yes = monotone & kind.isin(["at_least", "more_than"]) & sure_yes
     early_no = monotone & is_below & sure_no
@@ -282,6 +290,8 @@ def _judge(plan: Plan, df: pd.DataFrame, p: Period) -> pd.DataFrame:
         [ratio >= df["on_track"], ratio >= df["at_risk"], ratio.notna()], ["on_track", "at_risk", "off_track"],
         default=np.where(projected_ok, "on_track", "off_track"),
     )
+    # "Fewer than last year" is on track only if the projection stays below last year; near misses are at risk.
+    by_pace = np.where(is_below & (by_pace == "on_track") & ~projected_ok, "at_risk", by_pace)
     undecidable = has_actual & has_goal & (np.isnan(score) | np.isnan(target_goal)) & ~decided_yes & ~decided_no
     df["status"] = np.select(
         [

@@ -37,7 +37,11 @@ def _layout(path: Path) -> tuple[str, dict[str, int], list[str]] | None:
         head = handle.read(SNIFF_BYTES)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
         return None
-    text = head.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="strict" if len(head) < SNIFF_BYTES else "ignore")
+    try:
+        text = head.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="strict" if len(head) < SNIFF_BYTES
+                                                          else "ignore")
+    except UnicodeDecodeError:
+        return None  # Windows-1258 and other encodings: the careful path reads them
     first = text.splitlines()[0] if text else ""
     separator = detect_separator(first)
     header = next(csv.reader(io.StringIO(first), delimiter=separator), [])

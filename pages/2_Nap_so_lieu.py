@@ -14,7 +14,7 @@ from kpi.ingest import ingest_bytes, ingest_path
 from kpi.review import changes_table, history_table, problems_table, uploads_table
 from kpi.revisions import UndoError, history, recent_uploads, undo_upload
 from kpi.template import template_csv, template_frame, template_xlsx
-from ui.frame import frame
+from ui.frame import frame, md_escape
 
 ctx = frame("nav.upload", with_unit=False)
 lang, plan, store = ctx.lang, ctx.plan, ctx.store
@@ -72,7 +72,7 @@ if upload is not None:
                 done = ingest_path(store, ctx.plans, path, source="app", created_by=who.strip() or "app",
                                    decimal=decimals[decimal_choice])
             progress.progress(100, text=t("upload.step.done", lang))
-            (st.success if done.ok else st.error)(done.summary(lang))
+            (st.success if done.ok else st.error)(md_escape(done.summary(lang)))  # the file name is the user's
             st.session_state.pop("upload_check_key", None)
 
 st.subheader(t("upload.recent", lang))

@@ -11,7 +11,7 @@ from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.series import unit_ranking
 from ui import data
-from ui.frame import ALL, as_of_text, frame
+from ui.frame import ALL, as_of_text, frame, md_escape
 
 ctx = frame("nav.units", with_cluster=True)
 lang, plan = ctx.lang, ctx.plan
@@ -45,7 +45,7 @@ st.dataframe(pd.DataFrame({
     t("col.share", lang): [format_percent(v, lang, 0) for v in ranking["share"]],
 }), hide_index=True, width="stretch")
 
-st.subheader(t("units.drill", lang, unit=plan.unit(drill).name(lang)))
+st.subheader(md_escape(t("units.drill", lang, unit=plan.unit(drill).name(lang))))
 series = data.quarters(ctx.store, ctx.version, plan, drill)
 held = series[~series["status"].isin(["no_target"])]["indicator"].unique().tolist()
 if not held:

@@ -9,15 +9,15 @@ from kpi.charts import quarter_chart
 from kpi.fmt import format_figure, format_number
 from kpi.i18n import t
 from ui import data
-from ui.frame import as_of_text, frame
+from ui.frame import as_of_text, frame, md_escape
 
 ctx = frame("nav.quarters")
 lang, plan = ctx.lang, ctx.plan
 series = data.quarters(ctx.store, ctx.version, plan, ctx.unit)
 
 st.title(t("quarters.title", lang))
-st.caption(f"{t('quarters.caption', lang, unit=plan.unit(ctx.unit).name(lang), year=plan.year)} · "
-           f"{as_of_text(ctx.as_of, lang)}")
+st.caption(md_escape(f"{t('quarters.caption', lang, unit=plan.unit(ctx.unit).name(lang), year=plan.year)} · "
+                     f"{as_of_text(ctx.as_of, lang)}"))
 shown = [i.code for i in plan.indicators if series[(series["indicator"] == i.code)]["period_value"].notna().any()
          or i.kind == "rank_gain" and ctx.unit == plan.plan.scope_unit]
 for left, right in zip(shown[::2], [*shown[1::2], None]):

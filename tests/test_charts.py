@@ -118,11 +118,11 @@ def test_ranking_bars_in_rank_order_within_each_cluster(plan: Plan, ranking: pd.
     offices, north = "Khối các phòng chuyên môn thuộc Sở", "Cụm thi đua các huyện phía Bắc"
     assert list(bars.y) == [
         f"{offices} · Phòng Quản lý kết cấu hạ tầng giao thông", f"{offices} · Văn phòng Sở",
-        f"{offices} · Thanh tra Sở", f"{north} · Huyện Đắk Tô", f"{north} · Huyện Tu Mơ Rông",
-        f"{north} · Huyện Ngọc Hồi", f"{north} · Huyện Đắk Glei",
+        f"{offices} · Thanh tra Sở", f"{north} · Huyện Đắk Tô", f"{north} · Huyện Ngọc Hồi",
+        f"{north} · Huyện Tu Mơ Rông", f"{north} · Huyện Đắk Glei",
     ]
-    assert list(bars.x) == [100, 100, 0, 100, 100, 50, 25]
-    assert list(bars.text) == ["#1 · 1/1", "#1 · 1/1", "#3 · 0/1", "#1 · 4/4", "#1 · 4/4", "#3 · 2/4", "#4 · 1/4"]
+    assert list(bars.x) == [100, 100, 0, 100, 50, 50, 25]
+    assert list(bars.text) == ["#1 · 1/1", "#1 · 1/1", "#3 · 0/1", "#1 · 4/4", "#2 · 2/4", "#2 · 2/4", "#4 · 1/4"]
     colours = list(bars.marker.color)
     assert len(set(colours[:3])) == 1 and len(set(colours[3:])) == 1 and colours[0] != colours[3]  # by cluster
 

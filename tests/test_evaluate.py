@@ -375,3 +375,29 @@ def test_rollup_baseline_for_parent(plan: Plan) -> None:
 def test_period_of_another_year_is_refused(plan: Plan) -> None:
     with pytest.raises(ValueError, match="not in the 2024 plan"):
         evaluate(plan, figures(), "2025-Q1")
+
+
+def test_reduce_vs_baseline_heading_for_last_years_count_is_at_risk_not_on_track(plan: Plan) -> None:
+    data = figures(*_accidents("TPKT", [10, 10, 10, 10], [10, 10]))
+    r = row(plan, data, "2024-Q2", "traffic_accidents", "TPKT")
+    assert r["projection"] == pytest.approx(40.0)  # exactly last year's total: not "fewer"
+    assert r["status"] == "at_risk"
+
+
+def test_fourth_quarter_view_decides_the_year_like_the_year_view(plan: Plan) -> None:
+    data = figures(*(("KT", "tourist_arrivals", f"2024-Q{q}", 412_500) for q in (1, 2, 3, 4)))
+    for period in ("2024-Q4", "2024"):
+        r = row(plan, data, period, "tourist_arrivals")
+        assert r["met"] is False and r["status"] == "off_track", period  # 1.650.000 of 1.700.000
+
+
+def test_a_roll_up_missing_a_child_is_not_a_complete_year(plan: Plan) -> None:
+    # Every district sends 10 accidents a quarter both years, but Ia H'Drai skips 2024-Q4: the province's 390
+    # against last year's 400 must not be declared met.
+    districts = ["TPKT", "DHA", "DTO", "NHO", "DGL", "KPL", "KRA", "STH", "TMR", "IHD"]
+    rows = [(u, "traffic_accidents", f"{y}-Q{q}", 10) for u in districts for y in (2023, 2024) for q in (1, 2, 3, 4)
+            if not (u == "IHD" and y == 2024 and q == 4)]
+    r = row(plan, figures(*rows), "2024", "traffic_accidents")
+    assert r["actual"] == 390 and r["baseline"] == 400
+    assert not r["complete"]
+    assert r["met"] is None

@@ -244,7 +244,7 @@ def projector() -> None:
             _offline(lang)
             return
         st.session_state["_projector_store"], st.session_state["_projector_version"] = store, version
-        pages = _pages(slides, plan)
+        pages = _pages(slides, plan) or _pages(list(DEFAULT_SLIDES), plan)  # nothing left to show: the defaults
         page = pages[count % len(pages)]
         _header(f"{_title(page, plan, lang)} · {period_label(period, lang)}", count % len(pages), len(pages),
                 as_of, lang)
