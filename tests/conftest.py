@@ -96,21 +96,33 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def make_sample_db(directory: Path) -> str:
+    """A DuckDB file in `directory` holding the plans and the sample data; returns its URL."""
+    from kpi.bootstrap import open_store
+    from kpi.sample import load_sample
+
+    url = f"duckdb:///{directory / 'kpi.duckdb'}"
+    store, plans = open_store(url)
+    load_sample(store, plans)
+    store.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A sample database shared by one test module's read-only tests."""
+    return make_sample_db(tmp_path_factory.mktemp("sample"))
+
+
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A real Streamlit server on the sample data: (base URL, database URL). Skips without Debian's chromium,
     except in CI, where .ci/run installs it."""
-    from kpi.bootstrap import open_store
-    from kpi.sample import load_sample
-
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("Debian's chromium must be installed in CI (.ci/run installs it)")
         pytest.skip("no chromium here (apt-get install chromium)")
-    url = f"duckdb:///{tmp_path_factory.mktemp('live') / 'kpi.duckdb'}"
-    store, plans = open_store(url)
-    load_sample(store, plans)
-    store.dispose()
+    url = make_sample_db(tmp_path_factory.mktemp("live"))
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",

@@ -8,19 +8,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kpi.bootstrap import open_store
-from kpi.sample import load_sample
-
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ["app.py", "pages/1_Ke_hoach.py"]
-
-
-@pytest.fixture(scope="module")
-def sample_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"duckdb:///{tmp_path_factory.mktemp('app') / 'kpi.duckdb'}"
-    store, plans = open_store(url)
-    load_sample(store, plans)
-    return url
 
 
 @pytest.fixture(autouse=True)

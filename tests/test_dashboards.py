@@ -37,14 +37,6 @@ LOCALITIES = ["TPKT", "DHA", "DTO", "NHO", "DGL", "KPL", "KRA", "STH", "TMR", "I
 
 
 @pytest.fixture(scope="module")
-def sample_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"duckdb:///{tmp_path_factory.mktemp('dashboards') / 'kpi.duckdb'}"
-    store, plans = open_store(url)
-    load_sample(store, plans)
-    return url
-
-
-@pytest.fixture(scope="module")
 def sample_figures(sample_url: str) -> pd.DataFrame:
     """The database's current figures, read straight from the store (not through the pages' code)."""
     store, _ = open_store(sample_url)

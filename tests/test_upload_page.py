@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from kpi.bootstrap import open_store
 from kpi.readers import read_table
-from kpi.sample import load_sample
 from kpi.store import current_figures
 from kpi.template import template_frame, template_xlsx
+from tests.conftest import make_sample_db
 from tests.test_app import run_page
 
 PAGE = "pages/2_Nap_so_lieu.py"
@@ -20,10 +20,8 @@ PAGE = "pages/2_Nap_so_lieu.py"
 
 @pytest.fixture
 def sample_url(tmp_path) -> str:
-    url = f"duckdb:///{tmp_path / 'kpi.duckdb'}"
-    store, plans = open_store(url)
-    load_sample(store, plans)
-    return url
+    """A sample database of this test's own: these tests write to it."""
+    return make_sample_db(tmp_path)
 
 
 def _figure(url: str, unit: str, indicator: str, period: str) -> float:
