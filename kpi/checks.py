@@ -46,7 +46,8 @@ def load_spec(con: duckdb.DuckDBPyConnection, plans: dict[int, Plan]) -> None:
     governing = governing_plans(plans)
     frames: dict[int, tuple[pd.DataFrame, ...]] = {}
     for plan in governing.values():  # a plan governs two years: build its frames once
-        frames.setdefault(id(plan), _plan_frames(plan))
+        if id(plan) not in frames:
+            frames[id(plan)] = _plan_frames(plan)
     per_year = [(year, frames[id(plan)]) for year, plan in governing.items()]
     tables = {
         name: pd.concat([parts[n].assign(year=year) for year, parts in per_year], ignore_index=True)

@@ -21,7 +21,7 @@ from kpi.checks import decide_decimal, evidence_counts, load_spec, typed_select
 from kpi.plan import Plan, governing_plans
 from kpi.plausibility import any_warning, plausibility_warnings
 from kpi.readers import REQUIRED, detect_separator, header_map
-from kpi.store import Store, current_figures_query
+from kpi.store import Store, bump_data_version, current_figures_query, uploads
 
 SNIFF_BYTES = 1 << 16  # the decimal mark is guessed from the first 64 KiB; a wrong guess only costs the fallback
 SAMPLE_ROWS = 5000
@@ -104,8 +104,6 @@ def _lines_are_exact(path: Path, rows: int) -> bool:
 
 def _load(conn: Connection, plans: dict[int, Plan], source: str, path: Path, headers: dict[str, str],
           upload_values: dict, decimal: str | None) -> dict:
-    from kpi.store import bump_data_version, uploads
-
     raw = _raw(conn)
     load_spec(raw, plans)
     # Reading into a temporary table first and checking from there is about twice as fast as one fused query.

@@ -227,6 +227,3 @@ def figures_to_csv(figures: pd.DataFrame) -> bytes:
     out["value"] = qualifier + values
     out["note"] = figures["note"].fillna("") if "note" in figures else ""
     return out.to_csv(index=False).encode("utf-8")
-
-
-

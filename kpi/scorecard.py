@@ -68,25 +68,27 @@ def target_text(row: pd.Series, plan: Plan, lang: str = "vi") -> str:
         return t("target.rank", lang, rank=rank)
     if ind.kind == "reduce_vs_baseline":
         return t("target.reduce_vs_baseline", lang, baseline=format_number(target, lang, digits))
-    if ind.kind == "reduce_by" and _number(row["stretch"]) is not None:
-        return f"{format_number(target, lang, digits)}–{format_number(row['stretch'], lang, digits)}"
+    return _level_target(ind, target, _number(row["stretch"]), lang)
+
+
+def _level_target(ind: Indicator, target: float, stretch: float | None, lang: str) -> str:
+    """`3–4` for a reduction with a stretch, else `> 63,7` (strict) or `≥ 1.700.000`."""
+    digits = ind.decimals
+    if ind.kind == "reduce_by" and stretch is not None:
+        return f"{format_number(target, lang, digits)}–{format_number(stretch, lang, digits)}"
     sign = ">" if ind.kind == "more_than" else "≥"
     return f"{sign} {format_number(target, lang, digits)}"
 
 
 def plan_target_text(ind: Indicator, lang: str = "vi") -> str:
     """The plan's target as written, independent of any unit: `≥ 1.700.000`, `> 63,7`, `+5 bậc`, `3–4`, `< 2023`."""
-    digits = ind.decimals
     if ind.kind == "reduce_vs_baseline":
         return t("target.below_baseline_year", lang)
     if ind.target is None:
         return "—"
     if ind.kind == "rank_gain":
         return t("target.rank_gain", lang, n=format_number(ind.target, lang, 0))
-    if ind.kind == "reduce_by" and ind.stretch is not None:
-        return f"{format_number(ind.target, lang, digits)}–{format_number(ind.stretch, lang, digits)}"
-    sign = ">" if ind.kind == "more_than" else "≥"
-    return f"{sign} {format_number(ind.target, lang, digits)}"
+    return _level_target(ind, float(ind.target), None if ind.stretch is None else float(ind.stretch), lang)
 
 
 def display_table(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> pd.DataFrame:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -190,11 +190,11 @@ class Store:
         else:
             ctx.__exit__(None, None, None)
 
-    def begin(self) -> contextmanager:  # type: ignore[valid-type]
+    def begin(self) -> AbstractContextManager[Connection]:
         """A connection in a transaction that commits on success (retries while the file is busy)."""
         return self._retrying("begin")
 
-    def connect(self) -> contextmanager:  # type: ignore[valid-type]
+    def connect(self) -> AbstractContextManager[Connection]:
         """A connection for reading (retries while the file is busy)."""
         return self._retrying("connect")
 

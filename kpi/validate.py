@@ -147,7 +147,3 @@ def validate(raw: RawTable, plans: dict[int, Plan], decimal: str | None = None) 
     for column in ("qualifier", "note"):
         figures[column] = figures[column].astype(object).where(figures[column].notna(), None)
     return Validated(figures, [], mark)
-
-
-
-__all__ = ["Validated", "closest", "governing_plans", "validate"]

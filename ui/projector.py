@@ -187,9 +187,7 @@ def _units_behind(result: pd.DataFrame, plan: Plan, lang: str) -> None:
     }).set_index(t("col.unit", lang)))
 
 
-def _quarters(plan: Plan, part: int, theme: str, lang: str) -> None:
-    store, version = st.session_state["_projector_store"], st.session_state["_projector_version"]
-    series = data.quarters(store, version, plan, plan.plan.scope_unit)
+def _quarters(series: pd.DataFrame, plan: Plan, part: int, theme: str, lang: str) -> None:
     codes = _headline(plan)[part * CHARTS_PER_SLIDE:(part + 1) * CHARTS_PER_SLIDE]
     for column, code in zip(st.columns(CHARTS_PER_SLIDE), codes):
         with column:
@@ -201,9 +199,7 @@ def _ranking(result: pd.DataFrame, plan: Plan, theme: str, lang: str) -> None:
     _chart(_big(ranking_chart(ranking, plan, lang), theme), "ranking", big=True)
 
 
-def _indicator(code: str, plan: Plan, theme: str, lang: str) -> None:
-    store, version = st.session_state["_projector_store"], st.session_state["_projector_version"]
-    series = data.quarters(store, version, plan, plan.plan.scope_unit)
+def _indicator(series: pd.DataFrame, code: str, plan: Plan, theme: str, lang: str) -> None:
     _chart(_big(quarter_chart(series, plan, code, lang), theme), f"big-{code}", big=True)
 
 
@@ -243,7 +239,6 @@ def projector() -> None:
         except (DatabaseBusy, sa.exc.DBAPIError, OSError):
             _offline(lang)
             return
-        st.session_state["_projector_store"], st.session_state["_projector_version"] = store, version
         pages = _pages(slides, plan) or _pages(list(DEFAULT_SLIDES), plan)  # nothing left to show: the defaults
         page = pages[count % len(pages)]
         _header(f"{_title(page, plan, lang)} · {period_label(period, lang)}", count % len(pages), len(pages),
@@ -255,10 +250,11 @@ def projector() -> None:
             elif kind == "units":
                 _units_behind(result, plan, lang)
             elif kind == "quarters":
-                _quarters(plan, part, theme, lang)
+                _quarters(data.quarters(store, version, plan, plan.plan.scope_unit), plan, part, theme, lang)
             elif kind == "ranking":
                 _ranking(result[result["unit"] != plan.plan.scope_unit], plan, theme, lang)
             else:
-                _indicator(kind.split(":", 1)[1], plan, theme, lang)
+                _indicator(data.quarters(store, version, plan, plan.plan.scope_unit), kind.split(":", 1)[1], plan,
+                           theme, lang)
 
     show()
