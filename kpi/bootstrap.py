@@ -37,6 +37,7 @@ def open_store(url: str, plans_dir: str | Path = DEFAULT_PLANS_DIR) -> tuple[Sto
     """The store at `url` with its schema and the plans of `plans_dir` loaded; PlanError if a plan file is wrong."""
     plans = load_plans(plans_dir)
     store = Store(url)
-    store.create_schema()
-    sync_plans(store, plans)
+    with store.setup_lock():
+        store.create_schema()
+        sync_plans(store, plans)
     return store, plans

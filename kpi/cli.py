@@ -1,7 +1,10 @@
 """The `kpi` command: init, sample, ingest, scorecard, history, uploads, undo.
 
-Exit codes: 0 done; 1 a file was rejected (problems listed) or the database was busy; 2 usage or configuration
-(argparse's own usage errors, a wrong plan file, an unknown period or unit).
+Exit codes: 0 done; 1 a file was rejected (problems listed) or an undo refused; 2 usage or configuration
+(argparse's own usage errors, a wrong plan file, an unknown period or unit); 75 the database was busy (try again);
+70 an internal error (with its traceback); 141 the output pipe closed early (`kpi history | head`), quietly.
+
+Each command imports what it uses when it runs, so `kpi ingest` starts without pandas or Plotly.
 """
 
 from __future__ import annotations
@@ -11,24 +14,20 @@ import json
 import math
 import os
 import sys
+import traceback
 from collections.abc import Sequence
-from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kpi.bootstrap import open_store
-from kpi.checks import DECIMALS
-from kpi.export import safe_frame
 from kpi.i18n import LANGS, t
-from kpi.ingest import ingest_path, whoami
-from kpi.periods import parse_period
+from kpi.ingest.typed import DECIMALS
 from kpi.plan import DEFAULT_PLANS_DIR, PlanError
-from kpi.revisions import UndoError, history, recent_uploads, undo_upload
-from kpi.sample import load_sample
-from kpi.scorecard import display_table, load_scorecard, plan_for_period
 from kpi.store import DatabaseBusy, resolve_url
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    import pandas as pd
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_CRASH, EXIT_BUSY, EXIT_PIPE = 0, 1, 2, 70, 75, 141
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -88,6 +87,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
+    from kpi.sample import load_sample
+
     store, plans = open_store(resolve_url(args.db), args.plans)
     if args.year not in plans:
         print(f"kpi sample: no plan for {args.year}", file=sys.stderr)
@@ -98,25 +99,42 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    from kpi.ingest import Limits, Source, SourceTooLarge, ingest
+
     store, plans = open_store(resolve_url(args.db), args.plans)
+    limits = Limits.from_env()
     status = EXIT_OK
     for name in args.files:
-        path = Path(name)
-        if not path.is_file():
+        try:
+            source = Source.from_path(name, limits)  # the literal name: `bao-cao[12].csv` is that file only
+        except SourceTooLarge as exc:
+            print(f"{name}: {t('cli.too_large', args.lang, n=exc.size, limit=exc.limit)}", file=sys.stderr)
+            status = EXIT_REJECTED
+            continue
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             print(f"{name}: {t('cli.no_file', args.lang)}", file=sys.stderr)
             status = EXIT_REJECTED
             continue
-        result = ingest_path(store, plans, path, source="cli", dry_run=args.dry_run, decimal=args.decimal)
+        except OSError as exc:
+            print(f"{name}: {t('cli.cannot_read', args.lang, detail=exc.strerror)}", file=sys.stderr)
+            status = EXIT_REJECTED
+            continue
+        result = ingest(store, plans, source, origin="cli", dry_run=args.dry_run, decimal=args.decimal,
+                        limits=limits)
         stream = sys.stdout if result.ok else sys.stderr
         print(result.summary(args.lang), file=stream)
         for problem in result.problems:
-            print(f"  {path.name}: {problem.describe(args.lang)}", file=stream)
+            print(f"  {source.name}: {problem.describe(args.lang)}", file=stream)
         if not result.ok:
             status = EXIT_REJECTED
     return status
 
 
 def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
+    import pandas as pd
+
+    from kpi.export import safe_frame
+
     if fmt == "json":
         records = [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1, default=str)
@@ -130,6 +148,9 @@ def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
+    from kpi.periods import parse_period
+    from kpi.revisions import history
+
     try:
         period = str(parse_period(args.period)) if args.period else None
     except ValueError as exc:  # a usage error, like the scorecard's
@@ -144,6 +165,8 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_uploads(args: argparse.Namespace) -> int:
+    from kpi.revisions import recent_uploads
+
     store, _ = open_store(resolve_url(args.db), args.plans)
     with store.connect() as conn:
         _print_frame(recent_uploads(conn, args.limit), "table")
@@ -151,6 +174,9 @@ def _cmd_uploads(args: argparse.Namespace) -> int:
 
 
 def _cmd_undo(args: argparse.Namespace) -> int:
+    from kpi.ingest import whoami
+    from kpi.revisions import UndoError, undo_upload
+
     store, _ = open_store(resolve_url(args.db), args.plans)
     try:
         done = undo_upload(store, args.upload_id, whoami())
@@ -162,6 +188,9 @@ def _cmd_undo(args: argparse.Namespace) -> int:
 
 
 def _cmd_scorecard(args: argparse.Namespace) -> int:
+    from kpi.periods import parse_period
+    from kpi.scorecard import display_table, load_scorecard, plan_for_period
+
     store, plans = open_store(resolve_url(args.db), args.plans)
     try:
         period = str(parse_period(args.period)) if args.period else None
@@ -193,13 +222,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"init": _cmd_init, "sample": _cmd_sample, "ingest": _cmd_ingest, "scorecard": _cmd_scorecard,
                 "history": _cmd_history, "uploads": _cmd_uploads, "undo": _cmd_undo}
     try:
-        return handlers[args.command](args)
+        status = handlers[args.command](args)
+        sys.stdout.flush()
+        return status
     except PlanError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
-    except DatabaseBusy as exc:
-        print(f"kpi: {exc}", file=sys.stderr)
-        return EXIT_REJECTED
+    except DatabaseBusy:
+        print(f"kpi: {t('db.busy', args.lang)}", file=sys.stderr)
+        return EXIT_BUSY
+    except BrokenPipeError:
+        # The reader left (`| head`): say nothing, and keep Python from complaining about stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE
+    except Exception:  # noqa: BLE001 - a crash must not exit 1, the code for "file rejected"
+        print(f"kpi: {t('cli.crash', args.lang)}", file=sys.stderr)
+        traceback.print_exc()
+        return EXIT_CRASH
 
 
 if __name__ == "__main__":

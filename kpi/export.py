@@ -6,8 +6,9 @@ import re
 
 import pandas as pd
 
-# A cell starting like a formula (=, +, @, tab, CR; or '-' not starting a number) would be evaluated by Excel.
-_FORMULA_START = re.compile(r"^(?:[=+@\t\r]|-(?![\d.,]+%?$))")
+# A cell starting like a formula (=, +, @, tab, CR; or '-' not starting a number) would be evaluated by Excel, and
+# so would their full-width forms (＝ ＋ － ＠), which Excel reads as the ASCII ones when typed with an East Asian IME.
+_FORMULA_START = re.compile(r"^(?:[=+@\t\r\uff1d\uff0b\uff0d\uff20]|-(?![\d.,]+%?$))")
 
 
 def neutralise(value: object) -> object:

@@ -229,9 +229,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Value “{value}” is not a number",
     },
     "problem.extra_cells": {
-        "vi": "Dòng có {n} ô, nhiều hơn {expected} cột của dòng tiêu đề "
-        "(dấu phẩy trong ghi chú cần đặt trong ngoặc kép)",
-        "en": "The row has {n} cells, more than the header's {expected} columns (quote a note that contains a comma)",
+        "vi": "Dòng có {n} ô, nhiều hơn {expected} cột của dòng tiêu đề: dấu phẩy thập phân (9,5) hay dấu phẩy trong "
+              "ghi chú phải đặt trong ngoặc kép (\"9,5\"), hoặc lưu tệp với dấu chấm phẩy (;) ngăn cột",
+        "en": "The row has {n} cells, more than the header's {expected} columns: quote a decimal comma (\"9,5\") or a "
+              "comma in a note, or save the file with ; between columns",
     },
     "problem.empty_value": {"vi": "Thiếu giá trị", "en": "The value is missing"},
     "problem.below_min": {
@@ -251,8 +252,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Only a rank may be written as “{value}”",
     },
     "problem.duplicate": {
-        "vi": "Số liệu này đã có ở dòng {other} với giá trị khác",
-        "en": "This figure is already on line {other} with a different value",
+        "vi": "Số liệu này đã có ở dòng {other} với giá trị hoặc ghi chú khác",
+        "en": "This figure is already on line {other} with a different value or note",
     },
     "problem.view_period": {
         "vi": "Kỳ “{value}” là kỳ lũy kế, không nộp được; hãy nộp số liệu từng quý",
@@ -280,8 +281,90 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Warning: unit “{value}” does not usually report {indicator} ({n} figures)",
     },
     "problem.too_many": {
-        "vi": "… và {n} lỗi khác (chỉ liệt kê 1000 lỗi đầu tiên)",
-        "en": "… and {n} more problems (only the first 1000 are listed)",
+        "vi": "… và {n} lỗi khác (chỉ liệt kê {limit} lỗi đầu tiên)",
+        "en": "… and {n} more problems (only the first {limit} are listed)",
+    },
+    "problem.utf7": {
+        "vi": "Tệp được lưu theo bảng mã UTF-7, chữ tiếng Việt sẽ bị sai; hãy lưu lại dạng “CSV UTF-8”",
+        "en": "The file is saved as UTF-7 and its Vietnamese letters would be garbled; save it as “CSV UTF-8”",
+    },
+    "problem.mixed_encoding": {
+        "vi": "Tệp không thống nhất một bảng mã: từ dòng này không đọc được theo UTF-8{utf8_hint}; hãy mở tệp và lưu "
+              "lại toàn bộ dạng “CSV UTF-8”",
+        "en": "The file is not in one encoding: from this line it cannot be read as UTF-8{utf8_hint}; open it and "
+              "save the whole file as “CSV UTF-8”",
+    },
+    "problem.utf8_hint": {"vi": " (dòng {line} lại là UTF-8)", "en": " (while line {line} is UTF-8)"},
+    "problem.file_too_large": {
+        "vi": "Tệp nặng {n} byte, vượt giới hạn {limit} byte (max_file_bytes)",
+        "en": "The file is {n} bytes, over the limit of {limit} bytes (max_file_bytes)",
+    },
+    "problem.too_many_rows": {
+        "vi": "Tệp có {n} dòng số liệu, vượt giới hạn {limit} dòng (max_rows); hãy chia thành nhiều tệp",
+        "en": "The file has {n} data lines, over the limit of {limit} (max_rows); split it into several files",
+    },
+    "problem.too_many_columns": {
+        "vi": "Dòng tiêu đề có {n} cột, vượt giới hạn {limit} cột (max_columns)",
+        "en": "The header row has {n} columns, over the limit of {limit} (max_columns)",
+    },
+    "problem.workbook_too_large": {
+        "vi": "Tệp Excel khi giải nén có {n} {what}, vượt giới hạn {limit} (max_unpacked_bytes / max_parts)",
+        "en": "The workbook unpacks to {n} {what}, over the limit of {limit} (max_unpacked_bytes / max_parts)",
+    },
+    "problem.not_workbook": {
+        "vi": "Không đọc được tệp Excel .xlsx ({detail}); hãy mở bằng Excel và lưu lại dạng .xlsx",
+        "en": "The .xlsx workbook cannot be read ({detail}); open it in Excel and save it as .xlsx again",
+    },
+    "problem.stray_cell": {
+        "vi": "Cảnh báo: ô nằm ngoài các cột của dòng tiêu đề nên bị bỏ qua",
+        "en": "Warning: the cell is outside the header's columns and was ignored",
+    },
+    "problem.duplicate_column": {
+        "vi": "Cột “{column}” trùng nghĩa với cột “{other}”; mỗi loại thông tin chỉ được có một cột",
+        "en": "Column “{column}” means the same as column “{other}”; keep one column for each",
+    },
+    "problem.bad_csv": {
+        "vi": "Dòng không đọc được theo định dạng CSV ({detail}); kiểm tra dấu ngoặc kép",
+        "en": "The line is not valid CSV ({detail}); check the quotation marks",
+    },
+    "problem.cell_too_long": {
+        "vi": "Ô dài quá {limit} ký tự (max_cell_chars)",
+        "en": "The cell is longer than {limit} characters (max_cell_chars)",
+    },
+    "problem.note_too_long": {
+        "vi": "Ghi chú dài quá {limit} ký tự (max_note_chars); nếu ghi chú không dài như vậy, hãy kiểm tra dấu "
+              "ngoặc kép chưa đóng",
+        "en": "The note is longer than {limit} characters (max_note_chars); if it is not, look for an unclosed "
+              "quotation mark",
+    },
+    "problem.censored_form": {
+        "vi": "Hạng chỉ ghi dạng “>30” (ngoài nhóm 30 tỉnh đứng đầu); “{value}” không được chấp nhận",
+        "en": "A rank may only be written as “>30” (outside the top 30); “{value}” is not accepted",
+    },
+    "problem.censored_out_of_range": {
+        "vi": "“{value}” không thể đúng: không có hạng nào lớn hơn {max}",
+        "en": "“{value}” cannot be true: no rank is above {max}",
+    },
+    "problem.note_cleaned": {
+        "vi": "Cảnh báo: ghi chú có ký tự điều khiển hoặc ký tự ẩn, đã được loại bỏ",
+        "en": "Warning: the note had control or invisible characters; they were removed",
+    },
+    "problem.time_limit": {
+        "vi": "Kiểm tra tệp quá {limit} giây (max_check_seconds) nên đã dừng; hãy chia tệp nhỏ hơn",
+        "en": "Checking the file took over {limit} seconds (max_check_seconds) and was stopped; split the file",
+    },
+    "db.busy": {
+        "vi": "Cơ sở dữ liệu đang bận (một tiến trình khác đang ghi); hãy thử lại sau ít phút",
+        "en": "The database is busy (another process is writing); try again shortly",
+    },
+    "cli.too_large": {
+        "vi": "tệp nặng {n} byte, vượt giới hạn {limit} byte (max_file_bytes)",
+        "en": "the file is {n} bytes, over the limit of {limit} bytes (max_file_bytes)",
+    },
+    "cli.cannot_read": {"vi": "không đọc được tệp ({detail})", "en": "cannot read the file ({detail})"},
+    "cli.crash": {
+        "vi": "lỗi nội bộ, không có gì bị ghi dở; hãy báo cho quản trị viên kèm nội dung dưới đây",
+        "en": "internal error; nothing was half-written; please report it with the text below",
     },
     "ingest.loaded": {
         "vi": "Đã nạp {file}: {new} số liệu mới, {revised} số liệu sửa, {unchanged} không đổi (lần nạp #{upload}).",
@@ -359,6 +442,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "upload.rejected": {
         "vi": "Tệp có lỗi nên chưa ghi gì. Sửa các dòng dưới đây rồi nạp lại.",
         "en": "The file has problems, so nothing was written. Fix the lines below and upload it again.",
+    },
+    "upload.outdated": {
+        "vi": "Số liệu trong cơ sở dữ liệu vừa thay đổi sau khi kiểm tra tệp này; bảng trên đã được cập nhật, "
+              "hãy xem lại rồi ghi lần nữa",
+        "en": "The stored figures changed after this file was checked; the table above is updated, "
+              "please review it and write again",
     },
     "upload.recent": {"vi": "Các lần nạp gần đây", "en": "Recent uploads"},
     "upload.undo": {"vi": "Hoàn tác lần nạp", "en": "Undo an upload"},

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from kpi.fmt import format_number
 from kpi.i18n import t
 
+_COUNTS = ("n", "limit")  # counts and limits read best with thousands separators (1.700.000)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -22,7 +24,12 @@ class Problem:
     def reason(self, lang: str = "vi") -> str:
         """Why the figure or file is refused (or warned about), in `lang`."""
         # Numbers in a message follow the reader's language (139.807,75 in Vietnamese).
-        params = {k: format_number(v, lang, 2) if isinstance(v, float) else v for k, v in self.params.items()}
+        params = {k: format_number(v, lang, 2) if isinstance(v, float)
+                  else format_number(v, lang, 0) if k in _COUNTS and isinstance(v, int) else v
+                  for k, v in self.params.items()}
+        if "utf8_line" in params:  # a mixed file: where the UTF-8 text is, when known
+            line = params.pop("utf8_line")
+            params["utf8_hint"] = t("problem.utf8_hint", lang, line=line) if line else ""
         if "suggestion" in params:  # unknown codes: "did you mean …?" in the reader's language
             suggestion = params.pop("suggestion")
             params["hint"] = t("problem.hint", lang, suggestion=suggestion) if suggestion else ""

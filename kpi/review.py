@@ -6,7 +6,7 @@ import pandas as pd
 
 from kpi.fmt import format_figure
 from kpi.i18n import t
-from kpi.ingest import CHANGE_UNCHANGED, IngestResult
+from kpi.ingest import Checked
 from kpi.problems import Problem
 
 
@@ -19,12 +19,13 @@ def problems_table(problems: list[Problem], lang: str = "vi") -> pd.DataFrame:
     )
 
 
-def changes_table(result: IngestResult, lang: str = "vi") -> pd.DataFrame:
-    """The figures an upload would write (new or revised), with the value each replaces."""
-    changes = result.changes
-    if changes.empty:
+def changes_table(result: Checked, lang: str = "vi", limit: int | None = None) -> pd.DataFrame:
+    """The figures an upload would write (new or revised), with the value each replaces; the first `limit`."""
+    shown = result.changes_frame()
+    if shown.empty:
         return pd.DataFrame()
-    shown = changes[changes["change"] != CHANGE_UNCHANGED]
+    if limit is not None:
+        shown = shown.head(limit)
     return pd.DataFrame({
         t("col.line", lang): shown["line"],
         t("col.unit", lang): shown["unit"],

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from kpi.ingest import IngestResult, figures_to_csv, ingest_bytes
+from kpi.ingest import Checked, Source, ingest
 from kpi.plan import Plan
 from kpi.store import Store, uploads
 
@@ -154,7 +154,17 @@ def sample_uploads(plan: Plan) -> list[tuple[str, pd.DataFrame, datetime]]:
     return parts
 
 
-def load_sample(store: Store, plans: dict[int, Plan], year: int = 2024) -> list[IngestResult]:
+def figures_to_csv(figures: pd.DataFrame) -> bytes:
+    """Canonical long-format CSV (unit,indicator,period,value,note) for `figures`, UTF-8."""
+    out = figures[["unit", "indicator", "period"]].copy()
+    values = figures["value"].map(lambda v: f"{v:.10g}")
+    qualifier = figures["qualifier"].astype(object).fillna("") if "qualifier" in figures else ""
+    out["value"] = qualifier + values
+    out["note"] = figures["note"].fillna("") if "note" in figures else ""
+    return out.to_csv(index=False).encode("utf-8")
+
+
+def load_sample(store: Store, plans: dict[int, Plan], year: int = 2024) -> list[Checked]:
     """Load the sample (uploads with source 'sample', dated as `sample_uploads` says) into `store`. A sample file
     already loaded is skipped, so running it again changes nothing (re-sending a quarter's file would otherwise
     undo the corrections)."""
@@ -162,8 +172,8 @@ def load_sample(store: Store, plans: dict[int, Plan], year: int = 2024) -> list[
     for name, part, received in sample_uploads(plans[year]):
         data = figures_to_csv(part)
         if _already_loaded(store, hashlib.sha256(data).hexdigest()):
-            results.append(IngestResult(name))
+            results.append(Checked(Source(name, data)))
             continue
-        results.append(ingest_bytes(store, plans, data, name, source="sample", created_by="kpi sample",
-                                    received_at=received))
+        results.append(ingest(store, plans, Source(name, data), origin="sample", created_by="kpi sample",
+                              received_at=received))
     return results

@@ -8,16 +8,23 @@ holds the file for a moment, `Store.begin()`/`Store.connect()` retry and then ra
 from __future__ import annotations
 
 import os
+import threading
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool, StaticPool
+
+if TYPE_CHECKING:  # pandas and pyarrow load only where a function needs them: `kpi ingest` starts lean
+    import duckdb
+    import pandas as pd
+    import pyarrow as pa
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"duckdb:///{PROJECT_ROOT / 'data' / 'kpi.duckdb'}"
@@ -123,6 +130,11 @@ submissions = sa.Table(
 )
 
 
+#: Key of the PostgreSQL advisory lock held while a process creates the schema and copies the plans.
+SETUP_LOCK_KEY = 7_240_024
+_SETUP_LOCK = threading.Lock()
+
+
 class DatabaseBusy(RuntimeError):
     """Another process holds the database file; raised after retrying for `BUSY_RETRY_SECONDS`."""
 
@@ -198,8 +210,27 @@ class Store:
         """A connection for reading (retries while the file is busy)."""
         return self._retrying("connect")
 
+    @contextmanager
+    def setup_lock(self) -> Iterator[None]:
+        """Hold the store's set-up lock: processes starting at once on an empty PostgreSQL database create the
+        schema and copy the plans one after another (an advisory lock), never side by side. A DuckDB file is
+        already locked by the process that writes it; threads of one process share a lock here."""
+        with _SETUP_LOCK:
+            if self.dialect != "postgresql":
+                yield
+                return
+            with self.engine.connect() as conn:
+                conn.execute(sa.select(sa.func.pg_advisory_lock(SETUP_LOCK_KEY)))
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(sa.select(sa.func.pg_advisory_unlock(SETUP_LOCK_KEY)))
+                    conn.commit()
+
     def create_schema(self) -> None:
-        """Create every table that is missing; safe to run again."""
+        """Create every table that is missing; safe to run again, and from several processes at once (call it
+        under `setup_lock`)."""
         with self.begin() as conn:
             metadata.create_all(conn, checkfirst=True)
             exists = conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).scalar()
@@ -226,9 +257,10 @@ def data_version(conn: Connection) -> int:
     return int(value or 0)
 
 
-def current_figures_query(years: Sequence[int] | None = None) -> sa.Select:
+def current_figures_query(years: Sequence[int] | None = None, units: Sequence[str] | None = None,
+                          indicators: Sequence[str] | None = None) -> sa.Select:
     """The query behind `current_figures`: the newest revision per unit × indicator × period, undone uploads left
-    out."""
+    out; of `years`, `units` and `indicators` where given."""
     live = (
         sa.select(
             submissions.c.unit_code.label("unit"),
@@ -252,18 +284,44 @@ def current_figures_query(years: Sequence[int] | None = None) -> sa.Select:
     )
     if years is not None:
         live = live.where(submissions.c.year.in_(list(years)))
+    if units is not None:
+        live = live.where(submissions.c.unit_code.in_(list(units)))
+    if indicators is not None:
+        live = live.where(submissions.c.indicator_code.in_(list(indicators)))
     sub = live.subquery()
     return sa.select(*[c for c in sub.c if c.name != "rn"]).where(sub.c.rn == 1)
+
+
+def _duckdb_result(conn: Connection, query: sa.Select) -> duckdb.DuckDBPyConnection:
+    """`query` run on `conn`'s own DuckDB connection (same transaction), its parameters bound, never inlined;
+    fetch its result from the returned connection."""
+    compiled = query.compile(conn, compile_kwargs={"render_postcompile": True})
+    params = [compiled.params[name] for name in compiled.positiontup] if compiled.positional else compiled.params
+    return conn.connection.dbapi_connection.execute(str(compiled), params)
 
 
 def read_frame(conn: Connection, query: sa.Select) -> pd.DataFrame:
     """The rows of `query` as a DataFrame. DuckDB hands its result over in columns (much faster than fetching
     rows through the DB-API for a million figures); other databases go through pandas.read_sql."""
+    import pandas as pd
+
     if conn.dialect.name == "duckdb":
-        # Literal binds are only the query's own numbers (years): no user text reaches the SQL.
-        sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
-        return conn.connection.dbapi_connection.execute(sql).df()
+        return _duckdb_result(conn, query).df()
     return pd.read_sql(query, conn)
+
+
+def read_arrow(conn: Connection, query: sa.Select) -> pa.Table:
+    """The rows of `query` as an Arrow table (DuckDB in columns; other databases row by row)."""
+    import pyarrow as pa
+
+    if conn.dialect.name == "duckdb":
+        with warnings.catch_warnings():  # DuckDB notes the copy Arrow makes of a DB-API result: a small cost here
+            warnings.simplefilter("ignore", UserWarning)
+            return _duckdb_result(conn, query).to_arrow_table()
+    result = conn.execute(query)
+    names = list(result.keys())
+    rows = result.all()
+    return pa.table({name: [row[i] for row in rows] for i, name in enumerate(names)})
 
 
 def current_figures(conn: Connection, years: Sequence[int] | None = None) -> pd.DataFrame:
@@ -321,4 +379,6 @@ def receipts(conn: Connection, year: int) -> pd.DataFrame:
         .where(uploads.c.undone_at.is_(None), submissions.c.year == year)
         .group_by(submissions.c.unit_code, submissions.c.indicator_code, submissions.c.period, submissions.c.quarter)
     )
+    import pandas as pd
+
     return pd.read_sql(query, conn)

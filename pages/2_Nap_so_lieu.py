@@ -4,15 +4,14 @@ recent uploads with undo; the history of a figure."""
 from __future__ import annotations
 
 import hashlib
-import tempfile
-from pathlib import Path
 
 import streamlit as st
 
 from kpi.i18n import t
-from kpi.ingest import ingest_bytes, ingest_path
+from kpi.ingest import Outdated, Source, check, commit
 from kpi.review import changes_table, history_table, problems_table, uploads_table
 from kpi.revisions import UndoError, history, recent_uploads, undo_upload
+from kpi.store import DatabaseBusy
 from kpi.template import template_csv, template_frame, template_xlsx
 from ui.frame import frame, md_escape
 
@@ -35,25 +34,28 @@ decimal_choice = st.radio(t("upload.decimal", lang), list(decimals), horizontal=
                           format_func=lambda k: t(f"upload.decimal.{k}", lang))
 who = st.text_input(t("upload.who", lang), key="upload_who", max_chars=120)
 
+#: The preview lists at most this many changed figures; the counts above it cover all of them.
+PREVIEW_ROWS = 500
+
 if upload is not None:
     data = upload.getvalue()
-    check_key = (hashlib.sha256(data).hexdigest(), decimal_choice, ctx.version)
+    check_key = (hashlib.sha256(data).hexdigest(), decimal_choice)
     progress = st.progress(0, text=t("upload.step.read", lang))
     if st.session_state.get("upload_check_key") != check_key:
         progress.progress(30, text=t("upload.step.check", lang))
-        st.session_state["upload_check"] = ingest_bytes(store, ctx.plans, data, upload.name, source="app",
-                                                        dry_run=True, decimal=decimals[decimal_choice])
+        # The page keeps this Checked and commits exactly it: what is written is what the preview shows.
+        st.session_state["upload_check"] = check(store, ctx.plans, Source(upload.name, data),
+                                                 decimal=decimals[decimal_choice])
         st.session_state["upload_check_key"] = check_key
     progress.progress(100, text=t("upload.step.done", lang))
     checked = st.session_state["upload_check"]
     st.caption(t("upload.detected", lang, encoding=checked.encoding or "—", separator=repr(checked.separator or "—"),
                  decimal=t(f"decimal.{checked.decimal or 'none'}", lang), layout=t(f"layout.{checked.layout}", lang),
-                 rows=len(checked.changes)))
-    blocking = [p for p in checked.problems if p.blocking]
-    if blocking:
+                 rows=sum(checked.counts.values())))
+    if checked.blocking:
         st.error(t("upload.rejected", lang))
-        st.subheader(t("upload.problems", lang, n=len(blocking)))
-        st.dataframe(problems_table(blocking, lang), hide_index=True, width="stretch")
+        st.subheader(t("upload.problems", lang, n=len(checked.blocking)))
+        st.dataframe(problems_table(checked.blocking, lang), hide_index=True, width="stretch")
     if checked.warnings:
         st.subheader(t("upload.warnings", lang, n=len(checked.warnings)))
         st.dataframe(problems_table(checked.warnings, lang), hide_index=True, width="stretch")
@@ -62,18 +64,20 @@ if upload is not None:
         counts = st.columns(3)
         for column, change in zip(counts, ("new", "revised", "unchanged")):
             column.metric(t(f"upload.{change}", lang), checked.count(change))
-        st.dataframe(changes_table(checked, lang), hide_index=True, width="stretch")
-        writable = checked.count("new") + checked.count("revised") > 0
-        if st.button(t("upload.confirm", lang), type="primary", disabled=not writable, key="upload_confirm"):
+        st.dataframe(changes_table(checked, lang, limit=PREVIEW_ROWS), hide_index=True, width="stretch")
+        if st.button(t("upload.confirm", lang), type="primary", disabled=checked.to_write == 0, key="upload_confirm"):
             progress.progress(60, text=t("upload.step.write", lang))
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / Path(upload.name).name
-                path.write_bytes(data)
-                done = ingest_path(store, ctx.plans, path, source="app", created_by=who.strip() or "app",
-                                   decimal=decimals[decimal_choice])
-            progress.progress(100, text=t("upload.step.done", lang))
-            (st.success if done.ok else st.error)(md_escape(done.summary(lang)))  # the file name is the user's
-            st.session_state.pop("upload_check_key", None)
+            try:
+                done = commit(store, ctx.plans, checked, created_by=who.strip() or "app", source="app")
+            except Outdated as stale:
+                st.session_state["upload_check"] = stale.fresh  # show what the file would write now
+                st.warning(t("upload.outdated", lang))
+            except DatabaseBusy:
+                st.warning(t("db.busy", lang))
+            else:
+                progress.progress(100, text=t("upload.step.done", lang))
+                st.success(md_escape(done.summary(lang)))  # the file name is the user's
+                st.session_state.pop("upload_check_key", None)
 
 st.subheader(t("upload.recent", lang))
 with store.connect() as conn:

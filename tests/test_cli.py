@@ -248,7 +248,7 @@ def test_ingest_dry_run_writes_nothing(capsys, duck_url: str, tmp_path: Path) ->
     before.assert_same(snapshot(Store(duck_url)))
 
 
-def test_ingest_while_the_database_is_busy_exits_1(capsys, duck_url: str, tmp_path: Path,
+def test_ingest_while_the_database_is_busy_exits_75_in_the_chosen_language(capsys, duck_url: str, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     assert run(capsys, "init", "--db", duck_url)[0] == 0
     path = tmp_path / "quy1.csv"
@@ -260,7 +260,8 @@ def test_ingest_while_the_database_is_busy_exits_1(capsys, duck_url: str, tmp_pa
     finally:
         holder.kill()
         holder.wait()
-    assert code == 1 and "kpi: database busy" in err
+    # 75 (EX_TEMPFAIL: try again), never 1, which means "file rejected"; the message follows --lang (vi here).
+    assert code == 75 and "kpi: Cơ sở dữ liệu đang bận" in err
     assert snapshot(Store(duck_url)).n_uploads == 0
 
 

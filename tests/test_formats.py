@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from kpi.bootstrap import open_store
-from kpi.ingest import IngestResult, ingest_bytes
+from kpi.ingest import Checked, ingest_bytes
 from kpi.plan import Plan
 from kpi.store import Store, current_figures
 from tests.support import records, snapshot
@@ -47,7 +47,7 @@ def stored(store: Store) -> Stored:
     return {(r["unit"], r["indicator"], r["period"]): (r["value"], r["qualifier"], r["note"]) for r in records(frame)}
 
 
-def load(fresh: tuple[Store, dict[int, Plan]], data: bytes, name: str = "so-lieu.csv", **kw) -> IngestResult:
+def load(fresh: tuple[Store, dict[int, Plan]], data: bytes, name: str = "so-lieu.csv", **kw) -> Checked:
     """Load `data` and insist that it was accepted and written."""
     store, plans = fresh
     result = ingest_bytes(store, plans, data, name, **kw)
@@ -56,7 +56,7 @@ def load(fresh: tuple[Store, dict[int, Plan]], data: bytes, name: str = "so-lieu
     return result
 
 
-def reject(fresh: tuple[Store, dict[int, Plan]], data: bytes, name: str = "so-lieu.csv") -> IngestResult:
+def reject(fresh: tuple[Store, dict[int, Plan]], data: bytes, name: str = "so-lieu.csv") -> Checked:
     """Load `data`, insist that it was rejected, and that the database is exactly as before."""
     store, plans = fresh
     before = snapshot(store)

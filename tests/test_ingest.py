@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kpi.bootstrap import open_store
-from kpi.ingest import IngestResult, ingest_bytes
+from kpi.ingest import Checked, ingest_bytes
 from kpi.plan import Plan
 from kpi.store import Store
 from tests.support import HEADER, csv_bytes, duck_path, figure, records, revisions, snapshot
@@ -64,7 +64,7 @@ def loaded(db_url: str, duck_template: Path) -> tuple[Store, dict[int, Plan]]:
     store.dispose()
 
 
-def _ingest(loaded: tuple[Store, dict[int, Plan]], data: bytes, name: str = "f.csv", **kw) -> IngestResult:
+def _ingest(loaded: tuple[Store, dict[int, Plan]], data: bytes, name: str = "f.csv", **kw) -> Checked:
     store, plans = loaded
     return ingest_bytes(store, plans, data, name, **kw)
 
@@ -225,7 +225,7 @@ REJECTIONS = [
      "Giá trị 2.5 phải là số nguyên"),
     ("same figure twice, different values", ["DHA,traffic_deaths,2024-Q2,4,", GOOD_ROW,
                                              "DHA,traffic_deaths,2024-Q2,5,"], 4, "value", "duplicate",
-     "Số liệu này đã có ở dòng 2 với giá trị khác"),
+     "Số liệu này đã có ở dòng 2 với giá trị hoặc ghi chú khác"),
     ("unquoted comma in a note", [GOOD_ROW, "KT,budget_revenue,2024-Q2,1198.3,Kho bạc, chưa chính thức"], 3, None,
      "extra_cells", "Dòng có 6 ô, nhiều hơn 5 cột của dòng tiêu đề"),
 ]
@@ -260,8 +260,9 @@ FILE_REJECTIONS = [
     ("blank lines only", b"\n\n  \n", None, None, "empty_file", "Tệp rỗng"),
     ("binary garbage", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", None, None, "not_text",
      "Tệp không phải văn bản CSV đọc được"),
+    # A zip signature makes it a workbook whatever its name; a broken one says so.
     ("xlsx renamed .csv", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + bytes(range(256)), None, None,
-     "not_text", "Tệp không phải văn bản CSV đọc được"),
+     "not_workbook", "Không đọc được tệp Excel .xlsx"),
 ]
 
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from kpi.bootstrap import open_store
+from kpi.ingest import Source, check
 from kpi.plan import DEFAULT_PLANS_DIR, Plan, PlanError, load_plan, load_plans
-from kpi.readers import read_table
-from kpi.validate import validate
 from tests.support import csv_bytes, to_toml
 
 PLAN_FILE = DEFAULT_PLANS_DIR / "2024.toml"
@@ -318,10 +318,13 @@ def test_a_2025_plan_file_beside_2024_loads_both(tmp_path: Path) -> None:
     assert plans[2025].source.endswith("2025.toml")
 
 
-def test_figures_for_2025_are_accepted_once_its_plan_exists(tmp_path: Path, plans: dict[int, Plan]) -> None:
-    data = csv_bytes("TPKT,tourist_arrivals,2025-Q1,201734,")
-    refused = validate(read_table(data), plans)
+def test_figures_for_2025_are_accepted_once_its_plan_exists(tmp_path: Path, duck_url: str,
+                                                             plans: dict[int, Plan]) -> None:
+    source = Source("f.csv", csv_bytes("TPKT,tourist_arrivals,2025-Q1,201734,"))
+    store, _ = open_store(duck_url)
+    refused = check(store, plans, source)
     assert [p.code for p in refused.problems] == ["period_outside_plan"]
-    accepted = validate(read_table(data), load_plans(_plan_2025(tmp_path)))
+    accepted = check(store, load_plans(_plan_2025(tmp_path)), source)
     assert accepted.ok, [p.describe("en") for p in accepted.problems]
-    assert accepted.figures[["unit", "period", "value"]].values.tolist() == [["TPKT", "2025-Q1", 201734.0]]
+    rows = accepted.rows.select(["unit", "period", "value"]).to_pylist()
+    assert rows == [{"unit": "TPKT", "period": "2025-Q1", "value": 201734.0}]

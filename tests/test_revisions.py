@@ -12,7 +12,7 @@ import pytest
 
 from kpi.bootstrap import open_store
 from kpi.cli import main
-from kpi.ingest import IngestResult, ingest_bytes
+from kpi.ingest import Checked, ingest_bytes
 from kpi.plan import Plan
 from kpi.revisions import UndoError, history, recent_uploads, undo_upload
 from kpi.store import Store, data_version
@@ -42,7 +42,7 @@ def store(db_url: str) -> Iterator[tuple[Store, dict[int, Plan]]]:
     store.dispose()
 
 
-def _correct(store: tuple[Store, dict[int, Plan]]) -> IngestResult:
+def _correct(store: tuple[Store, dict[int, Plan]]) -> Checked:
     result = ingest_bytes(store[0], store[1], CORRECTION, "quy1-2024-sua.csv", created_by="Trần Văn Bình (SVHTTDL)")
     assert result.ok and result.upload_id is not None
     return result

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kpi.bootstrap import open_store
-from kpi.readers import read_table
+from kpi.ingest import Source, check
 from kpi.store import current_figures
 from kpi.template import template_frame, template_xlsx
 from tests.conftest import make_sample_db
@@ -109,14 +109,15 @@ def test_history_of_a_revised_figure(sample_url: str, monkeypatch: pytest.Monkey
     assert list(revisions["Lần nạp"]) == [6, 3]
 
 
-def test_templates_list_each_units_usual_indicators(plan) -> None:
+def test_templates_list_each_units_usual_indicators(plan, plans, duck_url) -> None:
     frame = template_frame(plan, "2024-Q3")
     pairs = set(zip(frame["Mã đơn vị"], frame["Chỉ tiêu"]))
     assert ("TPKT", "tourist_arrivals") in pairs and ("KT", "pci_rank") in pairs
     assert ("VP", "tourist_arrivals") not in pairs
     assert set(frame["Kỳ báo cáo"]) == {"2024-Q3"}
     # The template reads back as a valid long-format file (names columns are ignored).
-    raw = read_table(template_xlsx(frame), "mau.xlsx")
-    assert not raw.problems or {p.code for p in raw.problems} == {"empty_file"}
+    store, _ = open_store(duck_url)
+    blank = check(store, plans, Source("mau.xlsx", template_xlsx(frame)))
+    assert [p.code for p in blank.problems] == ["empty_value"] * len(frame)  # every value still to be filled in
     workbook = pd.read_excel(io.BytesIO(template_xlsx(frame)))
     assert list(workbook.columns[:5]) == ["Mã đơn vị", "Chỉ tiêu", "Kỳ báo cáo", "Giá trị", "Ghi chú"]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from kpi.bootstrap import open_store
-from kpi.ingest import IngestResult, ingest_bytes
+from kpi.ingest import Checked, ingest_bytes
 from kpi.plan import Plan
 from kpi.store import Store
 from tests.support import csv_bytes, figure, snapshot
@@ -29,14 +29,14 @@ def fresh(duck_url: str) -> Iterator[tuple[Store, dict[int, Plan]]]:
     store.dispose()
 
 
-def _load(fresh: tuple[Store, dict[int, Plan]], data: bytes, name: str = "f.csv") -> IngestResult:
+def _load(fresh: tuple[Store, dict[int, Plan]], data: bytes, name: str = "f.csv") -> Checked:
     store, plans = fresh
     result = ingest_bytes(store, plans, data, name)
     assert result.ok and result.upload_id is not None, [p.describe("en") for p in result.problems]
     return result
 
 
-def _warnings(result: IngestResult) -> list[tuple[int | None, str | None, str]]:
+def _warnings(result: Checked) -> list[tuple[int | None, str | None, str]]:
     assert all(not p.blocking for p in result.problems)
     return [(p.line, p.column, p.code) for p in result.warnings]
 

@@ -1,5 +1,6 @@
 """Warnings that do not block a file: a value far from the unit's earlier quarters, or a unit sending an indicator
-it does not usually report. Computed in DuckDB over the incoming figures and the stored ones.
+it does not usually report. Computed in DuckDB over the incoming figures (`incoming`) and the stored ones
+(`before`).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ GROUP BY i.unit, i.indicator ORDER BY 1 LIMIT {MAX_WARNINGS}
 
 def plausibility_warnings(con: duckdb.DuckDBPyConnection, headers: dict[str, str]) -> list[Problem]:
     """Warnings for the relation `incoming` (unit, indicator, year, quarter, value, line, value_column) against
-    `before` (the stored figures) in `con`, where `kpi.checks.load_spec` has run."""
+    `before` (the stored figures) in `con`, where `kpi.ingest.spec.load_spec` has run."""
     value_header, unit_header = headers.get("value", "value"), headers.get("unit", "unit")
     found = [
         Problem("outlier", int(line), column or value_header, plain_number(value),
@@ -59,8 +60,3 @@ def plausibility_warnings(con: duckdb.DuckDBPyConnection, headers: dict[str, str
         for line, unit, indicator, n in con.execute(_UNUSUAL).fetchall()
     ]
     return sorted(found, key=lambda p: (p.line or 0, p.code))
-
-
-def any_warning(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when `plausibility_warnings` would find something (cheaper: stops at the first)."""
-    return any(con.execute(f"SELECT EXISTS ({sql})").fetchone()[0] for sql in (_OUTLIERS, _UNUSUAL))

@@ -1,0 +1,174 @@
+"""CSV text (already UTF-8) into `_grid`.
+
+A regular file (one record a line, as Excel writes it) is read by DuckDB's own CSV reader, whose parallel scan is
+what makes a million rows cheap; a record's position then gives its line. A file DuckDB finds irregular (blank
+lines, a note spanning lines, a row with more or fewer cells than the header, a stray quote) is read again by
+Python's csv module, which keeps every record's line exactly and reports rows with more cells than the header.
+Both fill the same `_grid`; a differential test holds them to the same cells on regular files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+
+from kpi.ingest.deadline import Deadline
+from kpi.ingest.decode import Decoded
+from kpi.ingest.grid import Grid, column_defs
+from kpi.ingest.limits import Limits
+from kpi.problems import Problem
+
+SEPARATORS = (",", ";", "\t")
+_BATCH = 65_536
+
+
+def detect_separator(header_line: str) -> str:
+    """The separator the header line uses most among `,` `;` and tab (`,` when none)."""
+    counts = {sep: header_line.count(sep) for sep in SEPARATORS}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def _header_span(data: bytes) -> tuple[int, int, int] | None:
+    """(line number, start, end) of the first line with anything but white space, or None for a blank file."""
+    start, line = 0, 1
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if data[start:end].strip():
+            return line, start, end
+        start, line = end + 1, line + 1
+    return None
+
+
+def read_csv_grid(con: duckdb.DuckDBPyConnection, decoded: Decoded, limits: Limits, deadline: Deadline,
+                  ) -> Grid | Problem:
+    """Fill `_grid` in `con` from `decoded`; returns the Grid, or the Problem that stops the file before it is
+    read (blank file, too many columns or rows)."""
+    data = decoded.utf8
+    span = _header_span(data)
+    if span is None:
+        return Problem("empty_file")
+    header_line, start, end = span
+    raw_header = data[start:end].decode("utf-8").rstrip("\r")
+    separator = detect_separator(raw_header)
+    if raw_header.count(separator) + 1 > limits.max_columns:
+        return Problem("too_many_columns", line=header_line,
+                       params={"n": raw_header.count(separator) + 1, "limit": limits.max_columns})
+    header = next(csv.reader([raw_header], delimiter=separator), [])
+    if not any(cell.strip() for cell in header):
+        return Problem("empty_file")
+    body_lines = data.count(b"\n", end + 1) + (1 if len(data) > end + 1 and not data.endswith(b"\n") else 0)
+    if body_lines > limits.max_rows:
+        return Problem("too_many_rows", params={"n": body_lines, "limit": limits.max_rows})
+    grid = Grid(header, header_line, decoded.encoding, separator)
+    if header_line == 1 and _duckdb_read(con, data, grid, body_lines):
+        return grid
+    deadline.check()
+    grid.reader = "python"
+    grid.problems = _python_read(con, data[end + 1:].decode("utf-8"), grid, limits, deadline)
+    return grid
+
+
+@contextmanager
+def _readable(data: bytes) -> Iterator[str]:
+    """A path DuckDB can read `data` from without a file on disk: an anonymous memory file on Linux, else an
+    in-memory fsspec file system. Never the user's own path, so no name is ever read as a wildcard pattern."""
+    if hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
+        fd = os.memfd_create("kpi-upload", os.MFD_CLOEXEC)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            yield f"/proc/self/fd/{fd}"
+        finally:
+            os.close(fd)
+    else:  # pragma: no cover - exercised on platforms without memfd
+        import fsspec
+
+        fs = fsspec.filesystem("memory")
+        name = f"/kpi-upload/{uuid.uuid4().hex}.csv"
+        fs.pipe(name, data)
+        try:
+            yield f"memory://{name}"
+        finally:
+            fs.rm(name)
+
+
+def _duckdb_read(con: duckdb.DuckDBPyConnection, data: bytes, grid: Grid, body_lines: int) -> bool:
+    """Read a regular file with DuckDB into `_grid`; False (and no `_grid`) when the file is not regular."""
+    names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(grid.width))
+    delim = {",": ",", ";": ";", "\t": "\\t"}[grid.separator]
+    # Only this module's constants and the header's width enter the SQL; the path is a bound parameter.
+    read = (f"read_csv($path, header = false, skip = 1, columns = {{{names}}}, delim = '{delim}', quote = '\"', "
+            f"escape = '\"', auto_detect = false, strict_mode = true, null_padding = false, "
+            f"store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans')")
+    with _readable(data) as path:
+        try:
+            con.execute(f"CREATE TEMP TABLE _grid_read AS SELECT * FROM {read}", {"path": path})
+        except duckdb.InterruptException:
+            raise
+        except duckdb.Error:
+            return False
+    rejected = con.execute("SELECT count(*) FROM _rejects").fetchone()[0]
+    rows = con.execute("SELECT count(*) FROM _grid_read").fetchone()[0]
+    if rejected or rows != body_lines:
+        con.execute("DROP TABLE _grid_read")
+        return False
+    # Numbering in a second statement keeps the read itself parallel. Insertion order is file order (DuckDB
+    # preserves it by default), so position + 1 is the file line.
+    con.execute("CREATE TEMP TABLE _grid AS SELECT row_number() OVER () + 1 AS line, * FROM _grid_read")
+    con.execute("DROP TABLE _grid_read")
+    return True
+
+
+def _python_read(con: duckdb.DuckDBPyConnection, text: str, grid: Grid, limits: Limits, deadline: Deadline,
+                 ) -> list[Problem]:
+    """Read the records after the header with Python's csv module into `_grid`, each with its first line.
+    Rows with more cells than the header are problems (a decimal comma in a comma file, an unquoted comma)."""
+    import pyarrow as pa
+
+    width = grid.width
+    con.execute(f"CREATE TEMP TABLE _grid ({column_defs(width, False)})")
+    csv.field_size_limit(max(limits.max_note_chars, limits.max_cell_chars) * 4 + 16)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=grid.separator)
+    problems: list[Problem] = []
+    lines: list[int] = []
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+    end = grid.header_line
+
+    def flush() -> None:
+        batch = pa.table({"line": pa.array(lines, pa.int64()),
+                          **{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)}})
+        con.register("_grid_batch", batch)
+        con.execute("INSERT INTO _grid SELECT * FROM _grid_batch")
+        con.unregister("_grid_batch")
+        lines.clear()
+        for col in columns:
+            col.clear()
+
+    try:
+        for record in reader:
+            start, end = end + 1, grid.header_line + reader.line_num
+            if len(record) > width:
+                problems.append(Problem("extra_cells", line=start, params={"n": len(record), "expected": width}))
+                continue
+            if not record:
+                continue
+            lines.append(start)
+            for i in range(width):
+                columns[i].append(record[i] if i < len(record) else None)
+            if len(lines) >= _BATCH:
+                flush()
+                deadline.check()
+    except csv.Error as exc:
+        problems.append(Problem("bad_csv", line=end + 1, params={"detail": str(exc)[:120]}))
+    if lines:
+        flush()
+    return problems

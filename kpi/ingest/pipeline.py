@@ -1,0 +1,130 @@
+"""`check`: one file, from bytes to a `Checked`, in one DuckDB connection of its own.
+
+read (CSV or workbook) → `_grid` → columns and layout → `_cells` → decimal mark → typed `t` → problems →
+`figures` (one per unit × indicator × period) → stored figures `_before` → warnings → new / revised / unchanged.
+Every path into the store (CLI, upload page, sample data; DuckDB and PostgreSQL) runs these steps and nothing else.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from kpi.ingest.checked import CHANGES, Checked
+from kpi.ingest.csv_grid import read_csv_grid
+from kpi.ingest.deadline import Deadline, TimeLimit
+from kpi.ingest.decode import decode
+from kpi.ingest.grid import Grid
+from kpi.ingest.header import Columns, cells_sql, map_columns, wide_parameters
+from kpi.ingest.limits import Limits
+from kpi.ingest.rules import repeated_keys, row_problems
+from kpi.ingest.source import Source
+from kpi.ingest.spec import known_codes, load_spec
+from kpi.ingest.stored import load_before
+from kpi.ingest.typed import clean_select, decide_decimal, evidence_counts, typed_select
+from kpi.ingest.warnings import plausibility_warnings
+from kpi.plan import Plan, governing_plans
+from kpi.problems import Problem
+from kpi.store import Store
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+# One figure per unit × indicator × period (a repeat with the same value and note is the same figure), compared
+# with the stored one. Equal means equal value, qualifier and note: a changed note is a revision.
+_CLASSIFY = """
+CREATE TEMP TABLE changes AS
+SELECT f.line, f.unit, f.indicator, f.period, f.year, f.quarter, f.value, f.qualifier, f.note,
+       b.value AS previous_value, b.qualifier AS previous_qualifier, b.note AS previous_note,
+       CASE WHEN b.unit IS NULL THEN 'new'
+            WHEN f.value = b.value AND f.qualifier IS NOT DISTINCT FROM b.qualifier
+                 AND f.note IS NOT DISTINCT FROM b.note THEN 'unchanged'
+            ELSE 'revised' END AS change
+FROM figures f LEFT JOIN _before b ON b.unit = f.unit AND b.indicator = f.indicator AND b.period = f.period
+"""
+
+
+def _scratch() -> duckdb.DuckDBPyConnection:
+    # An in-memory database per check; spilling goes to the system's temp folder, never the working directory.
+    import tempfile
+
+    return duckdb.connect(config={"temp_directory": tempfile.gettempdir(), "memory_limit": "1GB"})
+
+
+def read_grid(con: duckdb.DuckDBPyConnection, source: Source, limits: Limits, deadline: Deadline) -> Grid | Problem:
+    """Fill `_grid` from `source` (an .xlsx workbook by its signature or name, else CSV text)."""
+    if source.data.startswith(XLSX_MAGIC) or source.name.lower().endswith(".xlsx"):
+        from kpi.ingest.xlsx_grid import read_xlsx_grid
+
+        return read_xlsx_grid(con, source.data, limits, deadline)
+    decoded = decode(source.data)
+    if isinstance(decoded, Problem):
+        return decoded
+    return read_csv_grid(con, decoded, limits, deadline)
+
+
+def check(store: Store, plans: dict[int, Plan], source: Source, *, decimal: str | None = None,
+          limits: Limits | None = None) -> Checked:
+    """Check `source` as a whole against `plans` and the figures in `store`; writes nothing. `decimal` forces
+    the decimal mark ('comma' or 'dot'); by default the file's numbers decide it."""
+    limits = limits or Limits.from_env()
+    checked = Checked(source, decimal)
+    if source.size > limits.max_file_bytes:
+        checked.problems = [Problem("file_too_large", params={"n": source.size, "limit": limits.max_file_bytes})]
+        return checked
+    deadline = Deadline(limits.max_check_seconds)
+    con = _scratch()
+    try:
+        with deadline.watch(con):
+            _check(con, store, plans, checked, limits, deadline)
+    except TimeLimit:
+        checked.problems = [Problem("time_limit", params={"limit": limits.max_check_seconds})]
+        checked.rows, checked.counts = None, {}
+    finally:
+        con.close()
+    return checked
+
+
+def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan], checked: Checked,
+           limits: Limits, deadline: Deadline) -> None:
+    grid = read_grid(con, checked.source, limits, deadline)
+    if isinstance(grid, Problem):
+        checked.problems = [grid]
+        return
+    checked.encoding, checked.separator, checked.reader = grid.encoding, grid.separator, grid.reader
+    columns = map_columns(grid)
+    if not isinstance(columns, Columns):
+        checked.problems = grid.problems + columns
+        return
+    checked.layout = columns.layout
+    con.execute(f"CREATE TEMP TABLE _clean AS {clean_select(f'({cells_sql(grid, columns)})', limits)}",
+                wide_parameters(grid, columns))
+    if not con.execute("SELECT count(*) FROM _clean").fetchone()[0] and not grid.problems:
+        checked.problems = [Problem("empty_file")]
+        return
+    deadline.check()
+    load_spec(con, plans)
+    checked.decimal = decide_decimal(evidence_counts(con, "_clean"), checked.decimal_option)
+    con.execute(f"CREATE TEMP TABLE t AS {typed_select('_clean', checked.decimal)}")
+    deadline.check()
+    repeats = repeated_keys(con)
+    checked.problems = grid.problems + row_problems(con, checked.decimal, columns.headers,
+                                                    sorted(governing_plans(plans)), known_codes(plans), limits,
+                                                    repeats)
+    if not checked.ok:
+        return
+    # A figure sent twice with the same value and note is one figure (the first line speaks for it).
+    once = "QUALIFY row_number() OVER (PARTITION BY unit, indicator, period ORDER BY line) = 1" if repeats else ""
+    con.execute(f"""CREATE TEMP {'TABLE' if repeats else 'VIEW'} figures AS
+                    SELECT line, unit, indicator, period, year, quarter, number AS value, qualifier, note, value_column
+                    FROM t {once}""")
+    with store.connect() as conn:
+        checked.data_version = load_before(conn, con)
+    deadline.check()
+    con.execute("CREATE TEMP VIEW incoming AS SELECT * FROM figures")
+    con.execute("CREATE TEMP VIEW before AS SELECT * FROM _before")
+    checked.problems += plausibility_warnings(con, columns.headers)
+    checked.problems.sort(key=lambda p: (p.line or 0, p.code))
+    con.execute(_CLASSIFY)
+    counts = dict(con.execute("SELECT change, count(*) FROM changes GROUP BY 1").fetchall())
+    checked.counts = {change: int(counts.get(change, 0)) for change in CHANGES}
+    checked.rows = con.sql("SELECT * FROM changes WHERE change <> 'unchanged' ORDER BY line, period"
+                           ).to_arrow_table()

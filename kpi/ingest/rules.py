@@ -1,0 +1,143 @@
+"""Every problem a typed file can have, as one query per kind over the typed table `t`, listed with the file line,
+the column as the file names it, the value and the reason. A file with any blocking problem writes nothing;
+warnings (a note's control characters removed) do not block.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import duckdb
+
+from kpi.ingest.limits import Limits
+from kpi.problems import Problem
+from kpi.values import plain_number
+
+#: At most this many problems are listed for one file; the rest are counted.
+MAX_PROBLEMS = 1000
+SHOWN_CHARS = 80  # a value is echoed in a message up to this length
+
+
+def closest(value: str, candidates: list[str]) -> str | None:
+    """The candidate most like `value` (case-insensitive), or None when nothing is close."""
+    lowered = {c.lower(): c for c in candidates}
+    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
+    return lowered[match[0]] if match else None
+
+
+# (code, column as the file names it, SQL condition over `t`, blocking).
+ROW_CHECKS: list[tuple[str, str, str, bool]] = [
+    ("cell_too_long", "unit", "long_column = 'unit'", True),
+    ("cell_too_long", "indicator", "long_column = 'indicator'", True),
+    ("cell_too_long", "period", "long_column = 'period'", True),
+    ("cell_too_long", "value", "long_column = 'value'", True),
+    ("note_too_long", "note", "long_column = 'note'", True),
+    ("bad_period", "period", "long_column IS NULL AND period IS NULL", True),
+    ("view_period", "period", "period IS NOT NULL AND NOT storable", True),
+    ("period_outside_plan", "period", "period IS NOT NULL AND storable AND NOT year_ok", True),
+    ("unknown_unit", "unit", "long_column IS NULL AND (NOT unit_known OR (year_ok AND NOT unit_ok))", True),
+    ("unknown_indicator", "indicator",
+     "long_column IS NULL AND (NOT indicator_known OR (year_ok AND NOT indicator_ok))", True),
+    ("empty_value", "value", "evidence = 'empty'", True),
+    ("not_a_number", "value",
+     "long_column IS NULL AND (evidence = 'nan' OR (number IS NULL AND evidence IN ('comma', 'dot') "
+     "AND evidence = $decimal))", True),
+    ("ambiguous_number", "value", "number IS NULL AND evidence = 'ambiguous'", True),
+    ("decimal_conflict", "value", "number IS NULL AND evidence IN ('comma', 'dot') AND evidence <> $decimal", True),
+    ("censored_form", "value", "number IS NOT NULL AND qualifier = '<'", True),
+    ("censored_not_allowed", "value",
+     "number IS NOT NULL AND indicator_ok AND qualifier = '>' AND NOT censorable", True),
+    ("censored_out_of_range", "value",
+     "number IS NOT NULL AND indicator_ok AND qualifier = '>' AND censorable AND number >= max", True),
+    ("below_min", "value", "number IS NOT NULL AND indicator_ok AND number < min", True),
+    ("above_max", "value", "number IS NOT NULL AND indicator_ok AND number > max", True),
+    ("not_integer", "value",
+     "number IS NOT NULL AND indicator_ok AND integer AND number <> floor(number) AND number BETWEEN min AND max",
+     True),
+    ("note_cleaned", "note", "note_dirty", False),
+]
+
+_SHOWN = {"period": "period_text", "unit": "unit", "indicator": "indicator", "value": "value_text",
+          "note": "note"}
+
+# Every figure after the first of a unit × indicator × period that differs in value or note; in a wide file two
+# columns of one line can name the same quarter (`Quý I/2024` and `2024-Q1`), so the position counts, not the line.
+_DUPLICATES = """
+SELECT line, 'duplicate' AS code, 'value' AS col, left(value_text, {shown}) AS shown, first_line AS bound,
+       value_column AS cell, true AS blocking FROM (
+  SELECT line, value_text, value_column,
+         min(line) OVER w AS first_line,
+         row_number() OVER (w ORDER BY line, value_column) AS position,
+         count(DISTINCT (number, coalesce(qualifier, ''), coalesce(note, ''))) OVER w AS versions
+  FROM t WHERE period IS NOT NULL AND number IS NOT NULL
+  WINDOW w AS (PARTITION BY unit, indicator, period))
+WHERE versions > 1 AND position > 1
+"""
+
+
+def _union() -> str:
+    parts = []
+    for code, column, condition, blocking in ROW_CHECKS:
+        bound = "min" if code == "below_min" else "max" if code in ("above_max", "censored_out_of_range") else "NULL"
+        cell = "value_column" if column in ("value", "period") else "NULL"  # a wide file names the period column
+        where = condition if not blocking else f"bad AND ({condition})"
+        parts.append(f"SELECT line, '{code}' AS code, '{column}' AS col, left({_SHOWN[column]}, {SHOWN_CHARS}) "
+                     f"AS shown, {bound} AS bound, {cell} AS cell, {str(blocking).lower()} AS blocking "
+                     f"FROM t WHERE {where}")
+    # DISTINCT: a wide row's unit or indicator problem comes once from each of its period cells; list it once.
+    return "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts + [_DUPLICATES.format(shown=SHOWN_CHARS)]) + ")"
+
+
+_UNION = _union()
+
+
+def repeated_keys(con: duckdb.DuckDBPyConnection) -> int:
+    """How many unit × indicator × period keys of `t` occur more than once (same figure sent twice or more)."""
+    return con.execute("""SELECT count(*) FROM (SELECT 1 FROM t WHERE period IS NOT NULL AND number IS NOT NULL
+                           GROUP BY unit, indicator, period HAVING count(*) > 1)""").fetchone()[0]
+
+
+def has_problems(con: duckdb.DuckDBPyConnection, repeats: int) -> bool:
+    """True when `t` has a bad row, a note to clean, or `repeats` (repeated figures): the cheap test first."""
+    bad, dirty = con.execute("SELECT count(*) FILTER (bad), count(*) FILTER (note_dirty) FROM t").fetchone()
+    return bool(bad or dirty or repeats)
+
+
+def row_problems(con: duckdb.DuckDBPyConnection, decimal: str, headers: dict[str, str], years: list[int],
+                 known: tuple[list[str], list[str]], limits: Limits, repeats: int) -> list[Problem]:
+    """The problems of `t` in `con` (blocking ones and warnings), in file order, at most MAX_PROBLEMS listed and a
+    `too_many` line counting the rest. `known` is (unit codes, indicator codes) for suggestions; `repeats` is
+    `repeated_keys(con)`."""
+    params = {"decimal": decimal}
+    if not has_problems(con, repeats):
+        return []
+    total = con.execute(f"SELECT count(*) FROM ({_UNION})", params).fetchone()[0]  # noqa: S608
+    rows = con.execute(f"SELECT * FROM ({_UNION}) ORDER BY line, col, cell, code LIMIT {MAX_PROBLEMS}",  # noqa: S608
+                       params).fetchall()
+    suggestions: dict[tuple[str, str], str | None] = {}
+    problems = []
+    for line, code, column, shown, bound, cell, blocking in rows:
+        param: dict[str, object] = {}
+        if code in ("unknown_unit", "unknown_indicator"):
+            key = (code, shown)
+            if key not in suggestions:
+                suggestions[key] = closest(shown, known[0] if code == "unknown_unit" else known[1])
+            param["suggestion"] = suggestions[key]
+        elif code == "below_min":
+            param["min"] = plain_number(bound)
+        elif code in ("above_max", "censored_out_of_range"):
+            param["max"] = plain_number(bound)
+        elif code == "duplicate":
+            param["other"] = int(bound)
+        elif code == "decimal_conflict":
+            param["decimal"] = decimal
+        elif code == "period_outside_plan":
+            param["years"] = ", ".join(str(y) for y in years)
+        elif code in ("cell_too_long", "note_too_long"):
+            shown = shown + "…"
+            param["limit"] = limits.max_note_chars if code == "note_too_long" else limits.max_cell_chars
+        problems.append(Problem(code, int(line), cell or headers.get(column, column), shown, param,
+                                blocking=bool(blocking)))
+    if total > len(problems):
+        problems.append(Problem("too_many", params={"n": int(total) - len(problems), "limit": MAX_PROBLEMS}))
+    return problems

@@ -1,0 +1,150 @@
+"""Typing every cell, as DuckDB SQL: `typed_select` turns `_cells` (`line, unit, indicator, period, value, note,
+value_column, value_number`) into typed figures with one flag per kind of problem, joined with the plans' look-up
+tables (`kpi.ingest.spec`). This is the only place a cell's text becomes a figure.
+
+Numbers: spaces, a leading `>`/`<` (a censored rank) and a trailing `%` are dropped. The decimal mark is decided
+per file from the evidence: `63,7` or `1.700.000` say comma, `63.7` or `1,700,000` say dot; `1,700` and `1.700`
+say nothing (ambiguous), and a file with only ambiguous numbers must be told (`--decimal`).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from kpi.ingest.limits import Limits
+
+DECIMALS = ("comma", "dot")
+
+
+# Per-row evidence about the decimal mark of `body` (the number without spaces, qualifier or %).
+_EVIDENCE = r"""
+CASE
+  WHEN body = '' THEN 'empty'
+  WHEN regexp_full_match(body, '[+-]?[0-9]+') THEN 'plain'
+  WHEN NOT regexp_full_match(body, '[+-]?[0-9.,]*[0-9][0-9.,]*') THEN 'nan'
+  WHEN contains(body, '.') AND contains(body, ',') THEN
+    CASE WHEN strpos(reverse(body), ',') < strpos(reverse(body), '.') THEN 'comma' ELSE 'dot' END
+  WHEN contains(body, ',') THEN
+    CASE WHEN length(body) - length(replace(body, ',', '')) > 1 THEN 'dot'
+         WHEN regexp_full_match(body, '[+-]?[0-9]{1,3},[0-9]{3}') THEN 'ambiguous' ELSE 'comma' END
+  ELSE
+    CASE WHEN length(body) - length(replace(body, '.', '')) > 1 THEN 'comma'
+         WHEN regexp_full_match(body, '[+-]?[0-9]{1,3}\.[0-9]{3}') THEN 'ambiguous' ELSE 'dot' END
+END
+"""
+
+_PARSE = {
+    "comma": r"""CASE WHEN regexp_full_match(body, '[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?')
+                 THEN TRY_CAST(replace(replace(body, '.', ''), ',', '.') AS DOUBLE) END""",
+    "dot": r"""CASE WHEN regexp_full_match(body, '[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?')
+               THEN TRY_CAST(replace(body, ',', '') AS DOUBLE) END""",
+    "none": "NULL",
+}
+
+# Characters a note must not carry: C0/C1 controls (tab and line feed stay; CR LF becomes LF), zero-width and
+# bidirectional controls that can make a note display as something else. They are removed with a warning.
+_NOTE_CONTROLS = (r"[\x00-\x08\x0b-\x1f\x7f-\x9f\x{{200b}}-\x{{200f}}\x{{202a}}-\x{{202e}}"
+                  r"\x{{2060}}-\x{{2069}}\x{{feff}}]")
+
+# Text cells cleaned and classified. Most cells are already clean (a plain number, a canonical period), and a
+# cheap pattern test lets them skip the costlier clean-ups.
+_CELLS = r"""
+SELECT line, unit, indicator, period_text, value_text, note, note_dirty, qualifier, body, value_column,
+       value_number, CASE WHEN value_number IS NOT NULL THEN 'number' ELSE {evidence} END AS evidence, period_key,
+       long_column
+FROM (
+  SELECT line, value_column, value_number,
+         upper(trim(coalesce(unit, ''))) AS unit,
+         lower(trim(coalesce(indicator, ''))) AS indicator,
+         trim(coalesce(period, '')) AS period_text,
+         trim(coalesce(value, '')) AS value_text,
+         -- NFC: a UTF-8 file typed with decomposed tone marks (Unikey's "Unicode tổ hợp", macOS) must store the
+         -- same note as one typed with precomposed letters.
+         CASE WHEN note IS NULL OR note = '' THEN NULL
+              ELSE nfc_normalize(nullif(trim(regexp_replace(replace(note, chr(13) || chr(10), chr(10)),
+                                                            '{controls}', '', 'g'),
+                                             ' ' || chr(9) || chr(10) || chr(160)), '')) END AS note,
+         note IS NOT NULL AND note <> '' AND regexp_matches(note, '{controls}') AS note_dirty,
+         CASE WHEN length(unit) > {max_cell} THEN 'unit'
+              WHEN length(indicator) > {max_cell} THEN 'indicator'
+              WHEN length(period) > {max_cell} THEN 'period'
+              WHEN length(value) > {max_cell} THEN 'value'
+              WHEN length(note) > {max_note} THEN 'note' END AS long_column,
+         CASE WHEN plain THEN NULL
+              ELSE nullif(regexp_extract(regexp_replace(coalesce(value, ''), '\s', '', 'g'), '^([<>]?)', 1), '')
+         END AS qualifier,
+         CASE WHEN plain THEN value
+              ELSE regexp_replace(regexp_replace(coalesce(value, ''), '\s', '', 'g'), '^[<>]|%$', '', 'g')
+         END AS body,
+         CASE WHEN regexp_full_match(period, '[0-9]{{4}}(-Q[1-4])?') THEN lower(period)
+              ELSE regexp_replace(strip_accents(replace(lower(coalesce(period, '')), 'đ', 'd')), '\s+', '', 'g')
+         END AS period_key
+  FROM (SELECT *, regexp_full_match(value, '[0-9]+(\.[0-9]+)?') AS plain FROM {source})
+)
+"""
+
+
+def clean_select(source: str, limits: Limits) -> str:
+    """SQL for the cleaned cells of `source`: trimmed codes, the note cleaned, the value split into qualifier and
+    `body`, the `evidence` each value gives about the decimal mark, and `long_column`. Materialise it once (the
+    string work is the costly part) and give it to `evidence_counts` and `typed_select`."""
+    return _CELLS.format(source=source, evidence=_EVIDENCE, controls=_NOTE_CONTROLS.format(),
+                         max_cell=int(limits.max_cell_chars), max_note=int(limits.max_note_chars))
+
+
+def evidence_counts(con: duckdb.DuckDBPyConnection, clean: str) -> dict[str, int]:
+    """How many values of the cleaned cells `clean` speak for each decimal mark (comma, dot, ambiguous, plain,
+    nan, empty, number)."""
+    sql = f"SELECT evidence, count(*) FROM {clean} GROUP BY 1"
+    return {kind: int(n) for kind, n in con.execute(sql).fetchall()}
+
+
+def decide_decimal(counts: dict[str, int], forced: str | None = None) -> str:
+    """The file's decimal mark: `forced` if given, else the mark most values speak for; 'none' when no value says."""
+    if forced:
+        return forced
+    comma, dot = counts.get("comma", 0), counts.get("dot", 0)
+    if comma == dot == 0:
+        return "none"
+    return "comma" if comma > dot else "dot"
+
+
+def typed_select(clean: str, decimal: str) -> str:
+    """SQL for typed figures from the cleaned cells `clean` (see `clean_select`), reading text numbers with the
+    decimal mark `decimal` (comma/dot/none).
+
+    Columns: line, unit, indicator, period_text, value_text, note, note_dirty, qualifier, evidence, number,
+    period, year, quarter, storable, year_ok, unit_known, unit_ok, indicator_known, indicator_ok, min, max,
+    integer, censorable, long_column (the first cell over its length limit), and `bad`, true when any check fails.
+    A censored value is only `>N` on a rank, with N below the rank's maximum (`>63` of 63 says nothing true).
+    """
+    if decimal not in _PARSE:
+        raise ValueError(f"decimal must be one of {', '.join(_PARSE)}")
+    # Built only from this module's constants and a relation name chosen by the caller's code; cell values
+    # never enter the SQL text.
+    return rf"""
+WITH typed AS (
+  SELECT c.*,
+         CASE WHEN c.evidence = 'number' THEN c.value_number
+              WHEN c.evidence = 'plain' THEN TRY_CAST(c.body AS DOUBLE)
+              WHEN c.evidence IN ('comma', 'dot', 'ambiguous') THEN {_PARSE[decimal]} END AS number,
+         p.period, p.year, p.quarter, coalesce(p.storable, false) AS storable,
+         y.year IS NOT NULL AS year_ok,
+         u.code IS NOT NULL AS unit_known, coalesce(list_contains(u.plan_years, y.plan_year), false) AS unit_ok,
+         ai.code IS NOT NULL AS indicator_known, i.code IS NOT NULL AS indicator_ok,
+         i.min, i.max, coalesce(i.integer, false) AS integer, coalesce(i.censorable, false) AS censorable
+  FROM {clean} c
+  LEFT JOIN _k_periods p ON p.key = c.period_key
+  LEFT JOIN _k_years y ON y.year = p.year
+  LEFT JOIN _k_unit_index u ON u.code = c.unit
+  LEFT JOIN (SELECT DISTINCT code FROM _k_indicators) ai ON ai.code = c.indicator
+  LEFT JOIN _k_indicators i ON i.plan_year = y.plan_year AND i.code = c.indicator
+)
+SELECT *,
+       -- A number that contradicts the file's decimal mark, or is ambiguous without one, parses to NULL.
+       NOT coalesce(storable AND year_ok AND unit_ok AND indicator_ok AND number IS NOT NULL
+                    AND (qualifier IS NULL OR (qualifier = '>' AND censorable AND number < max))
+                    AND number >= min AND number <= max AND long_column IS NULL
+                    AND (NOT integer OR number = floor(number)), false) AS bad
+FROM typed
+"""
