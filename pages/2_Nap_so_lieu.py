@@ -49,6 +49,8 @@ if upload is not None:
         st.session_state["upload_check_key"] = check_key
     progress.progress(100, text=t("upload.step.done", lang))
     checked = st.session_state["upload_check"]
+    if st.session_state.pop("upload_outdated", False):
+        st.warning(t("upload.outdated", lang))
     st.caption(t("upload.detected", lang, encoding=checked.encoding or "—", separator=repr(checked.separator or "—"),
                  decimal=t(f"decimal.{checked.decimal or 'none'}", lang), layout=t(f"layout.{checked.layout}", lang),
                  rows=sum(checked.counts.values())))
@@ -71,7 +73,8 @@ if upload is not None:
                 done = commit(store, ctx.plans, checked, created_by=who.strip() or "app", source="app")
             except Outdated as stale:
                 st.session_state["upload_check"] = stale.fresh  # show what the file would write now
-                st.warning(t("upload.outdated", lang))
+                st.session_state["upload_outdated"] = True
+                st.rerun()
             except DatabaseBusy:
                 st.warning(t("db.busy", lang))
             else:

@@ -6,11 +6,12 @@ import io
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from kpi.bootstrap import open_store
-from kpi.ingest import Source, check
-from kpi.store import current_figures
+from kpi.ingest import Source, check, ingest_bytes
+from kpi.store import current_figures, submissions
 from kpi.template import template_frame, template_xlsx
 from tests.conftest import make_sample_db
 from tests.test_app import run_page
@@ -121,3 +122,52 @@ def test_templates_list_each_units_usual_indicators(plan, plans, duck_url) -> No
     assert [p.code for p in blank.problems] == ["empty_value"] * len(frame)  # every value still to be filled in
     workbook = pd.read_excel(io.BytesIO(template_xlsx(frame)))
     assert list(workbook.columns[:5]) == ["Mã đơn vị", "Chỉ tiêu", "Kỳ báo cáo", "Giá trị", "Ghi chú"]
+
+
+def _written(url: str, upload_id: int) -> list[tuple]:
+    store, _ = open_store(url)
+    with store.connect() as conn:
+        rows = conn.execute(sa.select(submissions.c.unit_code, submissions.c.indicator_code, submissions.c.period,
+                                      submissions.c.value, submissions.c.note)
+                            .where(submissions.c.upload_id == upload_id)
+                            .order_by(submissions.c.unit_code, submissions.c.period)).all()
+    return [tuple(row) for row in rows]
+
+
+def test_the_page_writes_exactly_the_figures_it_previewed(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_page(PAGE, sample_url, monkeypatch)
+    good = ("Mã đơn vị;Chỉ tiêu;Kỳ báo cáo;Giá trị;Ghi chú\n"
+            "TPKT;tourist_arrivals;Quý IV/2024;150.250;Sở VHTTDL\nKT;grdp_growth;2024-Q2;9,4;sơ bộ\n")
+    upload(at, "good.csv", good.encode())
+    previewed = at.session_state["upload_check"]
+    preview = sorted((r["unit"], r["indicator"], r["period"], r["value"], r["note"])
+                     for r in previewed.rows.to_pylist())
+    # Worked out from the file: 150.250 with a decimal comma is 150250; 9,4 is 9.4.
+    assert preview == [("KT", "grdp_growth", "2024-Q2", 9.4, "sơ bộ"),
+                       ("TPKT", "tourist_arrivals", "2024-Q4", 150250.0, "Sở VHTTDL")]
+
+    # The confirmation writes the previewed object: no second check while nothing else was written meanwhile.
+    def no_second_check(*args, **kwargs):
+        raise AssertionError("the page checked the file again instead of committing its preview")
+
+    monkeypatch.setattr("kpi.ingest.pipeline.check", no_second_check)
+    at.button(key="upload_confirm").click().run()
+    assert not at.exception and "1 số liệu mới, 1 số liệu sửa" in at.success[0].value
+    assert _written(sample_url, 7) == preview  # the six sample uploads are 1–6
+
+
+def test_figures_changed_after_the_preview_are_previewed_again(sample_url: str,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    at = run_page(PAGE, sample_url, monkeypatch)
+    upload(at, "q2.csv", b"unit,indicator,period,value\nKT,grdp_growth,2024-Q2,9.4\n")
+    assert list(at.dataframe[0].value["Giá trị cũ"]) == ["9,06"]
+    # Meanwhile another analyst revises the same figure from the command line.
+    store, plans = open_store(sample_url)
+    assert ingest_bytes(store, plans, b"unit,indicator,period,value\nKT,grdp_growth,2024-Q2,9.2\n", "cli.csv").ok
+    at.button(key="upload_confirm").click().run()
+    assert not at.exception and not at.success
+    assert any("vừa thay đổi" in w.value for w in at.warning)
+    assert list(at.dataframe[0].value["Giá trị cũ"]) == ["9,2"]  # the fresh preview, against the new figure
+    assert _figure(sample_url, "KT", "grdp_growth", "2024-Q2") == 9.2  # the stale preview wrote nothing
+    at.button(key="upload_confirm").click().run()
+    assert _figure(sample_url, "KT", "grdp_growth", "2024-Q2") == 9.4

@@ -78,7 +78,8 @@ class Checked:
             return False
         if self.rows is None or other.rows is None:
             return self.rows is None and other.rows is None
-        return self.rows.equals(other.rows)
+        order = [(name, "ascending") for name in ("unit", "indicator", "period")]
+        return self.rows.sort_by(order).equals(other.rows.sort_by(order))
 
     @property
     def changes(self) -> pd.DataFrame:
@@ -86,12 +87,13 @@ class Checked:
         return self.changes_frame()
 
     def changes_frame(self) -> pd.DataFrame:
-        """The new and revised figures as a DataFrame (columns `ROW_COLUMNS`), in file order."""
+        """The new and revised figures as a DataFrame (columns `ROW_COLUMNS`), in file order (line, then period
+        for a wide file's cells of one line)."""
         import pandas as pd
 
         if self.rows is None:
             return pd.DataFrame(columns=list(ROW_COLUMNS))
-        return self.rows.to_pandas()
+        return self.rows.to_pandas().sort_values(["line", "period"], kind="stable").reset_index(drop=True)
 
     def summary(self, lang: str = "vi") -> str:
         """One sentence on the outcome, in `lang`."""

@@ -121,10 +121,9 @@ def _duckdb_read(con: duckdb.DuckDBPyConnection, data: bytes, grid: Grid, body_l
     if rejected or rows != body_lines:
         con.execute("DROP TABLE _grid_read")
         return False
-    # Numbering in a second statement keeps the read itself parallel. Insertion order is file order (DuckDB
-    # preserves it by default), so position + 1 is the file line.
-    con.execute("CREATE TEMP TABLE _grid AS SELECT row_number() OVER () + 1 AS line, * FROM _grid_read")
-    con.execute("DROP TABLE _grid_read")
+    # Insertion order is file order (DuckDB preserves it by default), so a row's rowid (its position from 0) + 2
+    # is its file line. A view, not a copy: numbering in the read itself would make the parallel read serial.
+    con.execute("CREATE TEMP VIEW _grid AS SELECT rowid + 2 AS line, * FROM _grid_read")
     return True
 
 

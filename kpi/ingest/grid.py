@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import duckdb
+
 from kpi.problems import Problem
 
 
@@ -36,3 +38,12 @@ def column_defs(width: int, numbers: bool) -> str:
     text = [f"c{i} VARCHAR" for i in range(width)]
     nums = [f"n{i} DOUBLE" for i in range(width)] if numbers else []
     return ", ".join(["line BIGINT", *text, *nums])
+
+
+def drop_grid(con: duckdb.DuckDBPyConnection, grid: Grid) -> None:
+    """Free `_grid` (and the table behind the view DuckDB's CSV reader leaves) once the cells are typed."""
+    if grid.reader == "duckdb":
+        con.execute("DROP VIEW _grid")
+        con.execute("DROP TABLE _grid_read")
+    else:
+        con.execute("DROP TABLE _grid")

@@ -13,7 +13,7 @@ from kpi.ingest.checked import CHANGES, Checked
 from kpi.ingest.csv_grid import read_csv_grid
 from kpi.ingest.deadline import Deadline, TimeLimit
 from kpi.ingest.decode import decode
-from kpi.ingest.grid import Grid
+from kpi.ingest.grid import Grid, drop_grid
 from kpi.ingest.header import Columns, cells_sql, map_columns, wide_parameters
 from kpi.ingest.limits import Limits
 from kpi.ingest.rules import repeated_keys, row_problems
@@ -31,7 +31,7 @@ XLSX_MAGIC = b"PK\x03\x04"
 # One figure per unit × indicator × period (a repeat with the same value and note is the same figure), compared
 # with the stored one. Equal means equal value, qualifier and note: a changed note is a revision.
 _CLASSIFY = """
-CREATE TEMP TABLE changes AS
+CREATE TEMP VIEW changes AS
 SELECT f.line, f.unit, f.indicator, f.period, f.year, f.quarter, f.value, f.qualifier, f.note,
        b.value AS previous_value, b.qualifier AS previous_qualifier, b.note AS previous_note,
        CASE WHEN b.unit IS NULL THEN 'new'
@@ -46,7 +46,7 @@ def _scratch() -> duckdb.DuckDBPyConnection:
     # An in-memory database per check; spilling goes to the system's temp folder, never the working directory.
     import tempfile
 
-    return duckdb.connect(config={"temp_directory": tempfile.gettempdir(), "memory_limit": "1GB"})
+    return duckdb.connect(config={"temp_directory": tempfile.gettempdir(), "memory_limit": "200MB"})
 
 
 def read_grid(con: duckdb.DuckDBPyConnection, source: Source, limits: Limits, deadline: Deadline) -> Grid | Problem:
@@ -95,15 +95,20 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
         checked.problems = grid.problems + columns
         return
     checked.layout = columns.layout
-    con.execute(f"CREATE TEMP TABLE _clean AS {clean_select(f'({cells_sql(grid, columns)})', limits)}",
-                wide_parameters(grid, columns))
-    if not con.execute("SELECT count(*) FROM _clean").fetchone()[0] and not grid.problems:
+    # A wide file's period headers are bound parameters, which a view cannot keep: its cells are a table.
+    kind = "VIEW" if columns.layout == "long" else "TABLE"
+    con.execute(f"CREATE TEMP {kind} _cells AS {cells_sql(grid, columns)}", wide_parameters(grid, columns))
+    if not con.execute("SELECT count(*) FROM _cells").fetchone()[0] and not grid.problems:
         checked.problems = [Problem("empty_file")]
         return
     deadline.check()
     load_spec(con, plans)
-    checked.decimal = decide_decimal(evidence_counts(con, "_clean"), checked.decimal_option)
-    con.execute(f"CREATE TEMP TABLE t AS {typed_select('_clean', checked.decimal)}")
+    clean = f"({clean_select('_cells', limits)})"
+    # DuckDB computes only what the count needs (the value's body and its evidence), not the whole clean-up.
+    checked.decimal = decide_decimal(evidence_counts(con, clean), checked.decimal_option)
+    con.execute(f"CREATE TEMP TABLE t AS {typed_select(clean, checked.decimal)}")
+    con.execute(f"DROP {kind} _cells")
+    drop_grid(con, grid)  # the typed table holds everything from here on
     deadline.check()
     repeats = repeated_keys(con)
     checked.problems = grid.problems + row_problems(con, checked.decimal, columns.headers,
@@ -113,9 +118,10 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
         return
     # A figure sent twice with the same value and note is one figure (the first line speaks for it).
     once = "QUALIFY row_number() OVER (PARTITION BY unit, indicator, period ORDER BY line) = 1" if repeats else ""
-    con.execute(f"""CREATE TEMP {'TABLE' if repeats else 'VIEW'} figures AS
+    con.execute(f"""CREATE TEMP TABLE figures AS
                     SELECT line, unit, indicator, period, year, quarter, number AS value, qualifier, note, value_column
                     FROM t {once}""")
+    con.execute("DROP TABLE t")  # its check columns are no longer needed: keep memory for what follows
     with store.connect() as conn:
         checked.data_version = load_before(conn, con)
     deadline.check()
@@ -126,5 +132,6 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
     con.execute(_CLASSIFY)
     counts = dict(con.execute("SELECT change, count(*) FROM changes GROUP BY 1").fetchall())
     checked.counts = {change: int(counts.get(change, 0)) for change in CHANGES}
-    checked.rows = con.sql("SELECT * FROM changes WHERE change <> 'unchanged' ORDER BY line, period"
-                           ).to_arrow_table()
+    # In the order the join gives (sorting a million rows costs more memory than anything else here); the
+    # preview sorts the rows it shows.
+    checked.rows = con.sql("SELECT * FROM changes WHERE change <> 'unchanged'").to_arrow_table()
