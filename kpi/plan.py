@@ -7,11 +7,11 @@ at start with a message an administrator can act on.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
+import rtoml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 Kind = Literal["at_least", "more_than", "rank_gain", "reduce_by", "reduce_vs_baseline"]
@@ -308,8 +308,8 @@ def load_plan(path: str | Path) -> Plan:
     """Read and check one plan file; raises PlanError naming the file, the entry and the field."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
+        raw = rtoml.loads(path.read_text(encoding="utf-8"))
+    except rtoml.TomlParsingError as exc:
         raise PlanError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
         raise PlanError(f"{path}: cannot read: {exc.strerror}") from None
