@@ -229,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_USAGE
     except DatabaseBusy:
-        print(f"kpi: {t('db.busy', args.lang)}", file=sys.stderr)
+        print(f"kpi: {t('busy', args.lang)}", file=sys.stderr)
         return EXIT_BUSY
     except BrokenPipeError:
         # The reader left (`| head`): say nothing, and keep Python from complaining about stdout at exit.

@@ -353,10 +353,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "vi": "Kiểm tra tệp quá {limit} giây (max_check_seconds) nên đã dừng; hãy chia tệp nhỏ hơn",
         "en": "Checking the file took over {limit} seconds (max_check_seconds) and was stopped; split the file",
     },
-    "db.busy": {
-        "vi": "Cơ sở dữ liệu đang bận (một tiến trình khác đang ghi); hãy thử lại sau ít phút",
-        "en": "The database is busy (another process is writing); try again shortly",
-    },
     "cli.too_large": {
         "vi": "tệp nặng {n} byte, vượt giới hạn {limit} byte (max_file_bytes)",
         "en": "the file is {n} bytes, over the limit of {limit} bytes (max_file_bytes)",

@@ -76,7 +76,7 @@ if upload is not None:
                 st.session_state["upload_outdated"] = True
                 st.rerun()
             except DatabaseBusy:
-                st.warning(t("db.busy", lang))
+                st.warning(t("busy", lang))
             else:
                 progress.progress(100, text=t("upload.step.done", lang))
                 st.success(md_escape(done.summary(lang)))  # the file name is the user's
