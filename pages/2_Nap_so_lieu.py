@@ -44,8 +44,12 @@ if upload is not None:
     if st.session_state.get("upload_check_key") != check_key:
         progress.progress(30, text=t("upload.step.check", lang))
         # The page keeps this Checked and commits exactly it: what is written is what the preview shows.
-        st.session_state["upload_check"] = check(store, ctx.plans, Source(upload.name, data),
-                                                 decimal=decimals[decimal_choice])
+        try:
+            st.session_state["upload_check"] = check(store, ctx.plans, Source(upload.name, data),
+                                                     decimal=decimals[decimal_choice])
+        except DatabaseBusy:
+            st.warning(t("busy", lang))
+            st.stop()
         st.session_state["upload_check_key"] = check_key
     progress.progress(100, text=t("upload.step.done", lang))
     checked = st.session_state["upload_check"]
