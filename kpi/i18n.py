@@ -320,8 +320,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Warning: the cell is outside the header's columns and was ignored",
     },
     "problem.duplicate_column": {
-        "vi": "Cột “{column}” trùng nghĩa với cột “{other}”; mỗi loại thông tin chỉ được có một cột",
-        "en": "Column “{column}” means the same as column “{other}”; keep one column for each",
+        "vi": "Cột thứ {position} (“{column}”) trùng nghĩa với cột thứ {other_position} (“{other}”); mỗi loại "
+              "thông tin chỉ được có một cột",
+        "en": "Column {position} (“{column}”) means the same as column {other_position} (“{other}”); keep one "
+              "column for each",
     },
     "problem.bad_csv": {
         "vi": "Dòng không đọc được theo định dạng CSV ({detail}); kiểm tra dấu ngoặc kép",

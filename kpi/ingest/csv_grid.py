@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,16 +36,20 @@ def detect_separator(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+_LONE_CR = re.compile(rb"\r(?!\n)")
+_LINE_END = re.compile(rb"\r\n?")
+_TEXT = re.compile(rb"[^ \t\r\n\x0b\x0c]")
+
+
 def _header_span(data: bytes) -> tuple[int, int, int] | None:
-    """(line number, start, end) of the first line with anything but white space, or None for a blank file."""
-    start, line = 0, 1
-    while start < len(data):
-        end = data.find(b"\n", start)
-        end = len(data) if end < 0 else end
-        if data[start:end].strip():
-            return line, start, end
-        start, line = end + 1, line + 1
-    return None
+    """(line number, start, end) of the first line with anything but white space, or None for a blank file.
+    Found at C speed: a file of blank lines is never walked line by line in Python."""
+    first = _TEXT.search(data)
+    if first is None:
+        return None
+    start = data.rfind(b"\n", 0, first.start()) + 1
+    end = data.find(b"\n", first.start())
+    return data.count(b"\n", 0, start) + 1, start, len(data) if end < 0 else end
 
 
 def read_csv_grid(con: duckdb.DuckDBPyConnection, decoded: Decoded, limits: Limits, deadline: Deadline,
@@ -52,11 +57,17 @@ def read_csv_grid(con: duckdb.DuckDBPyConnection, decoded: Decoded, limits: Limi
     """Fill `_grid` in `con` from `decoded`; returns the Grid, or the Problem that stops the file before it is
     read (blank file, too many columns or rows)."""
     data = decoded.utf8
+    if b"\r" in data and _LONE_CR.search(data):
+        # Lines ended by CR alone (old Excel for Mac) or a stray CR: every line end becomes LF before reading.
+        data = _LINE_END.sub(b"\n", data)
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if lines - 1 > limits.max_rows:  # counted before anything else reads the file
+        return Problem("too_many_rows", params={"n": lines - 1, "limit": limits.max_rows})
     span = _header_span(data)
     if span is None:
         return Problem("empty_file")
     header_line, start, end = span
-    raw_header = data[start:end].decode("utf-8").rstrip("\r")
+    raw_header = data[start:end].decode("utf-8").removesuffix("\r")
     separator = detect_separator(raw_header)
     if raw_header.count(separator) + 1 > limits.max_columns:
         return Problem("too_many_columns", line=header_line,
@@ -65,8 +76,6 @@ def read_csv_grid(con: duckdb.DuckDBPyConnection, decoded: Decoded, limits: Limi
     if not any(cell.strip() for cell in header):
         return Problem("empty_file")
     body_lines = data.count(b"\n", end + 1) + (1 if len(data) > end + 1 and not data.endswith(b"\n") else 0)
-    if body_lines > limits.max_rows:
-        return Problem("too_many_rows", params={"n": body_lines, "limit": limits.max_rows})
     grid = Grid(header, header_line, decoded.encoding, separator)
     if header_line == 1 and _duckdb_read(con, data, grid, body_lines):
         return grid
@@ -103,11 +112,15 @@ def _readable(data: bytes) -> Iterator[str]:
 
 def _duckdb_read(con: duckdb.DuckDBPyConnection, data: bytes, grid: Grid, body_lines: int) -> bool:
     """Read a regular file with DuckDB into `_grid`; False (and no `_grid`) when the file is not regular."""
-    names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(grid.width))
+    # One column more than the header: a row with an extra cell, even an empty one (`9,5,` with a decimal comma),
+    # fills it, and the file goes to the exact reader, which reports the row. Empty cells read as '' (nullstr is
+    # a text no cell holds), so a trailing empty cell is told apart from a cell that is not there (NULL).
+    names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(grid.width + 1))
     delim = {",": ",", ";": ";", "\t": "\\t"}[grid.separator]
     # Only this module's constants and the header's width enter the SQL; the path is a bound parameter.
     read = (f"read_csv($path, header = false, skip = 1, columns = {{{names}}}, delim = '{delim}', quote = '\"', "
-            f"escape = '\"', auto_detect = false, strict_mode = true, null_padding = false, "
+            f"escape = '\"', auto_detect = false, strict_mode = true, null_padding = true, "
+            f"nullstr = '\\x00no-cell', "
             f"store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans')")
     with _readable(data) as path:
         try:
@@ -117,13 +130,14 @@ def _duckdb_read(con: duckdb.DuckDBPyConnection, data: bytes, grid: Grid, body_l
         except duckdb.Error:
             return False
     rejected = con.execute("SELECT count(*) FROM _rejects").fetchone()[0]
-    rows = con.execute("SELECT count(*) FROM _grid_read").fetchone()[0]
-    if rejected or rows != body_lines:
+    rows, extra = con.execute(f"SELECT count(*), count(c{grid.width}) FROM _grid_read").fetchone()
+    if rejected or extra or rows != body_lines:
         con.execute("DROP TABLE _grid_read")
         return False
     # Insertion order is file order (DuckDB preserves it by default), so a row's rowid (its position from 0) + 2
     # is its file line. A view, not a copy: numbering in the read itself would make the parallel read serial.
-    con.execute("CREATE TEMP VIEW _grid AS SELECT rowid + 2 AS line, * FROM _grid_read")
+    cells = ", ".join(f"c{i}" for i in range(grid.width))
+    con.execute(f"CREATE TEMP VIEW _grid AS SELECT rowid + 2 AS line, {cells} FROM _grid_read")
     return True
 
 
@@ -135,7 +149,7 @@ def _python_read(con: duckdb.DuckDBPyConnection, text: str, grid: Grid, limits: 
 
     width = grid.width
     con.execute(f"CREATE TEMP TABLE _grid ({column_defs(width, False)})")
-    csv.field_size_limit(max(limits.max_note_chars, limits.max_cell_chars) * 4 + 16)
+    csv.field_size_limit(limits.max_file_bytes)  # a long cell is a problem the checks name, not a reader error
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=grid.separator)
     problems: list[Problem] = []
     lines: list[int] = []

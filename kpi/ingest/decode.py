@@ -48,20 +48,29 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
+_VIETNAMESE_BASES = frozenset("aăâeêioôơuưyđAĂÂEÊIOÔƠUƯYĐ")
+
+
+def _vietnamese_letter(ch: str) -> bool:
+    """True for a letter Vietnamese writes beyond ASCII (ú, ệ, đ, ơ …), the only kind a UTF-7 run in a
+    Vietnamese file encodes."""
+    base = unicodedata.normalize("NFD", ch)[0]
+    return ord(ch) > 127 and (base in _VIETNAMESE_BASES or ch in "đĐ") and base.isalpha()
+
+
 def _looks_utf7(data: bytes) -> int | None:
-    """The line of the first UTF-7 shifted run when `data` (pure ASCII) reads as UTF-7 Vietnamese, else None."""
+    """The line of the first UTF-7 shifted run when `data` (pure ASCII) reads as UTF-7 Vietnamese, else None.
+    One run is enough when it decodes to Vietnamese letters only (`Ghi ch+APo-` is `Ghi chú`); ASCII text such
+    as a phone number `+84-…` never does."""
     if data.startswith(_UTF7_BOM):
         return 1
-    runs = []
     for match in _UTF7_RUN.finditer(data):
         try:
             text = match.group().decode("utf-7")
         except UnicodeDecodeError:
             continue
-        if text and all(ord(ch) > 127 and unicodedata.category(ch)[0] in "LM" for ch in text):
-            runs.append(match.start())
-            if len(runs) >= 2:
-                return _line_at(data, runs[0])
+        if text and all(_vietnamese_letter(ch) for ch in text):
+            return _line_at(data, match.start())
     return None
 
 

@@ -66,7 +66,8 @@ def map_columns(grid: Grid) -> Columns | list[Problem]:
     header = [text.strip() for text in grid.header]
     positions, repeats = header_positions(header)
     problems = [Problem("duplicate_column", line=grid.header_line, column=header[again],
-                        params={"other": header[first]}) for _, first, again in repeats]
+                        params={"other": header[first], "position": again + 1, "other_position": first + 1})
+                for _, first, again in repeats]
     taken = set(positions.values())
     period_columns = tuple(i for i, text in enumerate(header)
                            if i not in taken and spelling_key(text) in spelling_keys())

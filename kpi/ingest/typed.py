@@ -64,7 +64,8 @@ FROM (
               ELSE nfc_normalize(nullif(trim(regexp_replace(replace(note, chr(13) || chr(10), chr(10)),
                                                             '{controls}', '', 'g'),
                                              ' ' || chr(9) || chr(10) || chr(160)), '')) END AS note,
-         note IS NOT NULL AND note <> '' AND regexp_matches(note, '{controls}') AS note_dirty,
+         note IS NOT NULL AND note <> ''
+             AND regexp_matches(replace(note, chr(13) || chr(10), chr(10)), '{controls}') AS note_dirty,
          CASE WHEN length(unit) > {max_cell} THEN 'unit'
               WHEN length(indicator) > {max_cell} THEN 'indicator'
               WHEN length(period) > {max_cell} THEN 'period'
