@@ -351,6 +351,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "vi": "Cảnh báo: ghi chú có ký tự điều khiển hoặc ký tự ẩn, đã được loại bỏ",
         "en": "Warning: the note had control or invisible characters; they were removed",
     },
+    "problem.out_of_memory": {
+        "vi": "Tệp cần nhiều bộ nhớ hơn mức {limit} dành cho việc kiểm tra; hãy chia tệp nhỏ hơn",
+        "en": "The file needs more memory than the {limit} set aside for checking it; split the file",
+    },
     "problem.time_limit": {
         "vi": "Kiểm tra tệp quá {limit} giây (max_check_seconds) nên đã dừng; hãy chia tệp nhỏ hơn",
         "en": "Checking the file took over {limit} seconds (max_check_seconds) and was stopped; split the file",

@@ -608,3 +608,13 @@ def test_check_of_a_hostile_file_writes_nothing_and_returns(duck: Opened) -> Non
     result = check(store, plans, Source("bao-cao.csv", csv_bytes("KT,grdp_growth,2024-Q1,7.5,")))
     assert result.ok and result.count("new") == 1 and result.upload_id is None
     before.assert_same(snapshot(store))
+
+
+def test_a_file_too_big_for_the_checks_memory_is_refused_cleanly(duck: Opened, monkeypatch: pytest.MonkeyPatch,
+                                                                 ) -> None:
+    # 20,000 rows with 60-character notes need far more than 2 MB of DuckDB buffer memory.
+    monkeypatch.setattr("kpi.ingest.pipeline.SCRATCH_MEMORY", "2MB")
+    rows = [f"TPKT,tourist_arrivals,2024-Q{1 + i % 4},{1000 + i},ghi chú số {i} " + "x" * 45 for i in range(20_000)]
+    result = reject(duck, csv_bytes(*rows))
+    assert [p.code for p in result.problems] == ["out_of_memory"]
+    assert "2MB" in result.problems[0].reason() and "chia tệp" in result.problems[0].reason()

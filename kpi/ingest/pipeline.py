@@ -27,6 +27,8 @@ from kpi.problems import Problem
 from kpi.store import Store
 
 XLSX_MAGIC = b"PK\x03\x04"
+#: Buffer memory of the check's own DuckDB (it spills to the temp folder beyond it): a million rows fit.
+SCRATCH_MEMORY = "200MB"
 
 # One figure per unit × indicator × period (a repeat with the same value and note is the same figure), compared
 # with the stored one. Equal means equal value, qualifier and note: a changed note is a revision.
@@ -46,7 +48,7 @@ def _scratch() -> duckdb.DuckDBPyConnection:
     # An in-memory database per check; spilling goes to the system's temp folder, never the working directory.
     import tempfile
 
-    return duckdb.connect(config={"temp_directory": tempfile.gettempdir(), "memory_limit": "200MB"})
+    return duckdb.connect(config={"temp_directory": tempfile.gettempdir(), "memory_limit": SCRATCH_MEMORY})
 
 
 def read_grid(con: duckdb.DuckDBPyConnection, source: Source, limits: Limits, deadline: Deadline) -> Grid | Problem:
@@ -77,6 +79,9 @@ def check(store: Store, plans: dict[int, Plan], source: Source, *, decimal: str 
             _check(con, store, plans, checked, limits, deadline)
     except TimeLimit:
         checked.problems = [Problem("time_limit", params={"limit": limits.max_check_seconds})]
+        checked.rows, checked.counts = None, {}
+    except duckdb.OutOfMemoryException:
+        checked.problems = [Problem("out_of_memory", params={"limit": SCRATCH_MEMORY})]
         checked.rows, checked.counts = None, {}
     finally:
         con.close()
