@@ -21,12 +21,11 @@ import duckdb
 
 from kpi.ingest.deadline import Deadline
 from kpi.ingest.decode import Decoded
-from kpi.ingest.grid import Grid, column_defs
+from kpi.ingest.grid import Grid, GridWriter
 from kpi.ingest.limits import Limits
 from kpi.problems import Problem
 
 SEPARATORS = (",", ";", "\t")
-_BATCH = 65_536
 
 
 def detect_separator(header_line: str) -> str:
@@ -145,43 +144,21 @@ def _python_read(con: duckdb.DuckDBPyConnection, text: str, grid: Grid, limits: 
                  ) -> list[Problem]:
     """Read the records after the header with Python's csv module into `_grid`, each with its first line.
     Rows with more cells than the header are problems (a decimal comma in a comma file, an unquoted comma)."""
-    import pyarrow as pa
-
     width = grid.width
-    con.execute(f"CREATE TEMP TABLE _grid ({column_defs(width, False)})")
+    writer = GridWriter(con, width, numbers=False)
     csv.field_size_limit(limits.max_file_bytes)  # a long cell is a problem the checks name, not a reader error
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=grid.separator)
     problems: list[Problem] = []
-    lines: list[int] = []
-    columns: list[list[str | None]] = [[] for _ in range(width)]
     end = grid.header_line
-
-    def flush() -> None:
-        batch = pa.table({"line": pa.array(lines, pa.int64()),
-                          **{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)}})
-        con.register("_grid_batch", batch)
-        con.execute("INSERT INTO _grid SELECT * FROM _grid_batch")
-        con.unregister("_grid_batch")
-        lines.clear()
-        for col in columns:
-            col.clear()
-
     try:
         for record in reader:
             start, end = end + 1, grid.header_line + reader.line_num
             if len(record) > width:
                 problems.append(Problem("extra_cells", line=start, params={"n": len(record), "expected": width}))
                 continue
-            if not record:
-                continue
-            lines.append(start)
-            for i in range(width):
-                columns[i].append(record[i] if i < len(record) else None)
-            if len(lines) >= _BATCH:
-                flush()
+            if record and writer.add(start, record + [None] * (width - len(record))):
                 deadline.check()
     except csv.Error as exc:
         problems.append(Problem("bad_csv", line=end + 1, params={"detail": str(exc)[:120]}))
-    if lines:
-        flush()
+    writer.close()
     return problems

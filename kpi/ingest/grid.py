@@ -47,3 +47,49 @@ def drop_grid(con: duckdb.DuckDBPyConnection, grid: Grid) -> None:
         con.execute("DROP TABLE _grid_read")
     else:
         con.execute("DROP TABLE _grid")
+
+
+class GridWriter:
+    """`_grid` filled from Python, for the readers that parse rows themselves: rows are buffered and written a
+    batch at a time through Arrow (`add`, then `close` for the last batch)."""
+
+    BATCH = 65_536
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, width: int, numbers: bool) -> None:
+        self.con = con
+        self.width = width
+        self.lines: list[int] = []
+        self.texts: list[list[str | None]] = [[] for _ in range(width)]
+        self.numbers: list[list[float | None]] = [[] for _ in range(width)] if numbers else []
+        con.execute(f"CREATE TEMP TABLE _grid ({column_defs(width, numbers)})")
+
+    def add(self, line: int, texts: list[str | None], numbers: list[float | None] | None = None) -> bool:
+        """Buffer one row (`texts` and, for a workbook, `numbers`, each `width` long); True when a batch was
+        written (a moment to look at the clock)."""
+        self.lines.append(line)
+        for i in range(self.width):
+            self.texts[i].append(texts[i])
+        for i, column in enumerate(self.numbers):
+            column.append(numbers[i] if numbers else None)
+        if len(self.lines) >= self.BATCH:
+            self._flush()
+            return True
+        return False
+
+    def close(self) -> None:
+        """Write what is still buffered."""
+        if self.lines:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        batch = pa.table({"line": pa.array(self.lines, pa.int64()),
+                          **{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(self.texts)},
+                          **{f"n{i}": pa.array(col, pa.float64()) for i, col in enumerate(self.numbers)}})
+        self.con.register("_grid_batch", batch)
+        self.con.execute("INSERT INTO _grid SELECT * FROM _grid_batch")
+        self.con.unregister("_grid_batch")
+        self.lines.clear()
+        for column in (*self.texts, *self.numbers):
+            column.clear()

@@ -16,11 +16,10 @@ from decimal import Decimal
 import duckdb
 
 from kpi.ingest.deadline import Deadline
-from kpi.ingest.grid import Grid, column_defs
+from kpi.ingest.grid import Grid, GridWriter
 from kpi.ingest.limits import Limits
 from kpi.problems import Problem
 
-_BATCH = 65_536
 # A `%` in a number format scales the shown number by 100 unless it is quoted ("%") or escaped (\%).
 _LITERALS = re.compile(r'"[^"]*"|\\.')
 MAX_STRAY_WARNINGS = 20
@@ -89,26 +88,11 @@ def read_xlsx_grid(con: duckdb.DuckDBPyConnection, data: bytes, limits: Limits, 
 
 def _stream(con: duckdb.DuckDBPyConnection, parser, number_format, limits: Limits, deadline: Deadline,
             ) -> Grid | Problem:
-    import pyarrow as pa
     from openpyxl.utils import get_column_letter
 
     grid: Grid | None = None
-    lines: list[int] = []
-    texts: list[list[str | None]] = []
-    numbers: list[list[float | None]] = []
+    writer: GridWriter | None = None
     rows_seen = 0
-
-    def flush() -> None:
-        batch = pa.table({"line": pa.array(lines, pa.int64()),
-                          **{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(texts)},
-                          **{f"n{i}": pa.array(col, pa.float64()) for i, col in enumerate(numbers)}})
-        con.register("_grid_batch", batch)
-        con.execute("INSERT INTO _grid SELECT * FROM _grid_batch")
-        con.unregister("_grid_batch")
-        lines.clear()
-        for col in (*texts, *numbers):
-            col.clear()
-
     for row_index, cells in parser.parse():
         present = [c for c in cells if c["value"] is not None and str(c["value"]).strip() != ""]
         if not present:
@@ -124,9 +108,7 @@ def _stream(con: duckdb.DuckDBPyConnection, parser, number_format, limits: Limit
             for c in present:
                 header[c["column"] - 1] = str(_text(c["value"])).strip()
             grid = Grid(header, row_index, "xlsx", numbers=True, reader="openpyxl")
-            con.execute(f"CREATE TEMP TABLE _grid ({column_defs(width, True)})")
-            texts = [[] for _ in range(width)]
-            numbers = [[] for _ in range(width)]
+            writer = GridWriter(con, width, numbers=True)
             continue
         if rows_seen - 1 > limits.max_rows:
             return Problem("too_many_rows", params={"n": rows_seen - 1, "limit": limits.max_rows})
@@ -143,16 +125,9 @@ def _stream(con: duckdb.DuckDBPyConnection, parser, number_format, limits: Limit
             row_text[column] = _text(c["value"])
             row_number[column] = _number(c["value"], number_format(c))
             kept = True
-        if not kept:
-            continue
-        lines.append(row_index)
-        for i in range(grid.width):
-            texts[i].append(row_text[i])
-            numbers[i].append(row_number[i])
-        if len(lines) >= _BATCH:
-            flush()
-    if grid is None:
+        if kept:
+            writer.add(row_index, row_text, row_number)
+    if grid is None or writer is None:
         return Problem("empty_file")
-    if lines:
-        flush()
+    writer.close()
     return grid
