@@ -62,14 +62,17 @@ _SHOWN = {"period": "period_text", "unit": "unit", "indicator": "indicator", "va
 
 # Every figure after the first of a unit × indicator × period that differs in value or note; in a wide file two
 # columns of one line can name the same quarter (`Quý I/2024` and `2024-Q1`), so the position counts, not the line.
-_DUPLICATES = """
-SELECT line, 'duplicate' AS code, 'value' AS col, left(value_text, {shown}) AS shown, first_line AS bound,
+# Only the keys that repeat are looked at (a semi-join first: the window then sorts a handful of rows).
+_DUPLICATES = f"""
+SELECT line, 'duplicate' AS code, 'value' AS col, left(value_text, {SHOWN_CHARS}) AS shown, first_line AS bound,
        value_column AS cell, true AS blocking FROM (
   SELECT line, value_text, value_column,
          min(line) OVER w AS first_line,
          row_number() OVER (w ORDER BY line, value_column) AS position,
          count(DISTINCT (number, coalesce(qualifier, ''), coalesce(note, ''))) OVER w AS versions
-  FROM t WHERE period IS NOT NULL AND number IS NOT NULL
+  FROM t SEMI JOIN (SELECT unit, indicator, period FROM t WHERE period IS NOT NULL AND number IS NOT NULL
+                    GROUP BY ALL HAVING count(*) > 1) r USING (unit, indicator, period)
+  WHERE number IS NOT NULL
   WINDOW w AS (PARTITION BY unit, indicator, period))
 WHERE versions > 1 AND position > 1
 """
@@ -83,12 +86,14 @@ def _union() -> str:
         where = condition if not blocking else f"bad AND ({condition})"
         parts.append(f"SELECT line, '{code}' AS code, '{column}' AS col, left({_SHOWN[column]}, {SHOWN_CHARS}) "
                      f"AS shown, {bound} AS bound, {cell} AS cell, {str(blocking).lower()} AS blocking "
-                     f"FROM t WHERE {where}")
+                     f"FROM _flagged WHERE {where}")
     # DISTINCT: a wide row's unit or indicator problem comes once from each of its period cells; list it once.
-    return "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts + [_DUPLICATES.format(shown=SHOWN_CHARS)]) + ")"
+    return "SELECT DISTINCT * FROM (" + " UNION ALL ".join(parts) + ")"
 
 
 _UNION = _union()
+#: Unknown codes get a "did you mean …?" for this many distinct values at most (each is compared with every code).
+MAX_SUGGESTIONS = 20
 
 
 def repeated_keys(con: duckdb.DuckDBPyConnection) -> int:
@@ -108,21 +113,23 @@ def row_problems(con: duckdb.DuckDBPyConnection, decimal: str, headers: dict[str
     """The problems of `t` in `con` (blocking ones and warnings), in file order, at most MAX_PROBLEMS listed and a
     `too_many` line counting the rest. `known` is (unit codes, indicator codes) for suggestions; `repeats` is
     `repeated_keys(con)`."""
-    params = {"decimal": decimal}
     if not has_problems(con, repeats):
         return []
-    total = con.execute(f"SELECT count(*) FROM ({_UNION})", params).fetchone()[0]  # noqa: S608
-    rows = con.execute(f"SELECT * FROM ({_UNION}) ORDER BY line, col, cell, code LIMIT {MAX_PROBLEMS}",  # noqa: S608
-                       params).fetchall()
+    # One scan of `t` keeps the rows with anything to say; the checks then read those few rows, once.
+    con.execute("CREATE OR REPLACE TEMP TABLE _flagged AS SELECT * FROM t WHERE bad OR note_dirty")
+    found = _UNION if not repeats else f"SELECT * FROM ({_UNION}) UNION ALL {_DUPLICATES}"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _problems AS {found}", {"decimal": decimal})
+    total = con.execute("SELECT count(*) FROM _problems").fetchone()[0]
+    rows = con.execute(f"SELECT * FROM _problems ORDER BY line, col, cell, code LIMIT {MAX_PROBLEMS}").fetchall()
     suggestions: dict[tuple[str, str], str | None] = {}
     problems = []
     for line, code, column, shown, bound, cell, blocking in rows:
         param: dict[str, object] = {}
         if code in ("unknown_unit", "unknown_indicator"):
             key = (code, shown)
-            if key not in suggestions:
+            if key not in suggestions and len(suggestions) < MAX_SUGGESTIONS:
                 suggestions[key] = closest(shown, known[0] if code == "unknown_unit" else known[1])
-            param["suggestion"] = suggestions[key]
+            param["suggestion"] = suggestions.get(key)
         elif code == "below_min":
             param["min"] = plain_number(bound)
         elif code in ("above_max", "censored_out_of_range"):
