@@ -130,6 +130,8 @@ submissions = sa.Table(
 )
 
 
+#: Rows per Arrow record batch when stored figures stream out of DuckDB.
+ARROW_BATCH_ROWS = 100_000
 #: Key of the PostgreSQL advisory lock held while a process creates the schema and copies the plans.
 SETUP_LOCK_KEY = 7_240_024
 _SETUP_LOCK = threading.Lock()
@@ -327,14 +329,15 @@ def read_frame(conn: Connection, query: sa.Select) -> pd.DataFrame:
     return pd.read_sql(query, conn)
 
 
-def read_arrow(conn: Connection, query: sa.Select) -> pa.Table:
-    """The rows of `query` as an Arrow table (DuckDB in columns; other databases row by row)."""
+def read_arrow(conn: Connection, query: sa.Select) -> pa.Table | pa.RecordBatchReader:
+    """The rows of `query` as Arrow: from DuckDB a stream of record batches (a million stored figures never sit
+    in memory twice); from other databases a table built row by row."""
     import pyarrow as pa
 
     if conn.dialect.name == "duckdb":
         with warnings.catch_warnings():  # DuckDB notes the copy Arrow makes of a DB-API result: a small cost here
             warnings.simplefilter("ignore", UserWarning)
-            return _duckdb_result(conn, query).to_arrow_table()
+            return _duckdb_result(conn, query).to_arrow_reader(ARROW_BATCH_ROWS)
     result = conn.execute(query)
     names = list(result.keys())
     rows = result.all()

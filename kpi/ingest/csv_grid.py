@@ -80,7 +80,7 @@ def read_csv_grid(con: duckdb.DuckDBPyConnection, decoded: Decoded, limits: Limi
         return grid
     deadline.check()
     grid.reader = "python"
-    grid.problems = _python_read(con, data[end + 1:].decode("utf-8"), grid, limits, deadline)
+    grid.problems = _python_read(con, data, grid, limits, deadline)
     return grid
 
 
@@ -140,14 +140,19 @@ def _duckdb_read(con: duckdb.DuckDBPyConnection, data: bytes, grid: Grid, body_l
     return True
 
 
-def _python_read(con: duckdb.DuckDBPyConnection, text: str, grid: Grid, limits: Limits, deadline: Deadline,
+def _python_read(con: duckdb.DuckDBPyConnection, data: bytes, grid: Grid, limits: Limits, deadline: Deadline,
                  ) -> list[Problem]:
-    """Read the records after the header with Python's csv module into `_grid`, each with its first line.
-    Rows with more cells than the header are problems (a decimal comma in a comma file, an unquoted comma)."""
+    """Read the records after the header of `data` (UTF-8) with Python's csv module into `_grid`, each with its
+    first line. Rows with more cells than the header are problems (a decimal comma in a comma file, an unquoted
+    comma)."""
     width = grid.width
     writer = GridWriter(con, width, numbers=False)
     csv.field_size_limit(limits.max_file_bytes)  # a long cell is a problem the checks name, not a reader error
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=grid.separator)
+    # Decoded as it is read, a line at a time: no second copy of the whole file as text.
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+    for _ in range(grid.header_line):
+        text.readline()
+    reader = csv.reader(text, delimiter=grid.separator)
     problems: list[Problem] = []
     end = grid.header_line
     try:

@@ -26,7 +26,7 @@ def load_before(conn: Connection, con: duckdb.DuckDBPyConnection) -> int:
     stored = read_arrow(conn, query) if years else None
     con.execute("CREATE TEMP TABLE _before (unit VARCHAR, indicator VARCHAR, period VARCHAR, year INTEGER, "
                 "quarter INTEGER, value DOUBLE, qualifier VARCHAR, note VARCHAR)")
-    if stored is not None and stored.num_rows:
+    if stored is not None:
         con.register("_before_rows", stored)
         con.execute("INSERT INTO _before SELECT unit, indicator, period, year, quarter, value, qualifier, note "
                     "FROM _before_rows")
