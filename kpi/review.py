@@ -13,7 +13,8 @@ from kpi.problems import Problem
 def problems_table(problems: list[Problem], lang: str = "vi") -> pd.DataFrame:
     """Line, column, value and reason of each problem."""
     return pd.DataFrame(
-        [{t("col.line", lang): p.line, t("col.column", lang): p.column, t("col.value", lang): p.value,
+        # A whole-file problem or a whole-row one has no column or value: shown blank, never "None".
+        [{t("col.line", lang): p.line, t("col.column", lang): p.column or "", t("col.value", lang): p.value or "",
           t("col.reason", lang): p.reason(lang)} for p in problems],
         columns=[t("col.line", lang), t("col.column", lang), t("col.value", lang), t("col.reason", lang)],
     )
