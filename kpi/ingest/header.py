@@ -15,7 +15,6 @@ from kpi.problems import Problem
 from kpi.text import strip_diacritics
 
 REQUIRED = ("unit", "indicator", "period", "value")
-OPTIONAL = ("note",)
 CELL_COLUMNS = ("unit", "indicator", "period", "value", "note")
 
 _HEADER_ALIASES = {
