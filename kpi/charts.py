@@ -6,21 +6,25 @@ symbol and word, so colour is never the only signal.
 
 from __future__ import annotations
 
+import html
 import math
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.fmt import PLOTLY_SEPARATORS, format_figure, format_number, format_percent
-from kpi.i18n import STATUS_SYMBOL, status_label, t
+from kpi.i18n import STATUS_SYMBOL, t
 from kpi.periods import period_label
 from kpi.plan import Plan
+from kpi.wording import actual_text, attainment_text, missing_text, rests_on_gaps, row_status
 
 STATUS_COLOUR = {
     "achieved": "#009E73",
     "on_track": "#0072B2",
     "at_risk": "#E69F00",
     "off_track": "#D55E00",
+    "not_met": "#9E3A00",
+    "incomplete": "#8C8C8C",
     "undetermined": "#CC79A7",
     "awaiting": "#7F7F7F",
     "no_target": "#A6A6A6",
@@ -51,18 +55,16 @@ def attainment_bullets(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> go
     names = [plan.indicator(code).name(lang) for code in rows["indicator"]]
     attainment = rows["attainment"].astype("float64")
     drawn = attainment.clip(lower=-AXIS_CAP / 3, upper=AXIS_CAP).fillna(0)
-    labels = []
-    for value, status in zip(attainment, rows["status"]):
-        percent = "" if math.isnan(value) else " · " + format_percent(value, lang, 1)
-        labels.append(f"{status_label(status, lang)}{percent}")
+    records = rows.to_dict("records")
+    labels = [_label(row, plan, lang) for row in records]
+    hover = [_hover(row, plan, lang) for row in records]
     colours = [STATUS_COLOUR[s] for s in rows["status"]]
     figure = go.Figure()
     figure.add_trace(
         go.Bar(
             x=drawn, y=names, orientation="h", marker={"color": colours, "line": {"width": 0}},
             text=labels, textposition="outside", cliponaxis=False, width=0.6,
-            customdata=rows[["status"]].assign(symbol=rows["status"].map(STATUS_SYMBOL)).to_numpy(),
-            hovertemplate="%{y}<br>%{text}<extra></extra>", name=t("col.attainment", lang),
+            customdata=hover, hovertemplate="%{y}<br>%{customdata}<extra></extra>", name=t("col.attainment", lang),
         )
     )
     expected = rows["expected"].astype("float64")
@@ -89,9 +91,55 @@ def attainment_bullets(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> go
     return base_layout(figure, lang, height=max(320, 44 * len(rows) + 90))
 
 
-def _status_text(status: str, attainment: float, lang: str) -> str:
-    percent = "" if math.isnan(attainment) else "<br>" + format_percent(attainment, lang, 0)
-    return f"{STATUS_SYMBOL[status]}{percent}"
+def _label(row: dict, plan: Plan, lang: str) -> str:
+    """A bar's label: the status words and the attainment (or the count against last year's)."""
+    attainment = attainment_text(row, plan, lang)
+    return row_status(row, lang) + ("" if attainment == "—" else f" · {attainment}")
+
+
+def _hover(row: dict, plan: Plan, lang: str) -> str:
+    """Hover text for a row: status, actual (with "(ước)"), attainment and the missing reports. Plotly renders
+    hover text as HTML, so user-given names are escaped."""
+    parts = [row_status(row, lang), f"{t('col.actual', lang)}: {actual_text(row, plan, lang)}",
+             f"{t('col.attainment', lang)}: {attainment_text(row, plan, lang)}"]
+    missing = missing_text(row.get("missing"), plan, lang)
+    if missing:
+        parts.append(missing)
+    return "<br>".join(html.escape(part) for part in parts)
+
+
+def _last_year_count(row: dict) -> float | None:
+    """For "fewer than last year": the count it must stay under (same span last year, else last year's total)."""
+    for column in ("same_span_last_year", "baseline"):
+        value = row.get(column)
+        if value is not None and not math.isnan(value):
+            return float(value)
+    return None
+
+
+def _heat_value(row: dict) -> float:
+    """A cell's colour value: attainment (%), or for "fewer than last year" last year's count over this year's
+    (%, 100 = as many; higher is better, like attainment)."""
+    if row.get("kind") == "reduce_vs_baseline" or math.isnan(row["attainment"]):
+        last, actual = _last_year_count(row), row.get("actual")
+        if last is not None and actual is not None and not math.isnan(actual):
+            return AXIS_CAP if actual == 0 else last / actual * 100
+    return row["attainment"]
+
+
+def _cell_text(row: dict, plan: Plan, lang: str) -> str:
+    """A heatmap cell: the status symbol (with `◐` when reached with reports missing, `~` on an estimate) and the
+    attainment, or this year's count against last year's (`4/62`) for "fewer than last year"."""
+    attainment = row["attainment"]
+    percent = "" if attainment is None or math.isnan(attainment) else "<br>" + format_percent(attainment, lang, 0)
+    ind = plan.indicator(row["indicator"])
+    last = _last_year_count(row)
+    if ind.kind == "reduce_vs_baseline" and last is not None and not math.isnan(row["actual"]):
+        percent = (f"<br>{format_number(row['actual'], lang, ind.decimals)}/"
+                   f"{format_number(last, lang, ind.decimals)}")
+    gaps = STATUS_SYMBOL["incomplete"] if rests_on_gaps(row) else ""
+    estimate = "~" if row.get("estimate") else ""
+    return f"{STATUS_SYMBOL[row['status']]}{gaps}{estimate}{percent}"
 
 
 # Attainment colour scale: vermillion (far below) → orange → light → blue (at or past the target). Colour-blind safe,
@@ -105,18 +153,20 @@ def unit_heatmap(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figur
     shown = result[~result["status"].isin(["no_target"])]
     indicators = [i.code for i in plan.indicators if i.code in set(shown["indicator"])]
     units = [u.code for u in plan.units if u.code in set(shown["unit"])]
-    grid = shown.pivot_table(index="unit", columns="indicator", values="attainment", aggfunc="first", dropna=False)
+    kinds = {i.code: i.kind for i in plan.indicators}
+    shown = shown.assign(_heat=[_heat_value({**row, "kind": kinds[row["indicator"]]})
+                                for row in shown.to_dict("records")])
+    grid = shown.pivot_table(index="unit", columns="indicator", values="_heat", aggfunc="first", dropna=False)
     grid = grid.reindex(index=units, columns=indicators)
-    status = shown.pivot_table(index="unit", columns="indicator", values="status", aggfunc="first")
-    status = status.reindex(index=units, columns=indicators)
-    text = [[_status_text(status.loc[u, i], grid.loc[u, i], lang) if isinstance(status.loc[u, i], str) else ""
-             for i in indicators] for u in units]
+    cells = {(row["unit"], row["indicator"]): row for row in shown.to_dict("records")}
+    text = [[_cell_text(cells[(u, i)], plan, lang) if (u, i) in cells else "" for i in indicators] for u in units]
+    hover = [[_hover(cells[(u, i)], plan, lang) if (u, i) in cells else "" for i in indicators] for u in units]
     figure = go.Figure(go.Heatmap(
         z=grid.clip(upper=AXIS_CAP).to_numpy(), x=[plan.indicator(i).name(lang) for i in indicators],
         y=[plan.unit(u).name(lang) for u in units], text=text, texttemplate="%{text}", zmin=0, zmax=AXIS_CAP,
-        colorscale=ATTAINMENT_SCALE, xgap=2, ygap=2, hoverongaps=False,
+        colorscale=ATTAINMENT_SCALE, xgap=2, ygap=2, hoverongaps=False, customdata=hover,
         colorbar={"title": {"text": t("col.attainment", lang)}, "ticksuffix": "%"},
-        hovertemplate="%{y}<br>%{x}<br>%{z:.1f}%<extra></extra>",
+        hovertemplate="%{y}<br>%{x}<br>%{customdata}<extra></extra>",
     ))
     figure.update_xaxes(side="top", tickangle=-30)
     figure.update_yaxes(autorange="reversed")
@@ -128,11 +178,13 @@ def ranking_chart(ranking: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Fig
     rank within the cluster and `good/judged` printed on each bar."""
     rows = ranking.reset_index(drop=True)
     labels = [f"{plan.cluster_of(u).name(lang)} · {plan.unit(u).name(lang)}" for u in rows["unit"]]
-    text = [f"#{r} · {g}/{j}" for r, g, j in zip(rows["rank"], rows["good"], rows["judged"])]
+    # A unit with targets left without reports says so on its bar (◐ n): it is not ranked as if complete.
+    text = [("—" if pd.isna(r) else f"#{r}") + f" · {g}/{j}" + (f" · {STATUS_SYMBOL['incomplete']} {n}" if n else "")
+            for r, g, j, n in zip(rows["rank"], rows["good"], rows["judged"], rows["incomplete"])]
     palette = ["#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00"]
     colour = {c.code: palette[n % len(palette)] for n, c in enumerate(plan.clusters)}
     figure = go.Figure(go.Bar(
-        x=rows["share"], y=labels, orientation="h", text=text, textposition="outside", cliponaxis=False,
+        x=rows["share"].fillna(0), y=labels, orientation="h", text=text, textposition="outside", cliponaxis=False,
         marker={"color": [colour[c] for c in rows["cluster"]]},
         hovertemplate="%{y}<br>%{x:.0f}%<extra></extra>",
     ))
@@ -183,10 +235,10 @@ def quarter_chart(series: pd.DataFrame, plan: Plan, indicator: str, lang: str = 
             figure.add_trace(go.Scatter(x=quarters, y=rows["expected_value"].where(rows["expected_value"].notna()),
                                         mode="lines", name=t("chart.pace", lang),
                                         line={"dash": "dash", "width": 3, "color": "#222222"}))
-        projection = rows["projection"].dropna()
-        if len(projection) and reported.any():
-            last = rows[reported].iloc[-1]
-            figure.add_trace(go.Scatter(x=[f"Q{int(last['quarter'])}", "Q4"], y=[last["actual"], projection.iloc[-1]],
+        # Projected from the last quarter the figures reach; a view reaching the year's end has none.
+        last = rows[reported].iloc[-1] if reported.any() else None
+        if last is not None and pd.notna(last["projection"]):
+            figure.add_trace(go.Scatter(x=[f"Q{int(last['quarter'])}", "Q4"], y=[last["actual"], last["projection"]],
                                         mode="lines+markers", name=t("col.projection", lang),
                                         line={"dash": "dot", "width": 3, "color": "#E69F00"}))
         if target_value is not None:
@@ -263,13 +315,13 @@ def attainment_by_unit(rows: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.F
     """One indicator across units: attainment bars (% of each unit's target) coloured by status with the status
     word, and the target line at 100%. Units without a target are left out."""
     judged = rows[~rows["status"].isin(["no_target"])].reset_index(drop=True)
-    labels = [f"{status_label(s, lang)}" + ("" if math.isnan(a) else f" · {format_percent(a, lang, 1)}")
-              for s, a in zip(judged["status"], judged["attainment"].astype(float))]
+    records = judged.to_dict("records")
+    labels = [_label(row, plan, lang) for row in records]
     figure = go.Figure(go.Bar(
         x=judged["attainment"].clip(lower=-AXIS_CAP / 3, upper=AXIS_CAP).fillna(0),
         y=[plan.unit(u).name(lang) for u in judged["unit"]], orientation="h", text=labels, textposition="outside",
         cliponaxis=False, marker={"color": [STATUS_COLOUR[s] for s in judged["status"]]},
-        hovertemplate="%{y}<br>%{text}<extra></extra>",
+        customdata=[_hover(row, plan, lang) for row in records], hovertemplate="%{y}<br>%{customdata}<extra></extra>",
     ))
     figure.add_vline(x=100, line={"color": "#222222", "width": 3})
     figure.update_xaxes(title=t("chart.attainment_axis", lang), range=[-AXIS_CAP / 3, AXIS_CAP * 1.45],

@@ -189,7 +189,7 @@ def _cmd_undo(args: argparse.Namespace) -> int:
 
 def _cmd_scorecard(args: argparse.Namespace) -> int:
     from kpi.periods import parse_period
-    from kpi.scorecard import display_table, load_scorecard, plan_for_period
+    from kpi.scorecard import display_table, load_scorecard, machine_table, plan_for_period
 
     store, plans = open_store(resolve_url(args.db), args.plans)
     try:
@@ -212,7 +212,7 @@ def _cmd_scorecard(args: argparse.Namespace) -> int:
         print(f"{period} · {unit}")
         _print_frame(display_table(result, plan, args.lang), "table")
     else:
-        _print_frame(result, args.format)
+        _print_frame(machine_table(result, args.format), args.format)
     return EXIT_OK
 
 

@@ -1,18 +1,26 @@
 """Evaluate every indicator × unit for a period against the plan: actual, baseline, target, attainment, gap, pace,
 year-end projection, status and the full-year verdict `met`. Pure: figures in, DataFrame out; vectorised in pandas.
 
-Rules (DOMAIN.md, "Comparing with the target"), written down where the domain is silent:
-- A unit's own figure for a period wins over the roll-up of its children (sum, mean or min; `none` never rolls up).
-- Year-to-date: a flow indicator sums the quarters reported up to the period's last quarter; a level indicator takes
-  the latest reported quarter. For a year, a stored annual figure wins over the quarters.
-- Baseline: the unit's complete figure for the baseline year, else the plan file's `baselines` entry.
-- Pace (quarters, or a year not yet complete): for a flow indicator, the year-to-date actual against the share of
-  the annual target expected for the quarters reported (quarter profile, else 1/4 each), in %; the projection
-  divides by that share. For a level indicator, the latest value is the projection and pace is its attainment.
-- Status: achieved when the year's verdict is met; off_track when it is decided as not met; otherwise by pace
-  against the plan's thresholds (on_track ≥ on_track %, at_risk ≥ at_risk %, else off_track). An annual index
-  with no figure yet is `awaiting`, never red; a target that cannot be computed (no baseline, censored ranks
-  that leave the verdict open) is `undetermined`; a unit without a target for a scope-only indicator is `no_target`.
+Which figure counts for a unit, an indicator and a span is decided in `kpi.spans` (official before estimate, the
+unit's own figure before a roll-up); this module judges it. Rules (DOMAIN.md, "Comparing with the target"; the
+README's "Statuses" table), written down where the domain is silent:
+- The actual is the year to date through the period's last quarter, so `2024-Q4` and `2024` are the same span and
+  give the same answer; `2024-Q2` and `2024-H1` likewise.
+- Baseline: the unit's complete figure for the baseline year, else the plan file's `baselines` entry. `last_year`
+  is the baseline year's complete figure for the same span (cùng kỳ).
+- Pace (flows): the year to date against the share of the annual target expected by the end of the span (quarter
+  profile, else 1/4 a quarter), in %, whether or not every quarter is in; the projection divides by that share.
+  A span that reaches the year's end has no projection.
+- Verdict (`met`): decided for a complete year; early where a flow can only grow (already reached, or already over
+  last year's total for "fewer than last year").
+- Status: `achieved` / `not_met` when decided; `incomplete` when a report the span needs is missing (named in
+  `missing`); otherwise a level is `on_track` when its latest value meets the target (strictly where the target is
+  strict), `at_risk` when it misses by at most the indicator's `tolerance` (in its measure), `off_track` beyond;
+  a flow is `on_track` when its projection meets the target, `at_risk` when its pace reaches the plan's at-risk
+  threshold, `off_track` below; "fewer than last year" compares the year to date with the same span last year
+  (else with the baseline's share). An annual index with no figure yet is `awaiting`, never red; a target that
+  cannot be computed (no baseline, censored ranks that leave the verdict open) is `undetermined`; a unit without a
+  target is `no_target`; no figure at all is `no_data`.
 - A censored rank (`>30`: ranked below 30th) is an interval; the gain is known only when both ends agree, and the
   verdict is decided only when the whole interval falls on one side of the target.
 """
@@ -24,12 +32,14 @@ import pandas as pd
 
 from kpi.periods import Period, parse_period
 from kpi.plan import Plan
+from kpi.spans import best_figures, quarter_values
 from kpi.values import parse_censored
 
 RESULT_COLUMNS = [
-    "indicator", "unit", "period", "actual", "actual_qualifier", "reported", "baseline", "baseline_qualifier", "target",
-    "target_qualifier", "stretch", "attainment", "gap", "pace", "projection", "status", "met", "stretch_met",
-    "complete", "as_of", "source", "period_value", "expected",
+    "indicator", "unit", "period", "actual", "actual_qualifier", "reported", "estimate", "baseline",
+    "baseline_qualifier", "same_span_last_year", "target", "target_qualifier", "stretch", "attainment", "gap", "pace",
+    "projection", "status", "met", "stretch_met", "complete", "missing", "as_of", "source", "period_value",
+    "expected",
 ]
 
 
@@ -42,101 +52,9 @@ def _spec_frame(plan: Plan) -> pd.DataFrame:
             "applies_to": ind.applies_to, "goal": np.nan if ind.target is None else float(ind.target),
             "stretch": np.nan if ind.stretch is None else float(ind.stretch), "reported_as": ind.reported_as,
             "annual_only": ind.publication == "annual", "min": float(ind.min), "max": float(ind.max),
-            "on_track": th.on_track, "at_risk": th.at_risk,
+            "on_track": th.on_track, "at_risk": th.at_risk, "tolerance": float(ind.tolerance or 0),
         })
     return pd.DataFrame(rows)
-
-
-def _depths(plan: Plan) -> dict[str, int]:
-    parent = {u.code: u.parent for u in plan.units}
-    depth: dict[str, int] = {}
-    for code in parent:
-        d, node = 0, parent[code]
-        while node is not None:
-            d, node = d + 1, parent[node]
-        depth[code] = d
-    return depth
-
-
-def effective_figures(plan: Plan, figures: pd.DataFrame) -> pd.DataFrame:
-    """Figures per unit × indicator × stored period, each unit's own figure or else its children's roll-up.
-
-    Adds `source` ('own' or 'rollup') and `partial`: a roll-up is partial when a child that reports the indicator
-    in that year (in any of its periods) is missing from this period, or a child's own figure is partial. Rolls up
-    level by level from the deepest parents, so a roll-up can feed the next one up.
-    """
-    cols = ["unit", "indicator", "year", "quarter", "value", "qualifier"]
-    eff = figures[cols].assign(source="own", partial=False)
-    parent = {u.code: u.parent for u in plan.units}
-    depth = _depths(plan)
-    how = {i.code: i.rollup for i in plan.indicators if i.rollup != "none"}
-    key = ["parent", "indicator", "year", "quarter"]
-    for level in range(max(depth.values(), default=0) - 1, -1, -1):
-        parents = {code for code, d in depth.items() if d == level}
-        children = eff[eff["unit"].map(parent).isin(parents) & eff["indicator"].isin(how)]
-        if children.empty:
-            continue
-        children = children.assign(parent=children["unit"].map(parent), how=children["indicator"].map(how))
-        rolled = [
-            group.groupby(key, as_index=False).agg(value=("value", method), present=("unit", "nunique"),
-                                                   partial=("partial", "any"))
-            for method, group in children.groupby("how")
-        ]
-        rolled_frame = pd.concat(rolled, ignore_index=True)
-        # The children expected in a period: those that report the indicator in any period of that year.
-        expected = (children.groupby(["parent", "indicator", "year"])["unit"].nunique().rename("expected")
-                    .reset_index())
-        rolled_frame = rolled_frame.merge(expected, on=["parent", "indicator", "year"], how="left")
-        rolled_frame["partial"] = rolled_frame["partial"] | (rolled_frame["present"] < rolled_frame["expected"])
-        rolled_frame = rolled_frame.drop(columns=["present", "expected"]).rename(columns={"parent": "unit"})
-        own = eff.loc[eff["unit"].isin(parents), ["unit", "indicator", "year", "quarter"]].assign(_own=True)
-        rolled_frame = rolled_frame.merge(own, on=["unit", "indicator", "year", "quarter"], how="left")
-        rolled_frame = rolled_frame[rolled_frame["_own"].isna()].drop(columns="_own")
-        eff = pd.concat([eff, rolled_frame.assign(qualifier=None, source="rollup")], ignore_index=True)
-    return eff
-
-
-def _quarter_shares(plan: Plan) -> pd.DataFrame:
-    return pd.DataFrame(
-        [(i.code, q, i.cumulative_share(q) - i.cumulative_share(q - 1)) for i in plan.indicators for q in (1, 2, 3, 4)],
-        columns=["indicator", "quarter", "share"],
-    )
-
-
-_YTD_COLUMNS = ["unit", "indicator", "actual", "actual_qualifier", "as_of", "complete", "share", "source"]
-
-
-def year_to_date(plan: Plan, eff: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Per unit × indicator: the year-to-date `actual` for `period`, its qualifier, `share` of the year it covers
-    (flow), the last quarter it reaches (`as_of`, 0 for an annual figure), `complete`, `source`, `period_value`."""
-    specs = _spec_frame(plan).set_index("indicator")
-    year = eff[eff["year"] == period.year]
-    quarters = year[(year["quarter"] >= 1) & (year["quarter"] <= period.through_quarter)]
-    quarters = quarters.merge(_quarter_shares(plan), on=["indicator", "quarter"], how="left")
-    is_flow = quarters["indicator"].map(specs["flow"]).eq("flow")
-    q = period.through_quarter
-
-    flow = quarters[is_flow].groupby(["unit", "indicator"], as_index=False).agg(
-        actual=("value", "sum"), share=("share", "sum"), n=("quarter", "nunique"), as_of=("quarter", "max"),
-        source=("source", "min"), partial=("partial", "any"),
-    )
-    flow = flow.assign(complete=(flow["n"] == q) & ~flow["partial"], actual_qualifier=None)
-    level = quarters[~is_flow].sort_values("quarter").groupby(["unit", "indicator"], as_index=False).last()
-    level = level.rename(columns={"value": "actual", "qualifier": "actual_qualifier", "quarter": "as_of"})
-    level = level.assign(complete=(level["as_of"] == q) & ~level["partial"].astype(bool), share=1.0)
-    parts = [flow, level]
-    if period.is_year:
-        annual = year[year["quarter"] == 0].rename(columns={"value": "actual", "qualifier": "actual_qualifier"})
-        parts.append(annual.assign(as_of=0, complete=~annual["partial"].astype(bool), share=1.0))
-    parts = [part.reindex(columns=_YTD_COLUMNS) for part in parts if not part.empty]
-    ytd = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_YTD_COLUMNS)
-    # An annual figure (as_of 0) wins over the quarters for the year.
-    ytd = ytd.assign(_annual=(ytd["as_of"] == 0).astype(int)).sort_values("_annual", kind="stable")
-    ytd = ytd.drop_duplicates(["unit", "indicator"], keep="last").drop(columns="_annual")
-    # The figure stored for exactly this period (none for the cumulative views H1 and 9M).
-    this = year[(year["quarter"] == period.quarter) & (not period.view)][["unit", "indicator", "value"]]
-    ytd = ytd.merge(this.rename(columns={"value": "period_value"}), on=["unit", "indicator"], how="left")
-    return ytd
 
 
 def _interval(value: pd.Series, qualifier: pd.Series, low: pd.Series, high: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -147,15 +65,18 @@ def _interval(value: pd.Series, qualifier: pd.Series, low: pd.Series, high: pd.S
     return pd.Series(lo, index=value.index, dtype="float64"), pd.Series(hi, index=value.index, dtype="float64")
 
 
-def candidate_pairs(plan: Plan, figures: pd.DataFrame) -> pd.DataFrame:
-    """Indicator × unit pairs worth a row: the scope unit for every indicator, each usual reporter, and every pair
-    with a figure in the plan's year."""
+def candidate_pairs(plan: Plan, figures: pd.DataFrame, answers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Indicator × unit pairs worth a row: the scope unit for every indicator, each usual reporter, every pair
+    with a figure in the plan's year, and every pair of `answers` (roll-ups included)."""
     rows = [(i.code, plan.plan.scope_unit) for i in plan.indicators]
     rows += [(i.code, u) for i in plan.indicators for u in plan.reporters(i)]
     rows += [(i.code, u) for i in plan.indicators for u in i.unit_targets]
     known_units = {u.code for u in plan.units}
     known_ind = {i.code for i in plan.indicators}
-    data = figures.loc[figures["year"] == plan.year, ["indicator", "unit"]].drop_duplicates()
+    data = figures.loc[figures["year"] == plan.year, ["indicator", "unit"]]
+    if answers is not None:
+        data = pd.concat([data, answers[["indicator", "unit"]]], ignore_index=True)
+    data = data.drop_duplicates()
     data = data[data["indicator"].isin(known_ind) & data["unit"].isin(known_units)]
     pairs = pd.concat([pd.DataFrame(rows, columns=["indicator", "unit"]), data], ignore_index=True)
     order_i = {i.code: n for n, i in enumerate(plan.indicators)}
@@ -165,10 +86,11 @@ def candidate_pairs(plan: Plan, figures: pd.DataFrame) -> pd.DataFrame:
         ["_i", "_u"]).drop(columns=["_i", "_u"]).reset_index(drop=True)
 
 
-def _baselines(plan: Plan, eff: pd.DataFrame) -> pd.DataFrame:
-    base = year_to_date(plan, eff, Period(plan.baseline_year))
-    base = base.loc[base["complete"].astype(bool), ["unit", "indicator", "actual", "actual_qualifier"]]
-    base = base.rename(columns={"actual": "baseline", "actual_qualifier": "baseline_qualifier"})
+def _baselines(plan: Plan, figures: pd.DataFrame) -> pd.DataFrame:
+    """Per unit × indicator: the baseline year's complete figure, else the plan file's `baselines` entry."""
+    base = best_figures(plan, figures, plan.baseline_year, 4)
+    base = base.loc[base["complete"].astype(bool), ["unit", "indicator", "value", "qualifier"]]
+    base = base.rename(columns={"value": "baseline", "qualifier": "baseline_qualifier"})
     plan_rows = [
         (i.code, unit, *parse_censored(raw)) for i in plan.indicators for unit, raw in i.baselines.items()
     ]
@@ -177,26 +99,62 @@ def _baselines(plan: Plan, eff: pd.DataFrame) -> pd.DataFrame:
     return both.sort_values("_p").drop_duplicates(["unit", "indicator"], keep="first").drop(columns="_p")
 
 
+def _same_span_last_year(plan: Plan, figures: pd.DataFrame, through: int) -> pd.DataFrame:
+    """Per unit × indicator: the baseline year's complete figure for the same span (cùng kỳ), as `last_year`."""
+    last = best_figures(plan, figures, plan.baseline_year, through)
+    last = last.loc[last["complete"].astype(bool), ["unit", "indicator", "value"]]
+    return last.rename(columns={"value": "same_span_last_year"})
+
+
+def _period_values(plan: Plan, figures: pd.DataFrame, p: Period, ytd: pd.DataFrame) -> pd.DataFrame:
+    """Per unit × indicator: the value of the period itself (`period_value`): a quarter's own value
+    (`kpi.spans.quarter_values`), the year's answer for a year; none for the 6- and 9-month views."""
+    if p.view:
+        return pd.DataFrame(columns=["unit", "indicator", "period_value"])
+    if p.is_year:
+        done = ytd[ytd["complete"].astype(bool)][["unit", "indicator", "value"]]
+        return done.rename(columns={"value": "period_value"})
+    return quarter_values(plan, figures, p.year, p.quarter).rename(columns={"value": "period_value"})
+
+
+def _no_report(plan: Plan, df: pd.DataFrame, p: Period) -> list:
+    """For rows without any figure: the quarters a usual reporter of a quarterly indicator has not sent."""
+    reporters = {i.code: set(plan.reporters(i)) for i in plan.indicators
+                 if i.reporting == "quarterly" and i.publication == "quarterly"}
+    return [
+        missing if isinstance(missing, list)
+        else [(u, f"{p.year}-Q{q}") for q in range(1, p.through_quarter + 1)] if u in reporters.get(i, ()) else []
+        for u, i, missing in zip(df["unit"], df["indicator"], df["missing"])
+    ]
+
+
 def evaluate(plan: Plan, figures: pd.DataFrame, period: str | Period, units: list[str] | None = None) -> pd.DataFrame:
     """The scorecard: one row per indicator × unit for `period` (columns `RESULT_COLUMNS`).
 
     `figures` are the current figures (store.current_figures) of the plan's year and its baseline year. Units
     default to every unit with a row (see `candidate_pairs`). Percentages (attainment, pace) are in %; actual,
-    baseline, target, gap and projection are in the indicator's measure (places for ranks' gap and target rank).
+    baseline, target, gap, projection and last_year are in the indicator's measure (places for ranks' gap and
+    target rank). The actual is the year to date through the period's last quarter, chosen by `kpi.spans`.
     """
     p = parse_period(period) if isinstance(period, str) else period
     if p.year != plan.year:
         raise ValueError(f"period {p} is not in the {plan.year} plan")
-    eff = effective_figures(plan, figures)
-    rows = candidate_pairs(plan, eff)  # a parent with only rolled-up figures (the department) gets its rows too
+    through = p.through_quarter
+    ytd = best_figures(plan, figures, plan.year, through)
+    rows = candidate_pairs(plan, figures, ytd)  # a parent with only rolled-up figures gets its rows too
     if units is not None:
         rows = rows[rows["unit"].isin(units)]
-    specs = _spec_frame(plan)
+    specs = _spec_frame(plan).assign(share=[i.cumulative_share(through) for i in plan.indicators])
     df = rows.merge(specs, on="indicator", how="left")
-    df = df.merge(year_to_date(plan, eff, p), on=["unit", "indicator"], how="left")
-    df = df.merge(_baselines(plan, eff), on=["unit", "indicator"], how="left")
+    answers = ytd.rename(columns={"value": "actual", "qualifier": "actual_qualifier"})
+    df = df.merge(answers, on=["unit", "indicator"], how="left")
+    df = df.merge(_baselines(plan, figures), on=["unit", "indicator"], how="left")
+    df = df.merge(_same_span_last_year(plan, figures, through), on=["unit", "indicator"], how="left")
+    df = df.merge(_period_values(plan, figures, p, ytd), on=["unit", "indicator"], how="left")
     df["period"] = str(p)
     df["complete"] = df["complete"].fillna(False).astype(bool)
+    df["estimate"] = df["estimate"].fillna(False).astype(bool)
+    df["missing"] = _no_report(plan, df, p)
     return _judge(plan, df, p)[RESULT_COLUMNS].reset_index(drop=True)
 
 
@@ -213,16 +171,28 @@ def _unit_goals(plan: Plan, df: pd.DataFrame) -> pd.Series:
 
 
 def _judge(plan: Plan, df: pd.DataFrame, p: Period) -> pd.DataFrame:
+    """Fill target, attainment, gap, pace, projection, verdict and status for every row of `df`."""
     kind = df["kind"]
     goal = _unit_goals(plan, df)
     held_to_plan = (df["applies_to"] == "each") | (df["unit"] == plan.plan.scope_unit)
-    has_goal = goal.notna() | ((kind == "reduce_vs_baseline") & held_to_plan)
-    actual, baseline = df["actual"].astype("float64"), df["baseline"].astype("float64")
+    is_below = kind == "reduce_vs_baseline"
+    df["_has_goal"] = goal.notna() | (is_below & held_to_plan)
     for column in ("actual_qualifier", "baseline_qualifier"):
         df[column] = df[column].astype(object).where(df[column].notna(), None)
-    has_actual = actual.notna()
+    scores = _scores(df, goal)
+    _targets(df, goal, scores)
+    _pace(df, goal, scores, p)
+    _verdict(df, scores, p)
+    df["status"] = _status(df, scores)
+    return df
 
-    # Score (higher is better) against its goal, as an interval where ranks are censored.
+
+def _scores(df: pd.DataFrame, goal: pd.Series) -> dict[str, np.ndarray | pd.Series]:
+    """The score (higher is better) of each row and the goal it is held to, as intervals where ranks are censored:
+    score_lo/score_hi, target_goal, sure_yes (the whole interval reaches the goal), sure_no (none of it does),
+    score (known exactly, else NaN), strict, reduce_from_level."""
+    kind = df["kind"]
+    actual, baseline = df["actual"].astype("float64"), df["baseline"].astype("float64")
     a_lo, a_hi = _interval(actual, df["actual_qualifier"], df["min"], df["max"])
     b_lo, b_hi = _interval(baseline, df["baseline_qualifier"], df["min"], df["max"])
     is_rank, is_reduce_by, is_below = kind == "rank_gain", kind == "reduce_by", kind == "reduce_vs_baseline"
@@ -232,77 +202,118 @@ def _judge(plan: Plan, df: pd.DataFrame, p: Period) -> pd.DataFrame:
     # 12,3 − 9,3 must equal 3 exactly at the "at least" boundary: drop float noise from differences.
     score_lo, score_hi = np.round(score_lo, 9), np.round(score_hi, 9)
     target_goal = np.where(is_below, -baseline, goal).astype("float64")
-    strict = kind.isin(["more_than", "reduce_vs_baseline"])
-
-    def reaches(score: np.ndarray) -> np.ndarray:
-        return np.where(strict, score > target_goal, score >= target_goal)
-
+    strict = kind.isin(["more_than", "reduce_vs_baseline"]).to_numpy()
     with np.errstate(invalid="ignore"):
-        sure_yes = reaches(score_lo) & ~np.isnan(score_lo) & ~np.isnan(target_goal)
-        sure_no = ~reaches(score_hi) & ~np.isnan(score_hi) & ~np.isnan(target_goal)
+        sure_yes = _reaches(score_lo, target_goal, strict) & ~np.isnan(score_lo) & ~np.isnan(target_goal)
+        sure_no = ~_reaches(score_hi, target_goal, strict) & ~np.isnan(score_hi) & ~np.isnan(target_goal)
     score = pd.Series(np.where(score_lo == score_hi, score_lo, np.nan), index=df.index)
+    return {"score_lo": score_lo, "score_hi": score_hi, "target_goal": target_goal, "strict": strict,
+            "sure_yes": sure_yes, "sure_no": sure_no, "score": score, "reduce_from_level": reduce_from_level,
+            "b_lo": b_lo}
 
-    # Target as users read it: the level to reach, the target rank, or the baseline to stay under.
+
+def _reaches(score: np.ndarray, goal: np.ndarray, strict: np.ndarray) -> np.ndarray:
+    """Where `score` reaches `goal` (strictly where `strict`)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(strict, score > goal, score >= goal)
+
+
+def _targets(df: pd.DataFrame, goal: pd.Series, scores: dict) -> None:
+    """The target as users read it (the level to reach, the target rank, or last year's total), its qualifier,
+    `target_sure` (for a censored rank baseline: the rank at or above which the target is surely met), gap."""
+    kind, baseline = df["kind"], df["baseline"].astype("float64")
+    is_rank, is_below = kind == "rank_gain", kind == "reduce_vs_baseline"
     df["target"] = np.select([is_rank, is_below], [baseline - goal, baseline], goal)
-    df["target_qualifier"] = df["baseline_qualifier"].where(is_rank & has_goal, None)
-    df.loc[~has_goal, "target"] = np.nan
-    df["stretch"] = df["stretch"].where(is_reduce_by)
-    df["gap"] = score - target_goal
+    df["target_qualifier"] = df["baseline_qualifier"].where(is_rank & df["_has_goal"], None)
+    # `>30` less 5 places: a rank of 26 or better surely meets it (31 − 26 = 5), so the target shows as "≤ 26".
+    censored = is_rank & df["target_qualifier"].eq(">")
+    df.loc[censored, "target"] = scores["b_lo"][censored] - goal[censored]
+    df["target_qualifier"] = np.where(censored, "≤", None)
+    df.loc[~df["_has_goal"], "target"] = np.nan
+    df["stretch"] = df["stretch"].where(kind == "reduce_by")
+    df["gap"] = scores["score"] - scores["target_goal"]
 
-    # Projection and pace. A lower-is-better flow is judged on its projection until the year is complete.
-    flow = df["flow"] == "flow"
+
+def _pace(df: pd.DataFrame, goal: pd.Series, scores: dict, p: Period) -> None:
+    """Attainment (% of the target; none for "fewer than last year", which compares counts), pace (% of the share
+    of the target due by the span's end), projection (none once the span reaches the year's end), expected."""
+    kind, actual = df["kind"], df["actual"].astype("float64")
+    baseline = df["baseline"].astype("float64")
+    is_below, flow = kind == "reduce_vs_baseline", df["flow"] == "flow"
     share = df["share"].astype("float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         projected = np.where(flow, actual / share, actual)
-        df["projection"] = np.where(reduce_from_level, np.round(baseline - actual, 9), projected)
-        numerator = np.where(is_below, baseline, score)
-        denominator = np.where(is_below, projected, goal)
-        df["attainment"] = np.where(denominator > 0, numerator / denominator * 100, np.nan)
+        df["_projected"] = projected
+        df["projection"] = np.where(scores["reduce_from_level"], np.round(baseline - actual, 9), projected)
+        df["attainment"] = np.where(~is_below & (goal > 0), scores["score"] / goal * 100, np.nan)
         needed = np.where(flow & ~is_below, goal * share, np.nan)
-        flow_pace = np.where(is_below, df["attainment"], np.where(needed > 0, actual / needed * 100, np.nan))
-    df["pace"] = np.where(flow, flow_pace, df["attainment"])
-    # Where a flow should stand by now, in % of the annual target (the pace line on charts).
-    df["expected"] = np.where(flow & ~is_below & has_goal, share * 100, np.nan)
-    df.loc[~has_actual, ["pace", "projection"]] = np.nan
+        df["pace"] = np.where(flow, np.where(needed > 0, actual / needed * 100, np.nan), df["attainment"])
+    df["expected"] = np.where(flow & ~is_below & df["_has_goal"], share * 100, np.nan)
+    df.loc[df["actual"].isna(), ["pace", "projection"]] = np.nan
+    if p.through_quarter == 4:  # the span is the whole year: nothing left to project
+        df["projection"] = np.nan
 
-    # The verdict: decided for a complete year, or early where a flow can only grow (reached, or already over).
-    full_year = (p.through_quarter == 4) & df["complete"]  # the year view, or Q4 with every quarter in
+
+def _verdict(df: pd.DataFrame, scores: dict, p: Period) -> None:
+    """`met` (True/False/None) and `stretch_met`: decided for a complete year, or early where a flow can only grow
+    (an at-least target already reached; "fewer than last year" already at last year's total)."""
+    kind, flow = df["kind"], df["flow"] == "flow"
+    full_year = (p.through_quarter == 4) & df["complete"]
     monotone = flow & (df["min"] >= 0)
-    early_yes = monotone & kind.isin(["at_least", "more_than"]) & sure_yes
-    early_no = monotone & is_below & sure_no
-    decided_yes = (full_year & sure_yes) | early_yes
-    decided_no = (full_year & sure_no) | early_no
+    early_yes = monotone & kind.isin(["at_least", "more_than"]) & scores["sure_yes"]
+    early_no = monotone & (kind == "reduce_vs_baseline") & scores["sure_no"]
+    decided_yes = (full_year & scores["sure_yes"]) | early_yes
+    decided_no = (full_year & scores["sure_no"]) | early_no
     df["met"] = pd.Series(np.where(decided_yes, True, np.where(decided_no, False, None)), index=df.index,
                           dtype="object")
+    score = scores["score"]
     with np.errstate(invalid="ignore"):
         stretch_reached = score >= df["stretch"]
-    df["stretch_met"] = pd.Series(np.where(is_reduce_by & full_year & score.notna(), stretch_reached, None),
-                                  index=df.index, dtype="object")
+    df["stretch_met"] = pd.Series(np.where((kind == "reduce_by") & full_year & score.notna(), stretch_reached,
+                                           None), index=df.index, dtype="object")
     df.loc[df["stretch"].isna(), "stretch_met"] = None
+    df["reported"] = df["actual"].astype("float64")
+    df["actual"] = np.where(scores["reduce_from_level"], np.round(df["baseline"].astype("float64")
+                                                                  - df["reported"], 9), df["reported"])
 
-    df["reported"] = actual
-    df["actual"] = np.where(reduce_from_level, np.round(baseline - actual, 9), actual)
 
-    # Status.
-    ratio = df["pace"].astype("float64")
-    projected_ok = reaches(np.where(flow, np.where(is_below, -projected, projected), score_lo))
-    by_pace = np.select(
-        [ratio >= df["on_track"], ratio >= df["at_risk"], ratio.notna()], ["on_track", "at_risk", "off_track"],
-        default=np.where(projected_ok, "on_track", "off_track"),
+def _status(df: pd.DataFrame, scores: dict) -> np.ndarray:
+    """The status word of each row (see the module docstring)."""
+    has_actual = df["reported"].notna()
+    has_goal = df["_has_goal"]
+    decided_yes, decided_no = df["met"].eq(True), df["met"].eq(False)
+    undecidable = has_actual & has_goal & (np.isnan(scores["score"]) | np.isnan(scores["target_goal"]))
+    incomplete = df["missing"].map(len) > 0
+    return np.select(
+        [~has_goal, ~has_actual & df["annual_only"], ~has_actual, decided_yes, decided_no, incomplete,
+         undecidable | np.isnan(scores["target_goal"])],
+        ["no_target", "awaiting", "no_data", "achieved", "not_met", "incomplete", "undetermined"],
+        default=_on_the_way(df, scores),
     )
-    # "Fewer than last year" is on track only if the projection stays below last year; near misses are at risk.
-    by_pace = np.where(is_below & (by_pace == "on_track") & ~projected_ok, "at_risk", by_pace)
-    undecidable = has_actual & has_goal & (np.isnan(score) | np.isnan(target_goal)) & ~decided_yes & ~decided_no
-    df["status"] = np.select(
-        [
-            ~has_goal,
-            ~has_actual & df["annual_only"],
-            ~has_actual,
-            decided_yes,
-            decided_no,
-            undecidable | np.isnan(target_goal),
-        ],
-        ["no_target", "awaiting", "no_data", "achieved", "off_track", "undetermined"],
-        default=by_pace,
-    )
-    return df
+
+
+def _on_the_way(df: pd.DataFrame, scores: dict) -> np.ndarray:
+    """on_track / at_risk / off_track for a row not yet decided, with its figures complete."""
+    kind, flow = df["kind"], (df["flow"] == "flow").to_numpy()
+    is_below = (kind == "reduce_vs_baseline").to_numpy()
+    actual = df["reported"].astype("float64").to_numpy()
+    # A level: its latest value against the target, with `tolerance` (in the indicator's measure) for at risk.
+    with np.errstate(invalid="ignore"):
+        short_by = scores["target_goal"] - scores["score_hi"]
+        level = np.where(scores["sure_yes"], "on_track",
+                         np.where(short_by <= df["tolerance"].to_numpy(), "at_risk", "off_track"))
+    # A flow with an at-least target: on track only when the projection reaches it; at risk down to the plan's
+    # at-risk pace.
+    projected_ok = _reaches(df["_projected"].to_numpy(), scores["target_goal"], scores["strict"])
+    pace = df["pace"].astype("float64").to_numpy()
+    with np.errstate(invalid="ignore"):
+        flow_status = np.where(projected_ok, "on_track",
+                               np.where(pace >= df["at_risk"].to_numpy(), "at_risk", "off_track"))
+    # Fewer than last year: this year's count so far against last year's for the same span (else the baseline's
+    # share of the year); at risk while within the at-risk ratio of it.
+    compare = df["same_span_last_year"].astype("float64").fillna(df["baseline"].astype("float64")
+                                                        * df["share"].astype("float64")).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        below_status = np.where(actual < compare, "on_track",
+                                np.where(compare / actual * 100 >= df["at_risk"].to_numpy(), "at_risk", "off_track"))
+    return np.where(is_below, below_status, np.where(flow, flow_status, level))

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 LANGS = ("vi", "en")
 
-STATUS_ORDER = ("achieved", "on_track", "at_risk", "off_track", "undetermined", "awaiting", "no_target", "no_data")
+STATUS_ORDER = ("achieved", "not_met", "on_track", "at_risk", "off_track", "incomplete", "undetermined", "awaiting",
+                "no_target", "no_data")
+#: Statuses that judge a target (a verdict or a pace); the others say why there is no judgement.
+JUDGED = ("achieved", "not_met", "on_track", "at_risk", "off_track")
 
 #: A symbol per status, so that status never rests on colour alone.
 STATUS_SYMBOL = {
     "achieved": "✔",
+    "not_met": "✖",
     "on_track": "▲",
     "at_risk": "◆",
-    "off_track": "✖",
+    "off_track": "▼",
+    "incomplete": "◐",
     "undetermined": "?",
     "awaiting": "⏳",
     "no_target": "—",
@@ -27,6 +32,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "status.on_track": {"vi": "Đúng tiến độ", "en": "On track"},
     "status.at_risk": {"vi": "Có nguy cơ", "en": "At risk"},
     "status.off_track": {"vi": "Chậm tiến độ", "en": "Off track"},
+    "status.not_met": {"vi": "Không đạt", "en": "Not met"},
+    "status.incomplete": {"vi": "Thiếu số liệu", "en": "Figures missing"},
+    # While an estimate governs, a verdict is expected, not final.
+    "status.achieved.estimate": {"vi": "Dự kiến đạt", "en": "Expected to be met"},
+    "status.not_met.estimate": {"vi": "Dự kiến không đạt", "en": "Expected not met"},
+    "estimate.mark": {"vi": "(ước)", "en": "(est.)"},
+    "missing.list": {"vi": "Thiếu: {items}", "en": "Missing: {items}"},
+    "missing.more": {"vi": "và {n} báo cáo khác", "en": "and {n} more reports"},
+    "not_reported": {"vi": "Chưa báo cáo", "en": "Not reported"},
+    "same_span": {"vi": "{actual} so với {last} cùng kỳ", "en": "{actual} against {last} a year before"},
+    "attainment.strict_equal": {"vi": "bằng mục tiêu, cần vượt", "en": "equals the target; must exceed it"},
+    "target.rank_sure": {"vi": "hạng ≤ {rank}: chắc chắn đạt", "en": "rank ≤ {rank}: surely met"},
     "status.undetermined": {"vi": "Chưa xác định được", "en": "Cannot be determined"},
     "status.awaiting": {"vi": "Chờ công bố", "en": "Awaiting publication"},
     "status.no_target": {"vi": "Không giao chỉ tiêu", "en": "No target set"},
@@ -56,10 +73,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "units.title": {"vi": "Kết quả theo đơn vị", "en": "Results by unit"},
     "units.heatmap": {"vi": "Mức hoàn thành của từng đơn vị", "en": "Each unit's attainment"},
     "units.heatmap_help": {
-        "vi": "Ô màu theo tỷ lệ hoàn thành (100% = đạt chỉ tiêu), kèm ký hiệu tình trạng: ✔ đã đạt, ▲ đúng tiến độ, "
-              "◆ có nguy cơ, ✖ chậm tiến độ, ? chưa xác định, ○ chưa có số liệu.",
+        "vi": "Ô màu theo tỷ lệ hoàn thành (100% = đạt chỉ tiêu), kèm ký hiệu tình trạng: ✔ đã đạt, ✖ không đạt, "
+              "▲ đúng tiến độ, ◆ có nguy cơ, ▼ chậm tiến độ, ◐ thiếu số liệu (xem báo cáo còn thiếu khi rê chuột), "
+              "? chưa xác định, ○ chưa có số liệu. Chỉ tiêu “giảm so với năm trước” so sánh số lượng với cùng kỳ.",
         "en": "Cells are coloured by attainment (100% = target met) and carry the status symbol: ✔ achieved, "
-              "▲ on track, ◆ at risk, ✖ off track, ? cannot be determined, ○ no data.",
+              "✖ not met, ▲ on track, ◆ at risk, ▼ off track, ◐ figures missing (hover to see which reports), "
+              "? cannot be determined, ○ no data. “Fewer than last year” targets compare counts with the same span.",
     },
     "units.ranking": {"vi": "Xếp hạng thi đua theo cụm, khối", "en": "Emulation ranking by cluster"},
     "units.ranking_help": {
@@ -161,6 +180,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "col.pace": {"vi": "Tiến độ (%)", "en": "Pace (%)"},
     "col.projection": {"vi": "Dự báo cả năm", "en": "Year-end projection"},
     "col.status": {"vi": "Tình trạng", "en": "Status"},
+    "col.missing": {"vi": "Báo cáo còn thiếu", "en": "Missing reports"},
+    "col.incomplete": {"vi": "Chỉ tiêu thiếu số liệu", "en": "Targets with reports missing"},
     "col.met": {"vi": "Kết luận năm", "en": "Year verdict"},
     "col.measure": {"vi": "Đơn vị tính", "en": "Measure"},
     "col.source": {"vi": "Nguồn số liệu", "en": "Source"},
@@ -217,8 +238,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "problem.hint": {"vi": " (có phải “{suggestion}”?)", "en": " (did you mean “{suggestion}”?)"},
     "problem.bad_period": {
-        "vi": "Kỳ báo cáo “{value}” không hợp lệ (viết 2024-Q1 … 2024-Q4 hoặc 2024)",
-        "en": "Period “{value}” is not valid (write 2024-Q1 … 2024-Q4 or 2024)",
+        "vi": "Kỳ báo cáo “{value}” không hợp lệ (viết 2024-Q1 … 2024-Q4, 2024-H1, 2024-9M hoặc 2024)",
+        "en": "Period “{value}” is not valid (write 2024-Q1 … 2024-Q4, 2024-H1, 2024-9M or 2024)",
     },
     "problem.period_outside_plan": {
         "vi": "Kỳ báo cáo “{value}” không thuộc năm kế hoạch hay năm gốc nào ({years})",
@@ -252,12 +273,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Only a rank may be written as “{value}”",
     },
     "problem.duplicate": {
-        "vi": "Số liệu này đã có ở dòng {other} với giá trị hoặc ghi chú khác",
-        "en": "This figure is already on line {other} with a different value or note",
-    },
-    "problem.view_period": {
-        "vi": "Kỳ “{value}” là kỳ lũy kế, không nộp được; hãy nộp số liệu từng quý",
-        "en": "“{value}” is a cumulative view and cannot be submitted; send each quarter",
+        "vi": "Số liệu này đã có ở dòng {other} với giá trị, ghi chú hoặc loại số liệu (ước/chính thức) khác",
+        "en": "This figure is already on line {other} with a different value, note or kind (estimate/official)",
     },
     "problem.ambiguous_number": {
         "vi": "Số “{value}” không rõ dấu thập phân (1,700 là một nghìn bảy trăm hay một phẩy bảy?); "
@@ -359,6 +376,34 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "vi": "Kiểm tra tệp quá {limit} giây (max_check_seconds) nên đã dừng; hãy chia tệp nhỏ hơn",
         "en": "Checking the file took over {limit} seconds (max_check_seconds) and was stopped; split the file",
     },
+    # issue 9: ingestion (estimates, cumulative figures and their warnings)
+    "problem.bad_kind": {
+        "vi": "Loại số liệu “{value}” không hợp lệ: ghi “ước” (hoặc “ước tính”, “ước thực hiện”) cho số ước tính, "
+              "“chính thức” hoặc để trống cho số chính thức",
+        "en": "Kind “{value}” is not valid: write “estimate” (or “ước”) for an estimate, “official” or nothing for an "
+              "official figure",
+    },
+    "problem.cumulative_mismatch": {
+        "vi": "Cảnh báo: số {period} của {unit} / {indicator} là {figure}, nhưng {parts} là {other}; khi đánh giá, "
+              "số {period} được dùng. Hãy kiểm tra lại",
+        "en": "Warning: the {period} figure of {unit} / {indicator} is {figure}, but {parts} is {other}; the "
+              "{period} figure is the one that counts. Please check",
+    },
+    "problem.parts_sum": {"vi": "tổng {parts}", "en": "the sum of {parts}"},
+    "problem.parts_one": {"vi": "số {parts}", "en": "the {parts} figure"},
+    "problem.looks_cumulative": {
+        "vi": "Cảnh báo: số liệu các quý của {unit} / {indicator} tăng dần như số lũy kế ({quarters}). Nếu là số "
+              "lũy kế, hãy ghi kỳ là “6 tháng đầu năm {year}”, “9 tháng {year}” hoặc “Năm {year}”",
+        "en": "Warning: the quarters of {unit} / {indicator} grow like running totals (“lũy kế”: {quarters}). If "
+              "they are cumulative, write the period as “{year}-H1”, “{year}-9M” or “{year}”",
+    },
+    "problem.estimate_over_official": {
+        "vi": "Cảnh báo: đã có số chính thức {previous} cho kỳ {period}; số ước tính {figure} sẽ thay thế số chính "
+              "thức đó",
+        "en": "Warning: an official figure ({previous}) is already stored for {period}; this estimate ({figure}) "
+              "will replace it",
+    },
+    "template.kind": {"vi": "Loại số liệu", "en": "kind"},
     "cli.too_large": {
         "vi": "tệp nặng {n} byte, vượt giới hạn {limit} byte (max_file_bytes)",
         "en": "the file is {n} bytes, over the limit of {limit} bytes (max_file_bytes)",
@@ -486,6 +531,8 @@ def t(key: str, lang: str = "vi", **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
-def status_label(status: str, lang: str = "vi") -> str:
-    """The status as symbol and word, e.g. `✔ Đã đạt`: never colour alone."""
-    return f"{STATUS_SYMBOL[status]} {t('status.' + status, lang)}"
+def status_label(status: str, lang: str = "vi", estimate: bool = False) -> str:
+    """The status as symbol and word, e.g. `✔ Đã đạt`: never colour alone. On an `estimate` a verdict is
+    expected: `✔ Dự kiến đạt`, `✖ Dự kiến không đạt`."""
+    key = f"status.{status}.estimate" if estimate and f"status.{status}.estimate" in CATALOGUE else f"status.{status}"
+    return f"{STATUS_SYMBOL[status]} {t(key, lang)}"

@@ -110,6 +110,9 @@ class Indicator(_Named):
     source_vi: str = ""
     reported_by: list[str] = Field(min_length=1)
     thresholds: Thresholds | None = None
+    # A level indicator that misses its target by at most this much (in its own measure: percentage points,
+    # places) is at risk rather than off track.
+    tolerance: Number = Field(default=0, ge=0)
     baselines: dict[str, Censorable] = Field(default_factory=dict)
     unit_targets: dict[str, Number] = Field(default_factory=dict)
 

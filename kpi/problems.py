@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from kpi.fmt import format_number
 from kpi.i18n import t
+from kpi.periods import period_label
 
 _COUNTS = ("n", "limit")  # counts and limits read best with thousands separators (1.700.000)
 
@@ -36,6 +37,15 @@ class Problem:
         if "decimal" in params:  # the file's decimal mark in the reader's words, with an example they recognise
             params["decimal_example"] = "63,7" if params["decimal"] == "comma" else "63.7"
             params["decimal"] = t(f"decimal.{params['decimal']}", lang)
+        if "period" in params:  # period codes as the reader says them: `Năm 2024`, `Quý I/2024 + Quý II/2024`
+            params["period"] = period_label(str(params["period"]), lang)
+        if "parts" in params:
+            parts = [period_label(code, lang) for code in params["parts"]]
+            params["parts"] = t("problem.parts_sum" if len(parts) > 1 else "problem.parts_one", lang,
+                                parts=" + ".join(parts))
+        if "quarters" in params:  # (period code, value) pairs: `Quý I/2024: 700.000; Quý II/2024: 1.445.000`
+            params["quarters"] = "; ".join(f"{period_label(code, lang)}: {format_number(value, lang, 2)}"
+                                           for code, value in params["quarters"])
         return t(f"problem.{self.code}", lang, value=self.value, column=self.column, **params)
 
     def describe(self, lang: str = "vi") -> str:

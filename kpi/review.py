@@ -20,20 +20,31 @@ def problems_table(problems: list[Problem], lang: str = "vi") -> pd.DataFrame:
     )
 
 
+def _marked(text: str, estimate: object, lang: str) -> str:
+    """`text` with "(ước)" after it when the figure is an estimate (`estimate` true; False or missing: official)."""
+    return f"{text} {t('estimate.mark', lang)}" if pd.notna(estimate) and bool(estimate) and text != "—" else text
+
+
 def changes_table(result: Checked, lang: str = "vi", limit: int | None = None) -> pd.DataFrame:
-    """The figures an upload would write (new or revised), with the value each replaces; the first `limit`."""
+    """The figures an upload would write (new or revised), with the value each replaces; the first `limit`. An
+    estimate's value carries "(ước)", so an official figure replacing an estimate of the same value shows why it is
+    a revision."""
     shown = result.changes_frame()
     if shown.empty:
         return pd.DataFrame()
     if limit is not None:
         shown = shown.head(limit)
+    previous = [_marked(format_figure(v, None, lang, 4), e, lang)
+                for v, e in zip(shown["previous_value"], shown["previous_estimate"])]
+    values = [_marked(format_figure(v, q, lang, 4), e, lang)
+              for v, q, e in zip(shown["value"], shown["qualifier"], shown["estimate"])]
     return pd.DataFrame({
         t("col.line", lang): shown["line"],
         t("col.unit", lang): shown["unit"],
         t("col.indicator", lang): shown["indicator"],
         t("col.period", lang): shown["period"],
-        t("upload.previous", lang): [format_figure(v, None, lang, 4) for v in shown["previous_value"]],
-        t("col.value", lang): [format_figure(v, q, lang, 4) for v, q in zip(shown["value"], shown["qualifier"])],
+        t("upload.previous", lang): previous,
+        t("col.value", lang): values,
         t("upload.change", lang): [t(f"upload.{c}", lang) for c in shown["change"]],
     })
 
@@ -54,13 +65,14 @@ def uploads_table(uploads: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 
 
 def history_table(revisions: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
-    """Every revision of the chosen figures: period, value, note, upload, file, who, when and state."""
+    """Every revision of the chosen figures: period, value ("(ước)" after an estimate), note, upload, file, who,
+    when and state."""
     return pd.DataFrame({
         t("col.unit", lang): revisions["unit"],
         t("col.indicator", lang): revisions["indicator"],
         t("col.period", lang): revisions["period"],
-        t("col.value", lang): [format_figure(v, q, lang, 4) for v, q in zip(revisions["value"],
-                                                                          revisions["qualifier"])],
+        t("col.value", lang): [_marked(format_figure(v, q, lang, 4), e, lang)
+                               for v, q, e in zip(revisions["value"], revisions["qualifier"], revisions["estimate"])],
         t("col.note", lang): revisions["note"],
         t("col.upload", lang): revisions["upload_id"],
         t("col.file", lang): revisions["file_name"],

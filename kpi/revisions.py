@@ -41,14 +41,15 @@ def recent_uploads(conn: Connection, limit: int = 50) -> pd.DataFrame:
 
 def history(conn: Connection, unit: str | None = None, indicator: str | None = None,
             period: str | None = None) -> pd.DataFrame:
-    """Every revision of the matching figures, newest first per figure, with its upload (file, who, when) and
-    `state`: current, superseded (a later upload replaced it) or undone (its upload was undone)."""
+    """Every revision of the matching figures, newest first per figure (unit, indicator, period, value, qualifier,
+    note, estimate), with its upload (file, who, when) and `state`: current, superseded (a later upload replaced
+    it) or undone (its upload was undone)."""
     query = (
         sa.select(
             submissions.c.unit_code.label("unit"), submissions.c.indicator_code.label("indicator"),
             submissions.c.period, submissions.c.value, submissions.c.qualifier, submissions.c.note,
-            submissions.c.upload_id, uploads.c.file_name, uploads.c.created_by, uploads.c.created_at,
-            uploads.c.undone_at,
+            submissions.c.estimate, submissions.c.upload_id, uploads.c.file_name, uploads.c.created_by,
+            uploads.c.created_at, uploads.c.undone_at,
         )
         .join(uploads, uploads.c.id == submissions.c.upload_id)
         .order_by(submissions.c.indicator_code, submissions.c.unit_code, submissions.c.period,

@@ -7,11 +7,12 @@ import math
 import pandas as pd
 
 from kpi.evaluate import evaluate
-from kpi.fmt import format_figure, format_number, format_percent
-from kpi.i18n import status_label, t
+from kpi.fmt import format_figure, format_number
+from kpi.i18n import t
 from kpi.periods import parse_period
 from kpi.plan import Indicator, Plan
 from kpi.store import Store, current_figures, latest_period
+from kpi.wording import actual_text, attainment_text, missing_text, row_status
 
 
 def plan_for_period(plans: dict[int, Plan], period: str) -> Plan:
@@ -45,14 +46,15 @@ def _number(value: object) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
-def met_label(met: object, stretch_met: object, lang: str = "vi") -> str:
-    """The full-year verdict in words: Đạt / Đạt mức phấn đấu / Không đạt / Chưa kết luận."""
+def met_label(met: object, stretch_met: object, lang: str = "vi", estimate: bool = False) -> str:
+    """The full-year verdict in words: Đạt / Đạt mức phấn đấu / Không đạt / Chưa kết luận; on an `estimate`
+    Dự kiến đạt / Dự kiến không đạt."""
     if met is True and stretch_met is True:
         return t("met.stretch", lang)
     if met is True:
-        return t("met.true", lang)
+        return t("status.achieved.estimate", lang) if estimate else t("met.true", lang)
     if met is False:
-        return t("met.false", lang)
+        return t("status.not_met.estimate", lang) if estimate else t("met.false", lang)
     return t("met.none", lang)
 
 
@@ -64,6 +66,8 @@ def target_text(row: pd.Series, plan: Plan, lang: str = "vi") -> str:
         return "—"
     digits = ind.decimals
     if ind.kind == "rank_gain":
+        if row["target_qualifier"] == "≤":  # a censored baseline: what is known is the rank that surely meets it
+            return t("target.rank_sure", lang, rank=format_number(target, lang, 0))
         rank = format_figure(target, row["target_qualifier"], lang, 0)
         return t("target.rank", lang, rank=rank)
     if ind.kind == "reduce_vs_baseline":
@@ -92,7 +96,8 @@ def plan_target_text(ind: Indicator, lang: str = "vi") -> str:
 
 
 def display_table(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> pd.DataFrame:
-    """The evaluation as text columns for people: names, numbers in the language's format, status word+symbol."""
+    """The evaluation as text columns for people: names, numbers in the language's format ("(ước)" on estimates),
+    status word+symbol, and the reports a status is missing (`kpi.wording`)."""
     rows = []
     for row in result.to_dict("records"):
         ind = plan.indicator(row["indicator"])
@@ -101,11 +106,23 @@ def display_table(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> pd.Data
             t("col.indicator", lang): ind.name(lang),
             t("col.unit", lang): unit.name(lang),
             t("col.measure", lang): ind.measure(lang),
-            t("col.actual", lang): format_figure(_number(row["actual"]), row["actual_qualifier"], lang, ind.decimals),
+            t("col.actual", lang): actual_text(row, plan, lang),
             t("col.target", lang): target_text(pd.Series(row), plan, lang),
-            t("col.attainment", lang): format_percent(_number(row["attainment"]), lang, 1),
+            t("col.attainment", lang): attainment_text(row, plan, lang),
             t("col.projection", lang): format_number(_number(row["projection"]), lang, ind.decimals),
-            t("col.status", lang): status_label(row["status"], lang),
-            t("col.met", lang): met_label(row["met"], row["stretch_met"], lang),
+            t("col.status", lang): row_status(row, lang),
+            t("col.met", lang): met_label(row["met"], row["stretch_met"], lang, bool(row.get("estimate"))),
+            t("col.missing", lang): missing_text(row.get("missing"), plan, lang),
         })
     return pd.DataFrame(rows)
+
+
+def machine_table(result: pd.DataFrame, fmt: str) -> pd.DataFrame:
+    """The evaluation for programs (the CLI's json and csv): `missing` as a list of {"unit", "period"} for json,
+    as `UNIT PERIOD; …` text for csv; every other column as evaluated."""
+    pairs = [list(m) if isinstance(m, (list, tuple)) else [] for m in result["missing"]]
+    if fmt == "json":
+        missing: list = [[{"unit": u, "period": p} for u, p in m] for m in pairs]
+    else:
+        missing = ["; ".join(f"{u} {p}" for u, p in m) for m in pairs]
+    return result.assign(missing=missing)

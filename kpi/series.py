@@ -6,33 +6,36 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpi.evaluate import effective_figures, evaluate
+from kpi.evaluate import evaluate
+from kpi.i18n import JUDGED
 from kpi.plan import Plan
+from kpi.spans import quarter_values
 
 
 def quarter_series(plan: Plan, figures: pd.DataFrame, unit: str) -> pd.DataFrame:
     """One row per indicator × quarter (1–4) of the plan year for `unit`.
 
-    Columns: the evaluation's (actual = year to date, target, status, projection, …) plus `quarter`,
-    `annual_actual`, `annual_reported`, `annual_status` (a figure stored for the whole year, if any),
+    Columns: the evaluation's (actual = year to date, target, status, projection, …; the Q4 row is the year's
+    answer) plus `quarter`, `annual_actual`, `annual_actual_qualifier`, `annual_reported`, `annual_status` (the
+    year's answer of an indicator sent or published once a year: a rank, the year-end poverty survey),
     `expected_value` (year-to-date figure on pace to the annual target, flow indicators; in the measure),
-    `last_year` (the same quarter's figure in the baseline year), `qoq` and `yoy` (% change of the quarter's own
-    figure on the previous quarter and on last year's).
+    `last_year` (the same quarter's own value in the baseline year), `qoq` and `yoy` (% change of the quarter's
+    own value on the previous quarter and on last year's).
     """
     frames = [evaluate(plan, figures, f"{plan.year}-Q{q}", [unit]).assign(quarter=q) for q in (1, 2, 3, 4)]
     series = pd.concat(frames, ignore_index=True)
-    # A figure stored for the whole year (a published rank, the year-end poverty survey) belongs on the chart too.
-    year = evaluate(plan, figures, str(plan.year), [unit])
-    annual = year[year["as_of"] == 0][["indicator", "actual", "actual_qualifier", "reported", "status", "target"]]
+    yearly = {i.code for i in plan.indicators if i.reporting == "annual" or i.publication == "annual"}
+    year = frames[3][frames[3]["indicator"].isin(yearly) & frames[3]["actual"].notna() & frames[3]["complete"]]
+    annual = year[["indicator", "actual", "actual_qualifier", "reported", "status", "target"]]
     series = series.merge(annual.add_prefix("annual_").rename(columns={"annual_indicator": "indicator"}),
                           on="indicator", how="left")
     # Where the year to date should stand at the end of each quarter on the way to the annual target.
     share = [plan.indicator(i).cumulative_share(q) for i, q in zip(series["indicator"], series["quarter"])]
     series["expected_value"] = (series["target"] * pd.Series(share, index=series.index)).where(
         series["expected"].notna())
-    eff = effective_figures(plan, figures)
-    before = eff[(eff["unit"] == unit) & (eff["year"] == plan.baseline_year) & (eff["quarter"] > 0)]
-    before = before[["indicator", "quarter", "value"]].rename(columns={"value": "last_year"})
+    before = pd.concat([quarter_values(plan, figures, plan.baseline_year, q).assign(quarter=q) for q in (1, 2, 3, 4)],
+                       ignore_index=True)
+    before = before[before["unit"] == unit][["indicator", "quarter", "value"]].rename(columns={"value": "last_year"})
     series = series.merge(before, on=["indicator", "quarter"], how="left")
     series = series.sort_values(["indicator", "quarter"], kind="stable")
     previous = series.groupby("indicator")["period_value"].shift(1)
@@ -52,18 +55,24 @@ def quarter_series(plan: Plan, figures: pd.DataFrame, unit: str) -> pd.DataFrame
 def unit_ranking(result: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """Units ranked by the share (%) of their judged targets that are achieved or on track, within each cluster.
 
-    Targets awaiting publication, without data, without a target or undetermined are not judged. Columns: unit,
-    cluster, judged, good (achieved or on track), share (%), rank (1 = best, within the cluster; ties share a rank).
+    Judged: achieved, not met, on track, at risk, off track. Targets awaiting publication, without data, without
+    a target, undetermined or resting on missing reports are not judged; `incomplete` counts the targets a unit
+    left without its reports, so a unit that has not reported is not ranked as if it had. Columns: unit, cluster,
+    judged, good (achieved or on track), incomplete, share (%), rank (1 = best, within the cluster; ties share a
+    rank).
     """
-    judged = result[result["status"].isin(["achieved", "on_track", "at_risk", "off_track"])]
     members = {m: c.code for c in plan.clusters for m in c.members}
-    judged = judged.assign(good=judged["status"].isin(["achieved", "on_track"]).astype("int64"))
-    table = judged.groupby("unit", as_index=False).agg(judged=("status", "size"), good=("good", "sum"))
-    table = table.astype({"judged": "int64", "good": "int64"})
-    table = table[table["unit"].isin(members)]
+    rows = result[result["unit"].isin(members)]
+    rows = rows.assign(judged=rows["status"].isin(JUDGED).astype("int64"),
+                       good=rows["status"].isin(["achieved", "on_track"]).astype("int64"),
+                       incomplete=rows["status"].eq("incomplete").astype("int64"))
+    table = rows.groupby("unit", as_index=False)[["judged", "good", "incomplete"]].sum()
+    table = table[(table["judged"] > 0) | (table["incomplete"] > 0)].astype(
+        {"judged": "int64", "good": "int64", "incomplete": "int64"})
     table["cluster"] = table["unit"].map(members)
-    table["share"] = table["good"] / table["judged"] * 100
-    table["rank"] = table.groupby("cluster")["share"].rank(ascending=False, method="min").astype(int)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["share"] = np.where(table["judged"] > 0, table["good"] / table["judged"] * 100, np.nan)
+    table["rank"] = table.groupby("cluster")["share"].rank(ascending=False, method="min").astype("Int64")
     cluster_order = {c.code: n for n, c in enumerate(plan.clusters)}
     return table.sort_values(["cluster", "rank", "unit"], key=lambda c: c.map(cluster_order) if c.name == "cluster"
-                             else c).reset_index(drop=True)
+                             else c, na_position="last").reset_index(drop=True)

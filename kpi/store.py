@@ -111,7 +111,8 @@ uploads = sa.Table(
 # Every revision of every figure, never updated or deleted: the current figure is the newest revision (highest
 # upload id) whose upload has not been undone. A file holds a figure once, so (upload, unit, indicator, period) is
 # the key. DuckDB gets no key or index: its zone maps serve the scans, and bulk loads stay as fast as a plain
-# table's; PostgreSQL gets both.
+# table's; PostgreSQL gets both. `period` is a quarter (`2024-Q3`), a cumulative figure from 1 January (`2024-H1`,
+# `2024-9M`) or the year (`2024`); `quarter` is the last quarter it covers, 0 for the year (kpi.periods.span_end).
 submissions = sa.Table(
     "submissions",
     metadata,
@@ -120,10 +121,13 @@ submissions = sa.Table(
     sa.Column("indicator_code", sa.String(40), nullable=False),
     sa.Column("period", sa.String(8), nullable=False),
     sa.Column("year", sa.Integer, nullable=False),
-    sa.Column("quarter", sa.SmallInteger, nullable=False),  # 0 = the whole year
+    sa.Column("quarter", sa.SmallInteger, nullable=False),  # the last quarter covered: 2024-H1 → 2; 0 = the year
     sa.Column("value", sa.Double, nullable=False),
     sa.Column("qualifier", sa.String(1)),  # ">" for a censored value such as a rank ">30"
     sa.Column("note", sa.Text),
+    # An estimate ("ước thực hiện"), superseded later by the official figure as a revision. Last, so that the
+    # column a start-up adds to an older store (`ADDED_COLUMNS`) sits where a new store has it.
+    sa.Column("estimate", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.PrimaryKeyConstraint("upload_id", "unit_code", "indicator_code", "period").ddl_if(dialect="postgresql"),
     sa.Index("ix_submissions_figure", "indicator_code", "unit_code", "period").ddl_if(dialect="postgresql"),
     sa.Index("ix_submissions_year", "year").ddl_if(dialect="postgresql"),
@@ -137,8 +141,20 @@ SETUP_LOCK_KEY = 7_240_024
 _SETUP_LOCK = threading.Lock()
 
 
-#: The tables this code expects, as recorded in `meta` once created.
-SCHEMA_TABLES = ",".join(sorted(metadata.tables))
+#: The tables and their columns this code expects, as recorded in `meta` once created: a store made by older code
+#: records something else, and start-up brings it up to date.
+SCHEMA_TABLES = ",".join(f"{name}({' '.join(table.columns.keys())})" for name, table in sorted(metadata.tables.items()))
+#: Columns added since a table was first released: (table, column, its DDL), added to an older store at start-up.
+#: DuckDB cannot add a NOT NULL column with IF NOT EXISTS, so the column list is read first.
+ADDED_COLUMNS = (("submissions", "estimate", "BOOLEAN NOT NULL DEFAULT false"),)
+
+
+def _has_column(conn: Connection, table: str, column: str) -> bool:
+    """True when `table` in the connection's current schema has `column` (information_schema: both DuckDB and
+    PostgreSQL have it, where SQLAlchemy's inspector does not work on DuckDB)."""
+    query = sa.text("SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() "
+                    "AND table_name = :table AND column_name = :column")
+    return bool(conn.execute(query, {"table": table, "column": column}).scalar())
 
 
 class DatabaseBusy(RuntimeError):
@@ -243,13 +259,16 @@ class Store:
         return stored == SCHEMA_TABLES
 
     def create_schema(self) -> None:
-        """Create every table that is missing; safe to run again, and from several processes at once (call it
-        under `setup_lock`). A store that already has every table is recognised with one query (a command starts
-        faster than with a check of each table)."""
+        """Create every table that is missing and add the columns an older store lacks (`ADDED_COLUMNS`); safe to
+        run again, and from several processes at once (call it under `setup_lock`). A store that already has every
+        table and column is recognised with one query (a command starts faster than with a check of each table)."""
         if self._schema_is_current():
             return
         with self.begin() as conn:
             metadata.create_all(conn, checkfirst=True)
+            for table, column, ddl in ADDED_COLUMNS:
+                if not _has_column(conn, table, column):
+                    conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
             exists = conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).scalar()
             if exists is None:
                 conn.execute(meta.insert().values(key="data_version", value="0"))
@@ -290,6 +309,7 @@ def current_figures_query(years: Sequence[int] | None = None, units: Sequence[st
             submissions.c.value,
             submissions.c.qualifier,
             submissions.c.note,
+            submissions.c.estimate,
             submissions.c.upload_id,
             sa.func.row_number()
             .over(
@@ -347,9 +367,11 @@ def read_arrow(conn: Connection, query: sa.Select) -> pa.Table | pa.RecordBatchR
 def current_figures(conn: Connection, years: Sequence[int] | None = None) -> pd.DataFrame:
     """The current revision of every figure (of `years`, if given), one row per unit × indicator × period.
 
-    Columns: unit, indicator, period, year, quarter, value, qualifier, note, upload_id.
+    Columns: unit, indicator, period, year, quarter (the last quarter the figure covers, 0 for a year), value,
+    qualifier, note, estimate (bool), upload_id.
     """
     frame = read_frame(conn, current_figures_query(years))
+    frame["estimate"] = frame["estimate"].astype(bool)
     frame["quarter"] = frame["quarter"].astype("int64")
     frame["year"] = frame["year"].astype("int64")
     frame["value"] = frame["value"].astype("float64")
@@ -367,9 +389,10 @@ def figures_from_sample(conn: Connection) -> bool:
 
 
 def latest_period(conn: Connection) -> str | None:
-    """The latest period that has any current figure (a year sorts after its Q4), or None."""
+    """The code of the period whose figures in effect reach furthest, or None: a year after its Q4; `2024-H1` and
+    `2024-Q2` end together, and the quarter's code is returned when both are in."""
     query = (
-        sa.select(submissions.c.year, submissions.c.quarter)
+        sa.select(submissions.c.year, submissions.c.quarter, submissions.c.period)
         .join(uploads, uploads.c.id == submissions.c.upload_id)
         .where(uploads.c.undone_at.is_(None))
         .distinct()
@@ -377,8 +400,7 @@ def latest_period(conn: Connection) -> str | None:
     rows = conn.execute(query).all()
     if not rows:
         return None
-    year, quarter = max(rows, key=lambda r: (r[0], r[1] if r[1] else 5))
-    return f"{year}" if quarter == 0 else f"{year}-Q{quarter}"
+    return max(rows, key=lambda r: (r[0], r[1] if r[1] else 5, "-Q" in r[2]))[2]
 
 
 def data_as_of(conn: Connection) -> datetime | None:

@@ -1,7 +1,8 @@
 """Submission templates: every unit × indicator a unit usually reports for one period, ready to fill in.
 
 Headers are the Vietnamese ones the reader accepts, plus name columns the reader ignores, so an analyst sees what
-each row is. Offered as CSV (UTF-8 with BOM, for Excel on Windows) and as .xlsx.
+each row is. The kind column (`Loại số liệu`) is left empty, which means official; an analyst writes `ước` for an
+estimate. Offered as CSV (UTF-8 with BOM, for Excel on Windows) and as .xlsx.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def template_frame(plan: Plan, period: str, lang: str = "vi") -> pd.DataFrame:
                 t("template.period", lang): period,
                 t("template.value", lang): "",
                 t("template.note", lang): "",
+                t("template.kind", lang): "",
                 t("template.unit_name", lang): plan.unit(code).name(lang),
                 t("template.indicator_name", lang): ind.name(lang),
                 t("template.measure", lang): ind.measure(lang),
@@ -44,7 +46,7 @@ def template_xlsx(frame: pd.DataFrame) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         safe_frame(frame).to_excel(writer, index=False, sheet_name="So lieu")
         sheet = writer.sheets["So lieu"]
-        for column, width in zip("ABCDEFGH", (12, 26, 12, 14, 24, 34, 52, 14)):
+        for column, width in zip("ABCDEFGHI", (12, 26, 12, 14, 24, 14, 34, 52, 14)):
             sheet.column_dimensions[column].width = width
         sheet.freeze_panes = "A2"
     return buffer.getvalue()

@@ -42,6 +42,7 @@ st.dataframe(pd.DataFrame({
     t("col.unit", lang): [plan.unit(u).name(lang) for u in ranking["unit"]],
     t("col.judged", lang): ranking["judged"],
     t("col.good", lang): ranking["good"],
+    t("col.incomplete", lang): ranking["incomplete"],
     t("col.share", lang): [format_percent(v, lang, 0) for v in ranking["share"]],
 }), hide_index=True, width="stretch")
 

@@ -8,6 +8,7 @@ import streamlit as st
 from kpi.charts import quarter_chart
 from kpi.fmt import format_figure, format_number
 from kpi.i18n import t
+from kpi.wording import actual_text, missing_text, row_status
 from ui import data
 from ui.frame import as_of_text, frame, md_escape
 
@@ -27,16 +28,20 @@ for left, right in zip(shown[::2], [*shown[1::2], None]):
         columns[1].plotly_chart(quarter_chart(series, plan, right, lang), width="stretch", key=f"q_{right}")
 
 st.subheader(t("quarters.changes", lang))
-rows = series[series["indicator"].isin(shown) & series["period_value"].notna()]
+# A quarter with reports missing stays in the table, its status naming them, rather than vanishing.
+reached = series["as_of"].fillna(0).astype(int) >= series["quarter"]
+rows = series[series["indicator"].isin(shown) & (series["period_value"].notna() | reached)]
+records = rows.to_dict("records")
 st.dataframe(pd.DataFrame({
     t("col.indicator", lang): [plan.indicator(i).name(lang) for i in rows["indicator"]],
     t("col.quarter", lang): [f"Q{q}" for q in rows["quarter"]],
     t("col.period_value", lang): [format_figure(v, None, lang, plan.indicator(i).decimals)
                                   for v, i in zip(rows["period_value"], rows["indicator"])],
-    t("col.ytd", lang): [format_figure(v, q, lang, plan.indicator(i).decimals)
-                         for v, q, i in zip(rows["actual"], rows["actual_qualifier"], rows["indicator"])],
+    t("col.ytd", lang): [actual_text(r, plan, lang) for r in records],
     t("col.last_year", lang): [format_figure(v, None, lang, plan.indicator(i).decimals)
                                for v, i in zip(rows["last_year"], rows["indicator"])],
     t("col.qoq", lang): [format_number(v, lang, 1) for v in rows["qoq"]],
     t("col.yoy", lang): [format_number(v, lang, 1) for v in rows["yoy"]],
+    t("col.status", lang): [row_status(r, lang) for r in records],
+    t("col.missing", lang): [missing_text(r["missing"], plan, lang) for r in records],
 }), hide_index=True, width="stretch")

@@ -70,10 +70,10 @@ def test_heatmap_has_a_cell_per_unit_and_judged_indicator(plan: Plan, heat_resul
     assert list(cells.y) == ["Văn phòng Sở", "Thanh tra Sở", "Phòng Quản lý vận tải, phương tiện và người lái",
                              "Thành phố Kon Tum", "Huyện Đắk Hà"]
     text = [list(row) for row in cells.text]
-    assert text[0] == ["▲<br>98%", ""]  # 93,1 of 95 is 98%: on track
+    assert text[0] == ["▼<br>98%", ""]  # 93,1 of 95 is 98%, but 1,9 points short (tolerance 1): off track
     assert text[1] == ["▲<br>101%", ""]
-    assert text[2] == ["✖<br>75%", ""]
-    assert text[3] == ["", "▲<br>1.500%"]  # 4 projected against 120 in 2023; thousands dot
+    assert text[2] == ["▼<br>75%", ""]
+    assert text[3] == ["", "▲<br>4/62"]  # 2 + 2 so far against 29 + 33 in 2023's first half: counts, not a %
     assert text[4] == ["", "○"]  # Đắk Hà's accidents: no data yet, no number
     assert cells.z[0][0] == pytest.approx(98.0)
     assert math.isnan(cells.z[0][1])  # no cell where the unit has no such indicator
@@ -83,9 +83,10 @@ def test_heatmap_colour_scale_runs_from_0_to_150_and_caps_the_colour_not_the_tex
         plan: Plan, heat_result: pd.DataFrame) -> None:
     cells = unit_heatmap(heat_result, plan, "vi").data[0]
     assert (cells.zmin, cells.zmax) == (0, AXIS_CAP) == (0, 150)
-    assert cells.z[3][1] == 150  # 1.500% is drawn at the edge of the scale…
-    assert "1.500%" in cells.text[3][1]  # …and labelled with its true value
-    assert unit_heatmap(heat_result, plan, "en").data[0].text[3][1] == "▲<br>1,500%"
+    assert cells.z[3][1] == 150  # 62/4 = 1.550% of last year's count is drawn at the edge of the scale…
+    assert cells.z[1][0] == pytest.approx(96.3 / 95 * 100)
+    assert "101%" in cells.text[1][0]  # …and cells are labelled with their true values
+    assert unit_heatmap(heat_result, plan, "en").data[0].text[1][0] == "▲<br>101%"
 
 
 def test_heatmap_leaves_out_units_without_a_target(plan: Plan, heat_result: pd.DataFrame) -> None:
@@ -118,11 +119,12 @@ def test_ranking_bars_in_rank_order_within_each_cluster(plan: Plan, ranking: pd.
     offices, north = "Khối các phòng chuyên môn thuộc Sở", "Cụm thi đua các huyện phía Bắc"
     assert list(bars.y) == [
         f"{offices} · Phòng Quản lý kết cấu hạ tầng giao thông", f"{offices} · Văn phòng Sở",
-        f"{offices} · Thanh tra Sở", f"{north} · Huyện Đắk Tô", f"{north} · Huyện Ngọc Hồi",
-        f"{north} · Huyện Tu Mơ Rông", f"{north} · Huyện Đắk Glei",
+        f"{offices} · Thanh tra Sở", f"{north} · Huyện Đắk Tô", f"{north} · Huyện Tu Mơ Rông",
+        f"{north} · Huyện Đắk Glei", f"{north} · Huyện Ngọc Hồi",
     ]
-    assert list(bars.x) == [100, 100, 0, 100, 50, 50, 25]
-    assert list(bars.text) == ["#1 · 1/1", "#1 · 1/1", "#3 · 0/1", "#1 · 4/4", "#2 · 2/4", "#2 · 2/4", "#4 · 1/4"]
+    # See tests/test_series.py NORTH: "fewer than last year" against 2023's first half.
+    assert list(bars.x) == [100, 100, 0, 100, 50, 25, 25]
+    assert list(bars.text) == ["#1 · 1/1", "#1 · 1/1", "#3 · 0/1", "#1 · 4/4", "#2 · 2/4", "#3 · 1/4", "#3 · 1/4"]
     colours = list(bars.marker.color)
     assert len(set(colours[:3])) == 1 and len(set(colours[3:])) == 1 and colours[0] != colours[3]  # by cluster
 
@@ -321,12 +323,13 @@ def test_attainment_by_unit_prints_status_words_and_draws_the_target_line(plan: 
     assert list(bars.y) == ["Tỉnh Kon Tum", "Văn phòng Sở", "Thanh tra Sở",
                             "Phòng Quản lý kết cấu hạ tầng giao thông",
                             "Phòng Quản lý vận tải, phương tiện và người lái"]
-    # The province takes its weakest division (71,4%).
-    assert list(bars.text) == ["✖ Chậm tiến độ · 75,2%", "▲ Đúng tiến độ · 101,5%", "◆ Có nguy cơ · 94,8%",
-                               "▲ Đúng tiến độ · 100,2%", "✖ Chậm tiến độ · 75,2%"]
+    # The province takes its weakest division (71,4%), with the divisions that have not reported missing. A level
+    # is on track at its target and at risk within 1 point of it: 90,1 is 4,9 points short.
+    assert list(bars.text) == ["◐ Thiếu số liệu · 75,2%", "▲ Đúng tiến độ · 101,5%", "▼ Chậm tiến độ · 94,8%",
+                               "▲ Đúng tiến độ · 100,2%", "▼ Chậm tiến độ · 75,2%"]
     assert bars.x[1] == pytest.approx(96.4 / 95 * 100)
     assert list(bars.marker.color) == [STATUS_COLOUR[s] for s in
-                                       ("off_track", "on_track", "at_risk", "on_track", "off_track")]
+                                       ("incomplete", "on_track", "off_track", "on_track", "off_track")]
     assert [(s.x0, s.x1) for s in figure.layout.shapes] == [(100, 100)]  # the target line
     assert figure.layout.xaxis.ticksuffix == "%"
     assert figure.layout.separators == ",."
@@ -339,5 +342,10 @@ def test_attainment_by_unit_leaves_out_units_without_a_target(plan: Plan) -> Non
     bars = figure.data[0]
     assert list(bars.y) == ["Kon Tum Province"]  # the districts have no share of the province's target
     assert bars.x[0] == pytest.approx(229_698 / 1_700_000 * 100)  # attainment is on the year's 1,700,000
-    assert list(bars.text) == ["✖ Off track · 13.5%"]  # 56% of the first quarter's pace
+    # 56% of the first quarter's pace, but eight localities have not reported: incomplete, not off track.
+    assert list(bars.text) == ["◐ Figures missing · 13.5%"]
+    assert bars.customdata[0].startswith("◐ Figures missing<br>")
+    # The eight silent localities in the plan's order: six named, the rest counted.
+    assert "Missing: Dak Ha District (Q1 2024); Dak To District (Q1 2024); Ngoc Hoi District" in bars.customdata[0]
+    assert bars.customdata[0].endswith("; and 2 more reports")
     assert figure.layout.xaxis.title.text == "Attainment (% of target)"

@@ -112,7 +112,17 @@ def test_scorecard_numbers_follow_the_sample(capsys, sample_db: str, plan: Plan)
         assert rows[rank]["met"] is None and rows[rank]["actual"] is None, rank
     assert rows["papi_rank"]["baseline"] == 43 and rows["papi_rank"]["target"] == 38
     for row in rows.values():
-        assert row["status"] in {"achieved", "on_track", "at_risk", "off_track", "undetermined", "awaiting"}
+        assert row["status"] in {"achieved", "not_met", "on_track", "at_risk", "off_track", "incomplete",
+                                 "undetermined", "awaiting"}
+        assert isinstance(row["missing"], list) and isinstance(row["estimate"], bool)
+    # The year view needs four quarters: every locality lacks its fourth (the sample stops at Q3), Kon Rẫy its
+    # third as well; they are named in the plan's order of units.
+    assert rows["tourist_arrivals"]["status"] == "incomplete"
+    localities = ["TPKT", "DHA", "DTO", "NHO", "DGL", "KPL", "KRA", "STH", "TMR", "IHD"]
+    expected = [{"unit": u, "period": p} for u in localities
+                for p in (["2024-Q3", "2024-Q4"] if u == "KRA" else ["2024-Q4"])]
+    assert rows["tourist_arrivals"]["missing"] == expected
+    assert rows["tourist_arrivals"]["projection"] is None  # the span reaches the year's end: no projection
 
 
 def test_scorecard_defaults_to_the_latest_period_with_data(capsys, sample_db: str) -> None:

@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from kpi.evaluate import effective_figures, evaluate
+from kpi.evaluate import evaluate
 from kpi.plan import Plan
+from kpi.spans import best_figures
 
 
 def figures(*rows: tuple) -> pd.DataFrame:
@@ -41,7 +42,7 @@ def with_indicator(plan: Plan, code: str, **changes: object) -> Plan:
 
 @pytest.mark.parametrize(
     ("value", "met", "status"),
-    [(63.7, False, "off_track"), (63.8, True, "achieved"), (70.0, True, "achieved")],
+    [(63.7, False, "not_met"), (63.8, True, "achieved"), (70.0, True, "achieved")],
 )
 def test_more_than_is_strict_at_equality(plan: Plan, value: float, met: bool, status: str) -> None:
     r = row(plan, figures(("KT", "grdp_per_capita", "2024", value)), "2024", "grdp_per_capita")
@@ -63,11 +64,13 @@ def test_level_indicator_uses_latest_quarter_and_judges_pace_on_level(plan: Plan
     r = row(plan, data, "2024-Q2", "trained_labour_rate")
     assert r["actual"] == 57.33
     assert r["attainment"] == pytest.approx(57.33 / 58.5 * 100)  # 98.0%
-    assert r["status"] == "on_track"  # ≥ 95% of the level needed
+    # A level is on track only at its target; 58.5 − 57.33 = 1.17 points short is beyond the plan's 1-point
+    # tolerance, so off track (the old ratio rule said on track at 98%).
+    assert r["status"] == "off_track"
     assert r["met"] is None  # a quarter does not decide the year
     q1 = row(plan, data, "2024-Q1", "trained_labour_rate")
     assert q1["actual"] == 55.0
-    assert q1["status"] == "at_risk"  # 94.0%: between 80 and 95
+    assert q1["status"] == "off_track"  # 3.5 points short of 58.5
 
 
 def test_level_indicator_below_at_risk_threshold_is_off_track(plan: Plan) -> None:
@@ -113,7 +116,7 @@ def test_full_year_from_four_quarters_decides_the_verdict(plan: Plan) -> None:
     assert r["actual"] == 4400.0
     assert r["complete"]
     assert r["met"] is False
-    assert r["status"] == "off_track"
+    assert r["status"] == "not_met"
 
 
 def test_incomplete_year_is_not_decided(plan: Plan) -> None:
@@ -121,7 +124,12 @@ def test_incomplete_year_is_not_decided(plan: Plan) -> None:
     r = row(plan, data, "2024", "budget_revenue")
     assert r["met"] is None
     assert not r["complete"]
-    assert r["pace"] == pytest.approx(3300 / (4600 * 0.75) * 100)
+    # The year view covers four quarters: 3,300 against the whole 4,600 (71.7%), Q4 named as missing, and no
+    # projection for a span that reaches the year's end.
+    assert r["pace"] == pytest.approx(3300 / 4600 * 100)
+    assert r["status"] == "incomplete"
+    assert r["missing"] == [("KT", "2024-Q4")]
+    assert math.isnan(r["projection"])
 
 
 def test_flow_reached_early_is_met_before_year_end(plan: Plan) -> None:
@@ -156,7 +164,7 @@ def test_rank_that_falls_gives_negative_gain(plan: Plan) -> None:
     assert r["gap"] == -7  # gain −2 against the 5 needed
     assert r["attainment"] == pytest.approx(-40.0)
     assert r["met"] is False
-    assert r["status"] == "off_track"
+    assert r["status"] == "not_met"
 
 
 def test_censored_baseline_with_clear_gain_is_met(plan: Plan) -> None:
@@ -164,7 +172,8 @@ def test_censored_baseline_with_clear_gain_is_met(plan: Plan) -> None:
     data = figures(("KT", "pci_rank", "2023", 30, ">"), ("KT", "pci_rank", "2024", 24))
     r = row(plan, data, "2024", "pci_rank")
     assert r["met"] is True
-    assert r["target"] == 25 and r["target_qualifier"] == ">"
+    # What is known of the target: a rank of 26 or better surely meets it (31 − 5 = 26).
+    assert r["target"] == 26 and r["target_qualifier"] == "≤"
     assert math.isnan(r["gap"])  # the exact gain is unknown
 
 
@@ -182,7 +191,7 @@ def test_censored_current_rank_that_cannot_reach_target_is_not_met(plan: Plan) -
     data = figures(("KT", "pci_rank", "2023", 33), ("KT", "pci_rank", "2024", 30, ">"))
     r = row(plan, data, "2024", "pci_rank")
     assert r["met"] is False
-    assert r["status"] == "off_track"
+    assert r["status"] == "not_met"
 
 
 def test_unpublished_index_is_awaiting_never_no_data(plan: Plan) -> None:
@@ -260,14 +269,16 @@ def test_reduce_vs_baseline_already_over_is_decided_early(plan: Plan) -> None:
     data = figures(*_accidents("TPKT", [10, 10, 10, 10], [15, 14, 12]))
     r = row(plan, data, "2024-Q3", "traffic_accidents", "TPKT")
     assert r["met"] is False
-    assert r["status"] == "off_track"
+    assert r["status"] == "not_met"
 
 
 def test_reduce_vs_baseline_on_pace(plan: Plan) -> None:
     data = figures(*_accidents("TPKT", [10, 10, 10, 10], [8, 9]))
     r = row(plan, data, "2024-Q2", "traffic_accidents", "TPKT")
     assert r["projection"] == pytest.approx(34.0)
-    assert r["attainment"] == pytest.approx(40 / 34 * 100)
+    # Counts, not a percentage: 17 so far against 20 in the first half of 2023 (10 + 10).
+    assert math.isnan(r["attainment"])
+    assert r["same_span_last_year"] == 20
     assert r["gap"] == 23  # 23 accidents below last year's total so far
     assert r["status"] == "on_track"
     assert r["met"] is None
@@ -349,14 +360,16 @@ def test_parent_own_figure_wins_over_children(plan: Plan) -> None:
 def test_min_rollup_through_two_levels(plan: Plan) -> None:
     # Satisfaction "in every field": the department is as good as its weakest division, and so is the province.
     data = figures(("VP", "admin_satisfaction", "2024-Q1", 97.5), ("TTDK", "admin_satisfaction", "2024-Q1", 93.1))
-    eff = effective_figures(plan, data)
+    eff = best_figures(plan, data, 2024, 1)
     by_unit = eff.set_index("unit")["value"]
     assert by_unit["SGTVT"] == 93.1
     assert by_unit["KT"] == 93.1
     r = row(plan, data, "2024-Q1", "admin_satisfaction", "KT")
     assert r["actual"] == 93.1
-    assert r["attainment"] == pytest.approx(93.1 / 95 * 100)  # 98.0%: within the on-track threshold
-    assert r["status"] == "on_track"
+    assert r["attainment"] == pytest.approx(93.1 / 95 * 100)
+    # The other offices that report satisfaction have not: the province's minimum rests on two of them.
+    assert r["status"] == "incomplete"
+    assert ("QLHT", "2024-Q1") in r["missing"]
 
 
 def test_rank_never_rolls_up(plan: Plan) -> None:
@@ -368,8 +381,10 @@ def test_rank_never_rolls_up(plan: Plan) -> None:
 def test_rollup_baseline_for_parent(plan: Plan) -> None:
     data = figures(*_accidents("TPKT", [10, 10, 10, 10], [9]), *_accidents("DHA", [5, 5, 5, 5], [4]))
     r = row(plan, data, "2024-Q1", "traffic_accidents")
-    assert r["baseline"] == 60
+    # Two of the ten localities sent 2023: a roll-up that lacks a child is incomplete, so it is no baseline.
+    assert math.isnan(r["baseline"])
     assert r["actual"] == 13
+    assert r["status"] == "incomplete"
 
 
 def test_period_of_another_year_is_refused(plan: Plan) -> None:
@@ -388,7 +403,7 @@ def test_fourth_quarter_view_decides_the_year_like_the_year_view(plan: Plan) -> 
     data = figures(*(("KT", "tourist_arrivals", f"2024-Q{q}", 412_500) for q in (1, 2, 3, 4)))
     for period in ("2024-Q4", "2024"):
         r = row(plan, data, period, "tourist_arrivals")
-        assert r["met"] is False and r["status"] == "off_track", period  # 1.650.000 of 1.700.000
+        assert r["met"] is False and r["status"] == "not_met", period  # 1.650.000 of 1.700.000
 
 
 def test_a_roll_up_missing_a_child_is_not_a_complete_year(plan: Plan) -> None:

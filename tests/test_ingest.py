@@ -210,8 +210,9 @@ REJECTIONS = [
      "Kỳ báo cáo “2024-Q5” không hợp lệ"),
     ("period year outside every plan", [GOOD_ROW, "TPKT,tourist_arrivals,2019-Q2,201456,"], 3, "period",
      "period_outside_plan", "không thuộc năm kế hoạch hay năm gốc nào (2023, 2024)"),
-    ("cumulative view period", [GOOD_ROW, "TPKT,tourist_arrivals,2024-H1,386690,"], 3, "period", "view_period",
-     "là kỳ lũy kế, không nộp được"),
+    # 6 and 9 months and the year are cumulative figures one can send; a second half is no period of its own.
+    ("second half", [GOOD_ROW, "TPKT,tourist_arrivals,2024-H2,386690,"], 3, "period", "bad_period",
+     "Kỳ báo cáo “2024-H2” không hợp lệ (viết 2024-Q1 … 2024-Q4, 2024-H1, 2024-9M hoặc 2024)"),
     ("text value", [GOOD_ROW, "KT,budget_revenue,2024-Q2,chưa có số liệu,"], 3, "value", "not_a_number",
      "Giá trị “chưa có số liệu” không phải là số"),
     ("empty value", [GOOD_ROW, "KT,budget_revenue,2024-Q2,,"], 3, "value", "empty_value", "Thiếu giá trị"),
@@ -225,7 +226,7 @@ REJECTIONS = [
      "Giá trị 2.5 phải là số nguyên"),
     ("same figure twice, different values", ["DHA,traffic_deaths,2024-Q2,4,", GOOD_ROW,
                                              "DHA,traffic_deaths,2024-Q2,5,"], 4, "value", "duplicate",
-     "Số liệu này đã có ở dòng 2 với giá trị hoặc ghi chú khác"),
+     "Số liệu này đã có ở dòng 2 với giá trị, ghi chú hoặc loại số liệu (ước/chính thức) khác"),
     ("unquoted comma in a note", [GOOD_ROW, "KT,budget_revenue,2024-Q2,1198.3,Kho bạc, chưa chính thức"], 3, None,
      "extra_cells", "Dòng có 6 ô, nhiều hơn 5 cột của dòng tiêu đề"),
 ]

@@ -44,7 +44,11 @@ def test_every_status_has_symbol_word_and_colour() -> None:
         assert STATUS_SYMBOL[status] and status in STATUS_COLOUR
         assert status_label(status, "vi").startswith(STATUS_SYMBOL[status] + " ")
     assert status_label("achieved", "vi") == "✔ Đã đạt"
-    assert status_label("off_track", "en") == "✖ Off track"
+    assert status_label("off_track", "en") == "▼ Off track"
+    assert status_label("not_met", "vi") == "✖ Không đạt"  # decided, not "behind schedule"
+    assert status_label("not_met", "vi", estimate=True) == "✖ Dự kiến không đạt"
+    assert status_label("achieved", "en", estimate=True) == "✔ Expected to be met"
+    assert status_label("on_track", "vi", estimate=True) == "▲ Đúng tiến độ"  # only a verdict is "expected"
 
 
 def _sample_result(plan: Plan) -> pd.DataFrame:
@@ -81,7 +85,8 @@ def test_display_table_targets_as_the_plan_states_them(plan: Plan) -> None:
     data = figures(("KT", "papi_rank", "2023", 43), ("KT", "pci_rank", "2023", 30, ">"))
     table = display_table(evaluate(plan, data, "2024", ["KT"]), plan, "vi").set_index("Chỉ tiêu")
     assert table.loc["Chỉ số Hiệu quả quản trị và Hành chính công cấp tỉnh (PAPI)", "Mục tiêu"] == "hạng 38"
-    assert table.loc["Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)", "Mục tiêu"] == "hạng >25"
+    # 2023's ">30" is 31st or worse: 5 places up is 26th or better for certain, not "hạng >25".
+    assert table.loc["Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)", "Mục tiêu"] == "hạng ≤ 26: chắc chắn đạt"
     assert table.loc["GRDP bình quân đầu người", "Mục tiêu"] == "> 63,7"
     assert table.loc["Tỷ lệ hộ nghèo giảm", "Mục tiêu"] == "3–4"
     assert table.loc["Tỷ lệ hộ nghèo giảm", "Kết luận năm"] == "Chưa kết luận"

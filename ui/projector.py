@@ -17,13 +17,13 @@ import sqlalchemy as sa
 import streamlit as st
 
 from kpi.charts import quarter_chart, ranking_chart
-from kpi.fmt import format_figure
-from kpi.i18n import LANGS, STATUS_SYMBOL, t
+from kpi.i18n import LANGS, t
 from kpi.periods import period_label
 from kpi.plan import Plan
 from kpi.scorecard import target_text
 from kpi.series import unit_ranking
 from kpi.store import DatabaseBusy
+from kpi.wording import actual_text, missing_text, row_status
 from ui import data
 from ui.frame import md_escape
 
@@ -33,13 +33,17 @@ DEFAULT_SLIDES = ("overview", "units", "quarters")
 TILES_PER_SLIDE = 8
 CHARTS_PER_SLIDE = 2
 CHART_HEIGHT = 520  # px
-BEHIND = ("off_track", "at_risk")
+BEHIND = ("not_met", "off_track", "at_risk")
+#: Statuses of a unit that owes reports: listed as "chưa báo cáo", never ranked on what it sent before.
+SILENT = ("incomplete", "no_data")
 
 # Text colours per status with enough contrast on each theme (the status word and symbol always come too).
 TEXT_COLOUR = {
     "dark": {"achieved": "#3FD8A5", "on_track": "#6CC4F5", "at_risk": "#F5C451", "off_track": "#FF8A5B",
+             "not_met": "#FF8A5B", "incomplete": "#D0D0D0",
              "undetermined": "#F0A8DA", "awaiting": "#D0D0D0", "no_target": "#D0D0D0", "no_data": "#D0D0D0"},
     "light": {"achieved": "#00664A", "on_track": "#00507D", "at_risk": "#7A4F00", "off_track": "#A33600",
+              "not_met": "#A33600", "incomplete": "#3A3A3A",
               "undetermined": "#8A2F6E", "awaiting": "#3A3A3A", "no_target": "#3A3A3A", "no_data": "#3A3A3A"},
 }
 THEMES = {"dark": {"bg": "#0B0D10", "panel": "#181C22", "fg": "#FFFFFF", "muted": "#D9D9D9"},
@@ -160,30 +164,36 @@ def _overview(result: pd.DataFrame, plan: Plan, part: int, lang: str) -> None:
     for start in range(0, len(shown), 4):
         for column, row in zip(st.columns(4, gap="small"), shown[start:start + 4]):
             ind = plan.indicator(row["indicator"])
-            actual = format_figure(row["actual"] if pd.notna(row["actual"]) else None, row["actual_qualifier"],
-                                   lang, ind.decimals)
+            actual = actual_text(row, plan, lang)
             with column.container(key=f"tile-{row['status']}-{row['indicator']}"):
                 _text(ind.name(lang), f"name-{row['indicator']}")
                 _text(actual, f"figure-{row['indicator']}")
                 _text(f"{ind.measure(lang)} · {t('col.target', lang)}: {target_text(pd.Series(row), plan, lang)}",
                       f"target-{row['indicator']}")
-                _text(f"{STATUS_SYMBOL[row['status']]} {t('status.' + row['status'], lang)}",
-                      f"status-{row['indicator']}")
+                _text(row_status(row, lang), f"status-{row['indicator']}")
+                missing = missing_text(row.get("missing"), plan, lang, shown=2)
+                if missing:
+                    _text(missing, f"missing-{row['indicator']}")
 
 
 def _units_behind(result: pd.DataFrame, plan: Plan, lang: str) -> None:
-    behind = result[result["status"].isin(BEHIND) & (result["unit"] != plan.plan.scope_unit)]
-    behind = behind.sort_values("attainment").head(9)
-    if behind.empty:
+    """Units behind on their targets, worst first, then the units that have not reported (never ranked on old
+    figures): `chưa báo cáo` with the reports missing."""
+    others = result[result["unit"] != plan.plan.scope_unit]
+    silent = others[others["status"].isin(SILENT) & (others["missing"].map(len) > 0)]
+    behind = others[others["status"].isin(BEHIND)].sort_values("attainment").head(9 - min(len(silent), 4))
+    shown = pd.concat([behind, silent.head(9 - len(behind))])
+    if shown.empty:
         _text(t("projector.none_behind", lang), "none-behind")
         return
+    records = shown.to_dict("records")
     st.table(pd.DataFrame({
-        t("col.unit", lang): [plan.unit(u).name(lang) for u in behind["unit"]],
-        t("col.indicator", lang): [plan.indicator(i).name(lang) for i in behind["indicator"]],
-        t("col.actual", lang): [format_figure(a if pd.notna(a) else None, q, lang, plan.indicator(i).decimals)
-                                for a, q, i in zip(behind["actual"], behind["actual_qualifier"], behind["indicator"])],
-        t("col.target", lang): [target_text(r, plan, lang) for _, r in behind.iterrows()],
-        t("col.status", lang): [f"{STATUS_SYMBOL[s]} {t('status.' + s, lang)}" for s in behind["status"]],
+        t("col.unit", lang): [plan.unit(r["unit"]).name(lang) for r in records],
+        t("col.indicator", lang): [plan.indicator(r["indicator"]).name(lang) for r in records],
+        t("col.actual", lang): [actual_text(r, plan, lang) for r in records],
+        t("col.target", lang): [target_text(pd.Series(r), plan, lang) for r in records],
+        t("col.status", lang): [t("not_reported", lang) + " · " + missing_text(r["missing"], plan, lang, shown=1)
+                                if r["status"] in SILENT else row_status(r, lang) for r in records],
     }).set_index(t("col.unit", lang)))
 
 

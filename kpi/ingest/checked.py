@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 CHANGE_NEW, CHANGE_REVISED, CHANGE_UNCHANGED = "new", "revised", "unchanged"
 CHANGES = (CHANGE_NEW, CHANGE_REVISED, CHANGE_UNCHANGED)
 #: Columns of `Checked.rows`, the figures a commit writes.
-ROW_COLUMNS = ("line", "unit", "indicator", "period", "year", "quarter", "value", "qualifier", "note",
-               "previous_value", "previous_qualifier", "previous_note", "change")
+ROW_COLUMNS = ("line", "unit", "indicator", "period", "year", "quarter", "value", "qualifier", "note", "estimate",
+               "previous_value", "previous_qualifier", "previous_note", "previous_estimate", "change")
 
 
 @dataclass

@@ -18,7 +18,7 @@ from kpi.plan import Plan
 from kpi.store import DatabaseBusy, Store, meta, now, submissions, uploads
 
 SUBMISSION_COLUMNS = ("upload_id", "unit_code", "indicator_code", "period", "year", "quarter", "value", "qualifier",
-                      "note")
+                      "note", "estimate")
 ATTEMPTS = 3
 
 
@@ -51,12 +51,12 @@ def _insert_rows(conn: Connection, checked: Checked, upload_id: int) -> None:
         raw.register("_incoming", rows)
         try:
             raw.execute("INSERT INTO submissions (upload_id, unit_code, indicator_code, period, year, quarter, value, "
-                        "qualifier, note) SELECT $upload, unit, indicator, period, year, quarter, value, qualifier, "
-                        "note FROM _incoming", {"upload": upload_id})
+                        "qualifier, note, estimate) SELECT $upload, unit, indicator, period, year, quarter, value, "
+                        "qualifier, note, estimate FROM _incoming", {"upload": upload_id})
         finally:
             raw.unregister("_incoming")
         return
-    names = ("unit", "indicator", "period", "year", "quarter", "value", "qualifier", "note")
+    names = ("unit", "indicator", "period", "year", "quarter", "value", "qualifier", "note", "estimate")
     columns = [rows.column(name).to_pylist() for name in names]
     if conn.dialect.name == "postgresql":
         cursor = conn.connection.dbapi_connection.cursor()

@@ -1,5 +1,6 @@
-"""What the columns mean: English or Vietnamese headers onto `unit, indicator, period, value, note`, the layout
-(long: one figure a row; wide: one column per period), and the SQL that turns `_grid` into `_cells`.
+"""What the columns mean: English or Vietnamese headers onto `unit, indicator, period, value, note` and the optional
+`kind` (`Loại số liệu`: estimate or official), the layout (long: one figure a row; wide: one column per period,
+whose headers may be estimate phrases such as `Ước cả năm 2024`), and the SQL that turns `_grid` into `_cells`.
 
 A header is matched without case, diacritics, spaces or punctuation. Two columns that mean the same thing
 (`unit,unit`, `Giá trị` beside `value`) are refused rather than letting one silently win.
@@ -10,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kpi.ingest.grid import Grid
-from kpi.periods import spelling_key, spelling_keys
+from kpi.periods import parse_spelling
 from kpi.problems import Problem
 from kpi.text import strip_diacritics
 
 REQUIRED = ("unit", "indicator", "period", "value")
-CELL_COLUMNS = ("unit", "indicator", "period", "value", "note")
+CELL_COLUMNS = ("unit", "indicator", "period", "value", "note", "kind")
 
 _HEADER_ALIASES = {
     "unit": ["unit", "unit code", "unit_code", "ma don vi", "don vi", "ma dv", "madv"],
@@ -23,6 +24,8 @@ _HEADER_ALIASES = {
     "period": ["period", "ky", "ky bao cao", "thoi ky", "quy"],
     "value": ["value", "gia tri", "so lieu", "ket qua", "thuc hien"],
     "note": ["note", "notes", "ghi chu", "comment"],
+    # Optional: `ước` (estimate) or `chính thức` (official, also when empty or absent).
+    "kind": ["loai so lieu", "loai so", "kind", "type"],
 }
 
 
@@ -69,7 +72,7 @@ def map_columns(grid: Grid) -> Columns | list[Problem]:
                 for _, first, again in repeats]
     taken = set(positions.values())
     period_columns = tuple(i for i, text in enumerate(header)
-                           if i not in taken and spelling_key(text) in spelling_keys())
+                           if i not in taken and parse_spelling(text) is not None)
     wide = ("period" not in positions or "value" not in positions) and bool(period_columns)
     required = ("unit", "indicator") if wide else REQUIRED
     problems += [Problem("missing_column", line=grid.header_line, column=name) for name in required
@@ -81,7 +84,7 @@ def map_columns(grid: Grid) -> Columns | list[Problem]:
 
 
 def cells_sql(grid: Grid, columns: Columns) -> str:
-    """SQL for `_cells` (line, unit, indicator, period, value, note, value_column, value_number) from `_grid`:
+    """SQL for `_cells` (line, unit, indicator, period, value, note, kind, value_column, value_number) from `_grid`:
     one row per figure, rows with nothing in them left out. Built from column positions only, never file text
     (a wide file's period headers are bound as parameters named `$p<i>`)."""
     def text(name: str) -> str:
@@ -90,15 +93,15 @@ def cells_sql(grid: Grid, columns: Columns) -> str:
     def number(i: int) -> str:
         return f"n{i}" if grid.numbers else "NULL::DOUBLE"
 
-    unit, indicator, note = text("unit"), text("indicator"), text("note")
+    unit, indicator, note, kind = text("unit"), text("indicator"), text("note"), text("kind")
     if columns.layout == "long":
         value_at = columns.positions["value"]
         parts = [f"SELECT line, {unit} AS unit, {indicator} AS indicator, {text('period')} AS period, "
-                 f"c{value_at} AS value, {note} AS note, NULL::VARCHAR AS value_column, "
+                 f"c{value_at} AS value, {note} AS note, {kind} AS kind, NULL::VARCHAR AS value_column, "
                  f"{number(value_at)} AS value_number FROM _grid"]
     else:
         parts = [f"SELECT line, {unit} AS unit, {indicator} AS indicator, $p{i} AS period, c{i} AS value, "
-                 f"{note} AS note, $p{i} AS value_column, {number(i)} AS value_number FROM _grid "
+                 f"{note} AS note, {kind} AS kind, $p{i} AS value_column, {number(i)} AS value_number FROM _grid "
                  f"WHERE nullif(trim(c{i}), '') IS NOT NULL OR {number(i)} IS NOT NULL"
                  for i in columns.period_columns]
     union = " UNION ALL ".join(parts)

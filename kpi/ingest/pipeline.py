@@ -18,7 +18,7 @@ from kpi.ingest.header import Columns, cells_sql, map_columns, wide_parameters
 from kpi.ingest.limits import Limits
 from kpi.ingest.rules import repeated_keys, row_problems
 from kpi.ingest.source import Source
-from kpi.ingest.spec import known_codes, load_spec
+from kpi.ingest.spec import known_names, load_spec
 from kpi.ingest.stored import load_before
 from kpi.ingest.typed import clean_select, decide_decimal, evidence_counts, typed_select
 from kpi.ingest.warnings import plausibility_warnings
@@ -30,15 +30,17 @@ XLSX_MAGIC = b"PK\x03\x04"
 #: Buffer memory of the check's own DuckDB (it spills to the temp folder beyond it): a million rows fit.
 SCRATCH_MEMORY = "200MB"
 
-# One figure per unit × indicator × period (a repeat with the same value and note is the same figure), compared
-# with the stored one. Equal means equal value, qualifier and note: a changed note is a revision.
+# One figure per unit × indicator × period (a repeat with the same value, note and kind is the same figure),
+# compared with the stored one. Equal means equal value, qualifier, note and kind: a changed note is a revision, and
+# so is the official figure that replaces an estimate of the same value (or an estimate sent over it again).
 _CLASSIFY = """
 CREATE TEMP VIEW changes AS
-SELECT f.line, f.unit, f.indicator, f.period, f.year, f.quarter, f.value, f.qualifier, f.note,
+SELECT f.line, f.unit, f.indicator, f.period, f.year, f.quarter, f.value, f.qualifier, f.note, f.estimate,
        b.value AS previous_value, b.qualifier AS previous_qualifier, b.note AS previous_note,
+       b.estimate AS previous_estimate,
        CASE WHEN b.unit IS NULL THEN 'new'
             WHEN f.value = b.value AND f.qualifier IS NOT DISTINCT FROM b.qualifier
-                 AND f.note IS NOT DISTINCT FROM b.note THEN 'unchanged'
+                 AND f.note IS NOT DISTINCT FROM b.note AND f.estimate = b.estimate THEN 'unchanged'
             ELSE 'revised' END AS change
 FROM figures f LEFT JOIN _before b ON b.unit = f.unit AND b.indicator = f.indicator AND b.period = f.period
 """
@@ -117,14 +119,15 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
     deadline.check()
     repeats = repeated_keys(con)
     checked.problems = grid.problems + row_problems(con, checked.decimal, columns.headers,
-                                                    sorted(governing_plans(plans)), known_codes(plans), limits,
+                                                    sorted(governing_plans(plans)), lambda: known_names(plans), limits,
                                                     repeats)
     if not checked.ok:
         return
-    # A figure sent twice with the same value and note is one figure (the first line speaks for it).
+    # A figure sent twice with the same value, note and kind is one figure (the first line speaks for it).
     once = "QUALIFY row_number() OVER (PARTITION BY unit, indicator, period ORDER BY line) = 1" if repeats else ""
     con.execute(f"""CREATE TEMP TABLE figures AS
-                    SELECT line, unit, indicator, period, year, quarter, number AS value, qualifier, note, value_column
+                    SELECT line, unit, indicator, period, year, quarter, number AS value, qualifier, note, value_column,
+                           estimate
                     FROM t {once}""")
     con.execute("DROP TABLE t")  # its check columns are no longer needed: keep memory for what follows
     with store.connect() as conn:

@@ -6,10 +6,12 @@ warnings (a note's control characters removed) do not block.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 
 import duckdb
 
 from kpi.ingest.limits import Limits
+from kpi.ingest.spec import Names, name_key
 from kpi.problems import Problem
 from kpi.values import plain_number
 
@@ -18,11 +20,17 @@ MAX_PROBLEMS = 1000
 SHOWN_CHARS = 80  # a value is echoed in a message up to this length
 
 
-def closest(value: str, candidates: list[str]) -> str | None:
-    """The candidate most like `value` (case-insensitive), or None when nothing is close."""
-    lowered = {c.lower(): c for c in candidates}
-    match = difflib.get_close_matches(value.lower(), list(lowered), n=1, cutoff=0.6)
-    return lowered[match[0]] if match else None
+def closest(value: str, candidates: Names) -> str | None:
+    """The code of the unit or indicator among `candidates` whose code or name is most like `value`, or None when
+    nothing is close: `Thành phố Kon Tum`, `TP Kon Tum` and `TPK` all lead to `TPKT`."""
+    key = name_key(value)
+    if key in candidates.everything:
+        return candidates.everything[key]
+    # A single word is a mistyped code (`TPK`), compared with the codes; words are a name, compared with the names
+    # as well. A registry of thousands of units keeps the common case as fast as it was.
+    pool = candidates.everything if " " in key else candidates.codes
+    match = difflib.get_close_matches(key, list(pool), n=1, cutoff=0.6)
+    return pool[match[0]] if match else None
 
 
 # (code, column as the file names it, SQL condition over `t`, blocking).
@@ -32,13 +40,14 @@ ROW_CHECKS: list[tuple[str, str, str, bool]] = [
     ("cell_too_long", "period", "long_column = 'period'", True),
     ("cell_too_long", "value", "long_column = 'value'", True),
     ("note_too_long", "note", "long_column = 'note'", True),
+    ("cell_too_long", "kind", "long_column = 'kind'", True),
     ("bad_period", "period", "long_column IS NULL AND period IS NULL", True),
-    ("view_period", "period", "period IS NOT NULL AND NOT storable", True),
-    ("period_outside_plan", "period", "period IS NOT NULL AND storable AND NOT year_ok", True),
+    ("period_outside_plan", "period", "period IS NOT NULL AND NOT year_ok", True),
     ("unknown_unit", "unit", "long_column IS NULL AND (NOT unit_known OR (year_ok AND NOT unit_ok))", True),
     ("unknown_indicator", "indicator",
      "long_column IS NULL AND (NOT indicator_known OR (year_ok AND NOT indicator_ok))", True),
     ("empty_value", "value", "evidence = 'empty'", True),
+    ("bad_kind", "kind", "long_column IS NULL AND kind_estimate IS NULL", True),
     ("not_a_number", "value",
      "long_column IS NULL AND (evidence = 'nan' OR (number IS NULL AND evidence IN ('comma', 'dot') "
      "AND evidence = $decimal))", True),
@@ -58,10 +67,11 @@ ROW_CHECKS: list[tuple[str, str, str, bool]] = [
 ]
 
 _SHOWN = {"period": "period_text", "unit": "unit", "indicator": "indicator", "value": "value_text",
-          "note": "note"}
+          "note": "note", "kind": "kind_text"}
 
-# Every figure after the first of a unit × indicator × period that differs in value or note; in a wide file two
-# columns of one line can name the same quarter (`Quý I/2024` and `2024-Q1`), so the position counts, not the line.
+# Every figure after the first of a unit × indicator × period that differs in value, note or kind (estimate or
+# official); in a wide file two columns of one line can name the same quarter (`Quý I/2024` and `2024-Q1`), so the
+# position counts, not the line.
 # Only the keys that repeat are looked at (a semi-join first: the window then sorts a handful of rows).
 _DUPLICATES = f"""
 SELECT line, 'duplicate' AS code, 'value' AS col, left(value_text, {SHOWN_CHARS}) AS shown, first_line AS bound,
@@ -69,7 +79,7 @@ SELECT line, 'duplicate' AS code, 'value' AS col, left(value_text, {SHOWN_CHARS}
   SELECT line, value_text, value_column,
          min(line) OVER w AS first_line,
          row_number() OVER (w ORDER BY line, value_column) AS position,
-         count(DISTINCT (number, coalesce(qualifier, ''), coalesce(note, ''))) OVER w AS versions
+         count(DISTINCT (number, coalesce(qualifier, ''), coalesce(note, ''), estimate)) OVER w AS versions
   FROM t SEMI JOIN (SELECT unit, indicator, period FROM t WHERE period IS NOT NULL AND number IS NOT NULL
                     GROUP BY ALL HAVING count(*) > 1) r USING (unit, indicator, period)
   WHERE number IS NOT NULL
@@ -109,10 +119,11 @@ def has_problems(con: duckdb.DuckDBPyConnection, repeats: int) -> bool:
 
 
 def row_problems(con: duckdb.DuckDBPyConnection, decimal: str, headers: dict[str, str], years: list[int],
-                 known: tuple[list[str], list[str]], limits: Limits, repeats: int) -> list[Problem]:
+                 known: Callable[[], tuple[Names, Names]], limits: Limits,
+                 repeats: int) -> list[Problem]:
     """The problems of `t` in `con` (blocking ones and warnings), in file order, at most MAX_PROBLEMS listed and a
-    `too_many` line counting the rest. `known` is (unit codes, indicator codes) for suggestions; `repeats` is
-    `repeated_keys(con)`."""
+    `too_many` line counting the rest. `known` gives `kpi.ingest.spec.known_names(plans)` (units, indicators) for
+    suggestions, called only when a code is unknown; `repeats` is `repeated_keys(con)`."""
     if not has_problems(con, repeats):
         return []
     # One scan of `t` keeps the rows with anything to say; the checks then read those few rows, once.
@@ -122,13 +133,15 @@ def row_problems(con: duckdb.DuckDBPyConnection, decimal: str, headers: dict[str
     total = con.execute("SELECT count(*) FROM _problems").fetchone()[0]
     rows = con.execute(f"SELECT * FROM _problems ORDER BY line, col, cell, code LIMIT {MAX_PROBLEMS}").fetchall()
     suggestions: dict[tuple[str, str], str | None] = {}
+    names: tuple[Names, Names] | None = None
     problems = []
     for line, code, column, shown, bound, cell, blocking in rows:
         param: dict[str, object] = {}
         if code in ("unknown_unit", "unknown_indicator"):
             key = (code, shown)
             if key not in suggestions and len(suggestions) < MAX_SUGGESTIONS:
-                suggestions[key] = closest(shown, known[0] if code == "unknown_unit" else known[1])
+                names = names or known()
+                suggestions[key] = closest(shown, names[0] if code == "unknown_unit" else names[1])
             param["suggestion"] = suggestions.get(key)
         elif code == "below_min":
             param["min"] = plain_number(bound)

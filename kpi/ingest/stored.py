@@ -14,8 +14,9 @@ UNIT_FILTER_MAX = 1000
 
 
 def load_before(conn: Connection, con: duckdb.DuckDBPyConnection) -> int:
-    """Create `_before` (unit, indicator, period, year, quarter, value, qualifier, note) in `con` from the store
-    behind `conn`, for the figures in `figures`; returns the store's data version read in the same transaction."""
+    """Create `_before` (unit, indicator, period, year, quarter, value, qualifier, note, estimate) in `con` from the
+    store behind `conn`, for the figures in `figures`; returns the store's data version read in the same
+    transaction."""
     years = [row[0] for row in con.execute("SELECT DISTINCT year FROM figures").fetchall()]
     indicators = [row[0] for row in con.execute("SELECT DISTINCT indicator FROM figures ORDER BY 1").fetchall()]
     units = [row[0] for row in con.execute(f"SELECT DISTINCT unit FROM figures ORDER BY 1 "
@@ -25,10 +26,10 @@ def load_before(conn: Connection, con: duckdb.DuckDBPyConnection) -> int:
     query = current_figures_query(wanted, units if len(units) <= UNIT_FILTER_MAX else None, indicators)
     stored = read_arrow(conn, query) if years else None
     con.execute("CREATE TEMP TABLE _before (unit VARCHAR, indicator VARCHAR, period VARCHAR, year INTEGER, "
-                "quarter INTEGER, value DOUBLE, qualifier VARCHAR, note VARCHAR)")
+                "quarter INTEGER, value DOUBLE, qualifier VARCHAR, note VARCHAR, estimate BOOLEAN)")
     if stored is not None:
         con.register("_before_rows", stored)
-        con.execute("INSERT INTO _before SELECT unit, indicator, period, year, quarter, value, qualifier, note "
-                    "FROM _before_rows")
+        con.execute("INSERT INTO _before SELECT unit, indicator, period, year, quarter, value, qualifier, note, "
+                    "estimate FROM _before_rows")
         con.unregister("_before_rows")
     return version

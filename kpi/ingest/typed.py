@@ -1,6 +1,10 @@
 """Typing every cell, as DuckDB SQL: `typed_select` turns `_cells` (`line, unit, indicator, period, value, note,
-value_column, value_number`) into typed figures with one flag per kind of problem, joined with the plans' look-up
-tables (`kpi.ingest.spec`). This is the only place a cell's text becomes a figure.
+kind, value_column, value_number`) into typed figures with one flag per kind of problem, joined with the plans'
+look-up tables (`kpi.ingest.spec`). This is the only place a cell's text becomes a figure.
+
+Estimates: a figure is an estimate when its kind says so (`ước`, `ước tính`, `ước thực hiện`, `estimate`, `est`;
+`chính thức`, `official` or nothing say official; without case or diacritics) or its period does (`Ước cả năm
+2024`). Any other kind is a problem.
 
 Numbers: spaces, a leading `>`/`<` (a censored rank) and a trailing `%` are dropped. The decimal mark is decided
 per file from the evidence: `63,7` or `1.700.000` say comma, `63.7` or `1,700,000` say dot; `1,700` and `1.700`
@@ -51,7 +55,9 @@ _NOTE_CONTROLS = (r"[\x00-\x08\x0b-\x1f\x7f-\x9f\x{{200b}}-\x{{200f}}\x{{202a}}-
 _CELLS = r"""
 SELECT line, unit, indicator, period_text, value_text, note, note_dirty, qualifier, body, value_column,
        value_number, CASE WHEN value_number IS NOT NULL THEN 'number' ELSE {evidence} END AS evidence, period_key,
-       long_column
+       long_column, kind_text,
+       CASE WHEN kind_key IN ({estimate_kinds}) THEN true WHEN kind_key IN ({official_kinds}) THEN false
+       END AS kind_estimate
 FROM (
   SELECT line, value_column, value_number,
          upper(trim(coalesce(unit, ''))) AS unit,
@@ -70,19 +76,26 @@ FROM (
               WHEN length(indicator) > {max_cell} THEN 'indicator'
               WHEN length(period) > {max_cell} THEN 'period'
               WHEN length(value) > {max_cell} THEN 'value'
+              WHEN length(kind) > {max_cell} THEN 'kind'
               WHEN length(note) > {max_note} THEN 'note' END AS long_column,
+         trim(coalesce(kind, '')) AS kind_text,
+         CASE WHEN kind IS NULL OR kind = '' THEN ''
+              ELSE regexp_replace(strip_accents(replace(lower(kind), 'đ', 'd')), '\s+', '', 'g') END AS kind_key,
          CASE WHEN plain THEN NULL
               ELSE nullif(regexp_extract(regexp_replace(coalesce(value, ''), '\s', '', 'g'), '^([<>]?)', 1), '')
          END AS qualifier,
          CASE WHEN plain THEN value
               ELSE regexp_replace(regexp_replace(coalesce(value, ''), '\s', '', 'g'), '^[<>]|%$', '', 'g')
          END AS body,
-         CASE WHEN regexp_full_match(period, '[0-9]{{4}}(-Q[1-4])?') THEN lower(period)
+         CASE WHEN regexp_full_match(period, '[0-9]{{4}}(-(Q[1-4]|H1|9M))?') THEN lower(period)
               ELSE regexp_replace(strip_accents(replace(lower(coalesce(period, '')), 'đ', 'd')), '\s+', '', 'g')
          END AS period_key
   FROM (SELECT *, regexp_full_match(value, '[0-9]+(\.[0-9]+)?') AS plain FROM {source})
 )
 """
+#: A kind cell's key (lower case, no diacritics or spaces) that says estimate, and one that says official.
+ESTIMATE_KINDS = ("uoc", "uoctinh", "uocthuchien", "estimate", "est")
+OFFICIAL_KINDS = ("chinhthuc", "official", "")
 
 
 def clean_select(source: str, limits: Limits) -> str:
@@ -90,7 +103,9 @@ def clean_select(source: str, limits: Limits) -> str:
     `body`, the `evidence` each value gives about the decimal mark, and `long_column`. Materialise it once (the
     string work is the costly part) and give it to `evidence_counts` and `typed_select`."""
     return _CELLS.format(source=source, evidence=_EVIDENCE, controls=_NOTE_CONTROLS.format(),
-                         max_cell=int(limits.max_cell_chars), max_note=int(limits.max_note_chars))
+                         max_cell=int(limits.max_cell_chars), max_note=int(limits.max_note_chars),
+                         estimate_kinds=", ".join(f"'{k}'" for k in ESTIMATE_KINDS),
+                         official_kinds=", ".join(f"'{k}'" for k in OFFICIAL_KINDS))
 
 
 def evidence_counts(con: duckdb.DuckDBPyConnection, clean: str) -> dict[str, int]:
@@ -115,7 +130,8 @@ def typed_select(clean: str, decimal: str) -> str:
     decimal mark `decimal` (comma/dot/none).
 
     Columns: line, unit, indicator, period_text, value_text, note, note_dirty, qualifier, evidence, number,
-    period, year, quarter, storable, year_ok, unit_known, unit_ok, indicator_known, indicator_ok, min, max,
+    period, year, quarter (the last quarter the period covers, 0 for a year), kind_text, kind_estimate (NULL for a
+    kind that is neither), estimate, year_ok, unit_known, unit_ok, indicator_known, indicator_ok, min, max,
     integer, censorable, long_column (the first cell over its length limit), and `bad`, true when any check fails.
     A censored value is only `>N` on a rank, with N below the rank's maximum (`>63` of 63 says nothing true).
     """
@@ -129,7 +145,7 @@ WITH typed AS (
          CASE WHEN c.evidence = 'number' THEN c.value_number
               WHEN c.evidence = 'plain' THEN TRY_CAST(c.body AS DOUBLE)
               WHEN c.evidence IN ('comma', 'dot', 'ambiguous') THEN {_PARSE[decimal]} END AS number,
-         p.period, p.year, p.quarter, coalesce(p.storable, false) AS storable,
+         p.period, p.year, p.quarter, coalesce(p.estimate, false) OR coalesce(c.kind_estimate, false) AS estimate,
          y.year IS NOT NULL AS year_ok,
          u.code IS NOT NULL AS unit_known, coalesce(list_contains(u.plan_years, y.plan_year), false) AS unit_ok,
          ai.code IS NOT NULL AS indicator_known, i.code IS NOT NULL AS indicator_ok,
@@ -143,7 +159,8 @@ WITH typed AS (
 )
 SELECT *,
        -- A number that contradicts the file's decimal mark, or is ambiguous without one, parses to NULL.
-       NOT coalesce(storable AND year_ok AND unit_ok AND indicator_ok AND number IS NOT NULL
+       NOT coalesce(period IS NOT NULL AND year_ok AND unit_ok AND indicator_ok AND number IS NOT NULL
+                    AND kind_estimate IS NOT NULL
                     AND (qualifier IS NULL OR (qualifier = '>' AND censorable AND number < max))
                     AND number >= min AND number <= max AND long_column IS NULL
                     AND (NOT integer OR number = floor(number)), false) AS bad
