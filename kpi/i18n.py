@@ -383,6 +383,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Kind “{value}” is not valid: write “estimate” (or “ước”) for an estimate, “official” or nothing for an "
               "official figure",
     },
+    "problem.kind_conflict": {
+        "vi": "Loại số liệu “{value}” mâu thuẫn với kỳ báo cáo là số ước (“Ước …”): sửa một trong hai",
+        "en": "Kind “{value}” contradicts the period, which says estimate (“Ước …”): correct one of them",
+    },
     "problem.cumulative_mismatch": {
         "vi": "Cảnh báo: số {period} của {unit} / {indicator} là {figure}, nhưng {parts} là {other}; khi đánh giá, "
               "số {period} được dùng. Hãy kiểm tra lại",

@@ -211,6 +211,19 @@ def test_a_kind_that_is_neither_rejects_the_file_naming_row_and_column(fresh) ->
     before.assert_same(snapshot(store))
 
 
+def test_an_estimate_period_with_an_official_kind_is_a_contradiction(fresh) -> None:
+    store, plans = fresh
+    before = snapshot(store)
+    result = ingest_bytes(store, plans, csv_bytes("KT,budget_revenue,Ước cả năm 2024,4650,,chính thức",
+                                                  "KT,tourist_arrivals,Ước cả năm 2024,1690000,,ước",
+                                                  "KT,grdp_growth,Ước cả năm 2024,8.1,,", header=KIND_HEADER),
+                          "f.csv")
+    # Only the first row says two things at once; "ước" twice or an empty kind agree with the period.
+    assert [(p.line, p.column, p.code) for p in result.problems] == [(2, "Loại số liệu", "kind_conflict")]
+    assert result.problems[0].describe().startswith("dòng 2, cột Loại số liệu: Loại số liệu “chính thức” mâu thuẫn")
+    before.assert_same(snapshot(store))
+
+
 def test_the_same_figure_as_estimate_and_official_in_one_file_is_a_duplicate(fresh) -> None:
     store, plans = fresh
     data = "Mã đơn vị;Chỉ tiêu;Ước cả năm 2024;Năm 2024\nKT;budget_revenue;4.425,0;4.425,0\n".encode()

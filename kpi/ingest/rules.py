@@ -48,6 +48,7 @@ ROW_CHECKS: list[tuple[str, str, str, bool]] = [
      "long_column IS NULL AND (NOT indicator_known OR (year_ok AND NOT indicator_ok))", True),
     ("empty_value", "value", "evidence = 'empty'", True),
     ("bad_kind", "kind", "long_column IS NULL AND kind_estimate IS NULL", True),
+    ("kind_conflict", "kind", "long_column IS NULL AND kind_conflict", True),
     ("not_a_number", "value",
      "long_column IS NULL AND (evidence = 'nan' OR (number IS NULL AND evidence IN ('comma', 'dot') "
      "AND evidence = $decimal))", True),

@@ -146,6 +146,8 @@ WITH typed AS (
               WHEN c.evidence = 'plain' THEN TRY_CAST(c.body AS DOUBLE)
               WHEN c.evidence IN ('comma', 'dot', 'ambiguous') THEN {_PARSE[decimal]} END AS number,
          p.period, p.year, p.quarter, coalesce(p.estimate, false) OR coalesce(c.kind_estimate, false) AS estimate,
+         -- "Ước cả năm" in the period beside "chính thức" written in the kind column: the file contradicts itself.
+         coalesce(p.estimate, false) AND c.kind_text <> '' AND c.kind_estimate = false AS kind_conflict,
          y.year IS NOT NULL AS year_ok,
          u.code IS NOT NULL AS unit_known, coalesce(list_contains(u.plan_years, y.plan_year), false) AS unit_ok,
          ai.code IS NOT NULL AS indicator_known, i.code IS NOT NULL AS indicator_ok,
@@ -160,7 +162,7 @@ WITH typed AS (
 SELECT *,
        -- A number that contradicts the file's decimal mark, or is ambiguous without one, parses to NULL.
        NOT coalesce(period IS NOT NULL AND year_ok AND unit_ok AND indicator_ok AND number IS NOT NULL
-                    AND kind_estimate IS NOT NULL
+                    AND kind_estimate IS NOT NULL AND NOT kind_conflict
                     AND (qualifier IS NULL OR (qualifier = '>' AND censorable AND number < max))
                     AND number >= min AND number <= max AND long_column IS NULL
                     AND (NOT integer OR number = floor(number)), false) AS bad
