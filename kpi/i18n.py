@@ -408,6 +408,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "will replace it",
     },
     "template.kind": {"vi": "Loại số liệu", "en": "kind"},
+    "kind.estimate": {"vi": "ước", "en": "estimate"},
+    "kind.official": {"vi": "chính thức", "en": "official"},
     "cli.too_large": {
         "vi": "tệp nặng {n} byte, vượt giới hạn {limit} byte (max_file_bytes)",
         "en": "the file is {n} bytes, over the limit of {limit} bytes (max_file_bytes)",

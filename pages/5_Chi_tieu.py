@@ -44,6 +44,8 @@ table = pd.DataFrame({
     t("col.value", lang): figures["value"],
     t("col.qualifier", lang): figures["qualifier"],
     t("template.note", lang): figures["note"],
+    # The same words a file uses for the kind column, so a download can be sent back as it is.
+    t("template.kind", lang): [t("kind.estimate" if e else "kind.official", lang) for e in figures["estimate"]],
     t("col.upload", lang): figures["upload_id"],
 }).sort_values([t("col.unit", lang), t("col.period", lang)])
 shown = table.assign(**{t("col.value", lang): [format_figure(v, q, lang, 4) for v, q in zip(
