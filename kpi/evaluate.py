@@ -32,7 +32,7 @@ import pandas as pd
 
 from kpi.periods import Period, parse_period
 from kpi.plan import Plan
-from kpi.spans import best_figures, quarter_values
+from kpi.spans import Spans, quarter_values
 from kpi.values import parse_censored
 
 RESULT_COLUMNS = [
@@ -86,9 +86,9 @@ def candidate_pairs(plan: Plan, figures: pd.DataFrame, answers: pd.DataFrame | N
         ["_i", "_u"]).drop(columns=["_i", "_u"]).reset_index(drop=True)
 
 
-def _baselines(plan: Plan, figures: pd.DataFrame) -> pd.DataFrame:
+def _baselines(plan: Plan, spans: Spans) -> pd.DataFrame:
     """Per unit × indicator: the baseline year's complete figure, else the plan file's `baselines` entry."""
-    base = best_figures(plan, figures, plan.baseline_year, 4)
+    base = spans.best(plan.baseline_year, 4)
     base = base.loc[base["complete"].astype(bool), ["unit", "indicator", "value", "qualifier"]]
     base = base.rename(columns={"value": "baseline", "qualifier": "baseline_qualifier"})
     plan_rows = [
@@ -99,14 +99,15 @@ def _baselines(plan: Plan, figures: pd.DataFrame) -> pd.DataFrame:
     return both.sort_values("_p").drop_duplicates(["unit", "indicator"], keep="first").drop(columns="_p")
 
 
-def _same_span_last_year(plan: Plan, figures: pd.DataFrame, through: int) -> pd.DataFrame:
-    """Per unit × indicator: the baseline year's complete figure for the same span (cùng kỳ), as `last_year`."""
-    last = best_figures(plan, figures, plan.baseline_year, through)
+def _same_span_last_year(plan: Plan, spans: Spans, through: int) -> pd.DataFrame:
+    """Per unit × indicator: the baseline year's complete figure for the same span (cùng kỳ), as
+    `same_span_last_year`."""
+    last = spans.best(plan.baseline_year, through)
     last = last.loc[last["complete"].astype(bool), ["unit", "indicator", "value"]]
     return last.rename(columns={"value": "same_span_last_year"})
 
 
-def _period_values(plan: Plan, figures: pd.DataFrame, p: Period, ytd: pd.DataFrame) -> pd.DataFrame:
+def _period_values(plan: Plan, spans: Spans, p: Period, ytd: pd.DataFrame) -> pd.DataFrame:
     """Per unit × indicator: the value of the period itself (`period_value`): a quarter's own value
     (`kpi.spans.quarter_values`), the year's answer for a year; none for the 6- and 9-month views."""
     if p.view:
@@ -114,7 +115,7 @@ def _period_values(plan: Plan, figures: pd.DataFrame, p: Period, ytd: pd.DataFra
     if p.is_year:
         done = ytd[ytd["complete"].astype(bool)][["unit", "indicator", "value"]]
         return done.rename(columns={"value": "period_value"})
-    return quarter_values(plan, figures, p.year, p.quarter).rename(columns={"value": "period_value"})
+    return quarter_values(plan, spans.figures, p.year, p.quarter, spans).rename(columns={"value": "period_value"})
 
 
 def _no_report(plan: Plan, df: pd.DataFrame, p: Period) -> list:
@@ -128,19 +129,22 @@ def _no_report(plan: Plan, df: pd.DataFrame, p: Period) -> list:
     ]
 
 
-def evaluate(plan: Plan, figures: pd.DataFrame, period: str | Period, units: list[str] | None = None) -> pd.DataFrame:
+def evaluate(plan: Plan, figures: pd.DataFrame, period: str | Period, units: list[str] | None = None,
+             spans: Spans | None = None) -> pd.DataFrame:
     """The scorecard: one row per indicator × unit for `period` (columns `RESULT_COLUMNS`).
 
     `figures` are the current figures (store.current_figures) of the plan's year and its baseline year. Units
     default to every unit with a row (see `candidate_pairs`). Percentages (attainment, pace) are in %; actual,
     baseline, target, gap, projection and last_year are in the indicator's measure (places for ranks' gap and
-    target rank). The actual is the year to date through the period's last quarter, chosen by `kpi.spans`.
+    target rank). The actual is the year to date through the period's last quarter, chosen by `kpi.spans`;
+    `spans` (over the same `figures`) reuses answers already worked out for another period.
     """
     p = parse_period(period) if isinstance(period, str) else period
     if p.year != plan.year:
         raise ValueError(f"period {p} is not in the {plan.year} plan")
     through = p.through_quarter
-    ytd = best_figures(plan, figures, plan.year, through)
+    spans = spans or Spans(plan, figures)
+    ytd = spans.best(plan.year, through)
     rows = candidate_pairs(plan, figures, ytd)  # a parent with only rolled-up figures gets its rows too
     if units is not None:
         rows = rows[rows["unit"].isin(units)]
@@ -148,9 +152,9 @@ def evaluate(plan: Plan, figures: pd.DataFrame, period: str | Period, units: lis
     df = rows.merge(specs, on="indicator", how="left")
     answers = ytd.rename(columns={"value": "actual", "qualifier": "actual_qualifier"})
     df = df.merge(answers, on=["unit", "indicator"], how="left")
-    df = df.merge(_baselines(plan, figures), on=["unit", "indicator"], how="left")
-    df = df.merge(_same_span_last_year(plan, figures, through), on=["unit", "indicator"], how="left")
-    df = df.merge(_period_values(plan, figures, p, ytd), on=["unit", "indicator"], how="left")
+    df = df.merge(_baselines(plan, spans), on=["unit", "indicator"], how="left")
+    df = df.merge(_same_span_last_year(plan, spans, through), on=["unit", "indicator"], how="left")
+    df = df.merge(_period_values(plan, spans, p, ytd), on=["unit", "indicator"], how="left")
     df["period"] = str(p)
     df["complete"] = df["complete"].fillna(False).astype(bool)
     df["estimate"] = df["estimate"].fillna(False).astype(bool)

@@ -9,7 +9,7 @@ import pandas as pd
 from kpi.evaluate import evaluate
 from kpi.i18n import JUDGED
 from kpi.plan import Plan
-from kpi.spans import quarter_values
+from kpi.spans import Spans, quarter_values
 
 
 def quarter_series(plan: Plan, figures: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -22,7 +22,8 @@ def quarter_series(plan: Plan, figures: pd.DataFrame, unit: str) -> pd.DataFrame
     `last_year` (the same quarter's own value in the baseline year), `qoq` and `yoy` (% change of the quarter's
     own value on the previous quarter and on last year's).
     """
-    frames = [evaluate(plan, figures, f"{plan.year}-Q{q}", [unit]).assign(quarter=q) for q in (1, 2, 3, 4)]
+    spans = Spans(plan, figures)  # the four views share their spans (Q2's "before" is Q1's own)
+    frames = [evaluate(plan, figures, f"{plan.year}-Q{q}", [unit], spans).assign(quarter=q) for q in (1, 2, 3, 4)]
     series = pd.concat(frames, ignore_index=True)
     yearly = {i.code for i in plan.indicators if i.reporting == "annual" or i.publication == "annual"}
     year = frames[3][frames[3]["indicator"].isin(yearly) & frames[3]["actual"].notna() & frames[3]["complete"]]
@@ -33,8 +34,8 @@ def quarter_series(plan: Plan, figures: pd.DataFrame, unit: str) -> pd.DataFrame
     share = [plan.indicator(i).cumulative_share(q) for i, q in zip(series["indicator"], series["quarter"])]
     series["expected_value"] = (series["target"] * pd.Series(share, index=series.index)).where(
         series["expected"].notna())
-    before = pd.concat([quarter_values(plan, figures, plan.baseline_year, q).assign(quarter=q) for q in (1, 2, 3, 4)],
-                       ignore_index=True)
+    before = pd.concat([quarter_values(plan, figures, plan.baseline_year, q, spans).assign(quarter=q)
+                        for q in (1, 2, 3, 4)], ignore_index=True)
     before = before[before["unit"] == unit][["indicator", "quarter", "value"]].rename(columns={"value": "last_year"})
     series = series.merge(before, on=["indicator", "quarter"], how="left")
     series = series.sort_values(["indicator", "quarter"], kind="stable")

@@ -22,6 +22,8 @@ roll-up waited for.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -33,15 +35,17 @@ _KEY = ["unit", "indicator"]
 _OWN_COLUMNS = [*_KEY, "value", "qualifier", "estimate", "as_of", "gaps"]
 
 
-def _prepared(figures: pd.DataFrame, year: int, through: int) -> pd.DataFrame:
-    """The figures of `year` that end by `through`, with `end` (last quarter covered) and `cumulative`."""
+def _prepared(figures: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The figures of `year` with `end` (last quarter covered), `cumulative` and `estimate`."""
     year_figures = figures[figures["year"] == year]
     frame = year_figures[["unit", "indicator", "period", "quarter", "value", "qualifier"]].copy()
     frame["estimate"] = (year_figures["estimate"].fillna(False).astype(bool) if "estimate" in year_figures
                          else False)
     frame["end"] = frame["quarter"].where(frame["quarter"] > 0, 4).astype("int64")
-    frame["cumulative"] = [is_cumulative(p) or q == 1 for p, q in zip(frame["period"], frame["end"])]
-    return frame[frame["end"] <= through]
+    # The rule for each distinct period code (a handful), not for each of a million rows.
+    cumulative = frame["period"].map({p: is_cumulative(p) for p in frame["period"].unique()}).astype(bool)
+    frame["cumulative"] = cumulative | (frame["end"] == 1)
+    return frame
 
 
 def _flow_own(frame: pd.DataFrame, through: int) -> pd.DataFrame:
@@ -53,8 +57,10 @@ def _flow_own(frame: pd.DataFrame, through: int) -> pd.DataFrame:
     anchor = anchor.rename(columns={"end": "anchor", "value": "anchor_value", "estimate": "anchor_estimate"})
     quarters = frame[~frame["cumulative"]].merge(anchor[[*_KEY, "anchor"]], on=_KEY, how="left")
     quarters = quarters[quarters["end"] > quarters["anchor"].fillna(0)]
+    # The quarters present as bits (Q1 = 1, Q2 = 2, Q3 = 4, Q4 = 8): one period per quarter, so a sum is an OR.
+    quarters = quarters.assign(bit=np.left_shift(1, quarters["end"].to_numpy() - 1))
     summed = quarters.groupby(_KEY, as_index=False).agg(
-        quarter_sum=("value", "sum"), quarter_estimate=("estimate", "any"), quarters=("end", lambda s: set(s)),
+        quarter_sum=("value", "sum"), quarter_estimate=("estimate", "any"), quarters=("bit", "sum"),
         last_quarter=("end", "max"))
     if anchor.empty or summed.empty:  # an outer join with an empty side: the other side alone
         own = (summed if anchor.empty else anchor).reindex(columns=[*anchor.columns, *summed.columns[2:]])
@@ -65,10 +71,7 @@ def _flow_own(frame: pd.DataFrame, through: int) -> pd.DataFrame:
     own["estimate"] = (own["anchor_estimate"].astype("boolean").fillna(False).astype(bool)
                        | own["quarter_estimate"].astype("boolean").fillna(False).astype(bool))
     own["as_of"] = np.maximum(own["anchor"], own["last_quarter"].fillna(0)).astype("int64")
-    own["gaps"] = [
-        [q for q in range(int(a) + 1, through + 1) if not isinstance(have, set) or q not in have]
-        for a, have in zip(own["anchor"], own["quarters"])
-    ]
+    own["gaps"] = _span_bits(own["anchor"].to_numpy(), through) & ~own["quarters"].fillna(0).astype("int64").to_numpy()
     # A censored flow makes no sense; a qualifier survives only where the anchor alone is the answer.
     own["qualifier"] = own["qualifier"].where(own["quarter_sum"].isna(), None)
     return own[[*_KEY, "value", "qualifier", "estimate", "as_of", "gaps"]]
@@ -81,8 +84,18 @@ def _level_own(frame: pd.DataFrame, through: int) -> pd.DataFrame:
     ordered = frame.assign(_cum=frame["cumulative"].astype(int)).sort_values(["end", "_cum"], kind="stable")
     own = ordered.groupby(_KEY, as_index=False).last()
     own["as_of"] = own["end"].astype("int64")
-    own["gaps"] = [list(range(int(end) + 1, through + 1)) for end in own["end"]]
+    own["gaps"] = _span_bits(own["end"].astype("int64").to_numpy(), through)
     return own[[*_KEY, "value", "qualifier", "estimate", "as_of", "gaps"]]
+
+
+def _span_bits(after: np.ndarray, through: int) -> np.ndarray:
+    """Bits of the quarters after quarter `after` up to `through` (after 1, through 3: Q2 and Q3 = 0b110)."""
+    return (1 << through) - np.left_shift(1, after.astype("int64"))
+
+
+def _quarters_of(bits: int) -> list[int]:
+    """The quarters (1–4) whose bits are set in `bits`."""
+    return [q for q in (1, 2, 3, 4) if bits >> (q - 1) & 1]
 
 
 def _own(plan: Plan, frame: pd.DataFrame, through: int) -> pd.DataFrame:
@@ -95,7 +108,7 @@ def _own(plan: Plan, frame: pd.DataFrame, through: int) -> pd.DataFrame:
                  if not part.empty]
         parts.append(pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=_OWN_COLUMNS))
     official, anything = parts
-    official = official[[not gaps for gaps in official["gaps"]]]
+    official = official[official["gaps"] == 0]
     # Official where it covers the span; otherwise what estimates make of it.
     both = [part for part in (official, anything) if not part.empty]
     if not both:
@@ -116,6 +129,31 @@ def _missing_pairs(unit: str, gaps: list[int], year: int, through: int, quarterl
     return [(unit, f"{year}")] if through == 4 and gaps else []
 
 
+class Spans:
+    """The answers for one table of figures, worked out once per year and span: a view needs several spans (its
+    own, the one before it, the baseline year's), and each reads the same year's figures."""
+
+    def __init__(self, plan: Plan, figures: pd.DataFrame) -> None:
+        self.plan = plan
+        self.figures = figures
+        self._years: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
+        self._best: dict[tuple[int, int], pd.DataFrame] = {}
+
+    def _year(self, year: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if year not in self._years:
+            self._years[year] = (_prepared(self.figures, year),
+                                 _reporting_children(self.plan, self.figures[self.figures["year"] == year]))
+        return self._years[year]
+
+    def best(self, year: int, through: int) -> pd.DataFrame:
+        """`best_figures` for `year` through quarter `through` (1–4); the same frame on every call."""
+        if (year, through) not in self._best:
+            prepared, expected = self._year(year)
+            self._best[(year, through)] = _best(self.plan, prepared[prepared["end"] <= through], expected, year,
+                                                through)
+        return self._best[(year, through)]
+
+
 def best_figures(plan: Plan, figures: pd.DataFrame, year: int, through: int) -> pd.DataFrame:
     """The answer per unit × indicator for the span of `year` from 1 January to the end of quarter `through` (1–4).
 
@@ -123,38 +161,44 @@ def best_figures(plan: Plan, figures: pd.DataFrame, year: int, through: int) -> 
     missing (list of (unit, period code) reports the span lacks), as_of (the last quarter the figures reach),
     source ('own' or 'rollup'). `figures` are current figures (store.current_figures columns).
     """
+    return Spans(plan, figures).best(year, through)
+
+
+def _best(plan: Plan, prepared: pd.DataFrame, expected: pd.DataFrame, year: int, through: int) -> pd.DataFrame:
     quarterly = _expected_quarters(plan, through)
-    own = _own(plan, _prepared(figures, year, through), through)
-    own["missing"] = [_missing_pairs(u, g, year, through, quarterly.get(i, True))
-                      for u, i, g in zip(own["unit"], own["indicator"], own["gaps"])]
-    own["complete"] = [not gaps for gaps in own["gaps"]]
+    own = _own(plan, prepared, through)
+    gaps = own["gaps"].to_numpy()
+    missing: list[list[tuple[str, str]]] = [[]] * len(own)  # one shared empty list, never mutated
+    units, indicators = own["unit"].to_numpy(), own["indicator"].to_numpy()
+    for n in np.flatnonzero(gaps):  # only the rows with a gap build a list
+        missing[n] = _missing_pairs(units[n], _quarters_of(int(gaps[n])), year, through,
+                                    quarterly.get(indicators[n], True))
+    own["missing"] = missing
+    own["complete"] = own["gaps"] == 0
     own = own.drop(columns="gaps").assign(source="own")
-    best = _with_rollups(plan, own, figures, year, through, quarterly)
+    best = _with_rollups(plan, own, expected, year, through, quarterly)
     return best.astype({"value": "float64", "estimate": bool, "complete": bool})
 
 
-def _reporting_children(plan: Plan, year_figures: pd.DataFrame) -> dict[tuple[str, str], set[str]]:
-    """(parent, indicator) → the children expected in its roll-up: usual reporters and children with figures."""
+def _reporting_children(plan: Plan, year_figures: pd.DataFrame) -> pd.DataFrame:
+    """The children each parent's roll-up waits for: its usual reporters and children with figures that year, and
+    (offices → department → province) a child that is itself a rolling-up parent. Columns: parent, indicator,
+    child, level (the parent's depth in the tree, 0 = the root)."""
     parent = {u.code: u.parent for u in plan.units}
-    expected: dict[tuple[str, str], set[str]] = {}
-    for ind in plan.indicators:
-        if ind.rollup == "none":
-            continue
-        for unit in plan.reporters(ind):
-            if parent.get(unit):
-                expected.setdefault((parent[unit], ind.code), set()).add(unit)
-    rolled = {i.code for i in plan.indicators if i.rollup != "none"}
-    pairs = year_figures.loc[year_figures["indicator"].isin(rolled), _KEY].drop_duplicates()
-    for unit, indicator in pairs.itertuples(index=False):
-        if parent.get(unit):
-            expected.setdefault((parent[unit], indicator), set()).add(unit)
-    # A parent that rolls up is itself a child its own parent waits for (offices → department → province).
+    rolled = [i.code for i in plan.indicators if i.rollup != "none"]
+    pairs = [(unit, ind.code) for ind in plan.indicators if ind.rollup != "none" for unit in plan.reporters(ind)]
+    sent = year_figures.loc[year_figures["indicator"].isin(rolled), _KEY].drop_duplicates()
+    frame = pd.concat([pd.DataFrame(pairs, columns=_KEY), sent], ignore_index=True).drop_duplicates()
+    frame = frame.assign(parent=frame["unit"].map(parent)).dropna(subset=["parent"])
     depth = _depths(plan)
-    for level in range(max(depth.values(), default=0), 0, -1):
-        for unit, indicator in [key for key in expected if depth.get(key[0]) == level]:
-            if parent.get(unit):
-                expected.setdefault((parent[unit], indicator), set()).add(unit)
-    return expected
+    found = [frame]
+    while not frame.empty:  # each level's parents become children one level up
+        up = frame[["parent", "indicator"]].drop_duplicates().rename(columns={"parent": "unit"})
+        frame = up.assign(parent=up["unit"].map(parent)).dropna(subset=["parent"])
+        found.append(frame)
+    expected = pd.concat(found, ignore_index=True).drop_duplicates(["parent", "indicator", "unit"])
+    expected = expected.rename(columns={"unit": "child"})
+    return expected.assign(level=expected["parent"].map(depth).astype("int64"))
 
 
 def _depths(plan: Plan) -> dict[str, int]:
@@ -168,59 +212,74 @@ def _depths(plan: Plan) -> dict[str, int]:
     return depth
 
 
-_AGGREGATE = {"sum": np.sum, "mean": np.mean, "min": np.min}
-
-
-def _with_rollups(plan: Plan, own: pd.DataFrame, figures: pd.DataFrame, year: int, through: int,
+def _with_rollups(plan: Plan, own: pd.DataFrame, expected: pd.DataFrame, year: int, through: int,
                   quarterly: dict[str, bool]) -> pd.DataFrame:
-    """`own` with each parent's roll-up where its own figures do not cover the span, deepest parents first."""
-    expected = _reporting_children(plan, figures[figures["year"] == year])
-    if not expected:
-        return own.reindex(columns=BEST_COLUMNS)
-    how = {i.code: i.rollup for i in plan.indicators}
-    depth = _depths(plan)
+    """`own` with each parent's roll-up (`expected`: see `_reporting_children`) where its own figures do not cover
+    the span, deepest parents first."""
+    best = own.reindex(columns=BEST_COLUMNS)
+    if expected.empty:
+        return best
     order = {u.code: n for n, u in enumerate(plan.units)}  # missing children are named in the plan's order
-    best = {(r["unit"], r["indicator"]): r for r in own.to_dict("records")}
-    for (parent, indicator), children in sorted(expected.items(), key=lambda kv: -depth.get(kv[0][0], 0)):
-        mine = best.get((parent, indicator))
-        if mine is not None and mine["complete"]:
-            continue  # a parent's own figures first
-        rolled = _roll_up(parent, indicator, sorted(children, key=order.__getitem__), best, how[indicator], year,
-                          through, quarterly.get(indicator, True))
-        if rolled is not None and (mine is None or rolled["complete"]):
-            best[(parent, indicator)] = rolled
-    return pd.DataFrame(list(best.values()), columns=BEST_COLUMNS)
+    expected = expected.assign(_order=expected["child"].map(order)).sort_values("_order", kind="stable")
+    how = {i.code: i.rollup for i in plan.indicators}
+    for level in sorted(expected["level"].unique(), reverse=True):
+        rolled = _roll_up(expected[expected["level"] == level], best, how, year, through, quarterly)
+        mine = best.merge(rolled[_KEY], on=_KEY, how="inner")
+        # A parent's own figures first; its roll-up where it has none, or where only the roll-up is complete.
+        chosen = rolled.merge(mine[[*_KEY, "complete"]].rename(columns={"complete": "_own_complete"}), on=_KEY,
+                              how="left")
+        chosen = chosen[chosen["_own_complete"].isna() | (~chosen["_own_complete"].astype("boolean").fillna(False)
+                                                          & chosen["complete"])]
+        replaced = best.set_index(_KEY).index.isin(chosen.set_index(_KEY).index)
+        best = pd.concat([best[~replaced], chosen[BEST_COLUMNS]], ignore_index=True)
+    return best
 
 
-def _roll_up(parent: str, indicator: str, children: list[str], best: dict, method: str, year: int, through: int,
-             quarterly: bool) -> dict | None:
-    """A parent's figure combined from each child's best figure, or None when no child has one."""
-    present = [best[(child, indicator)] for child in children if (child, indicator) in best]
-    if not present:
-        return None
-    missing = [pair for row in present for pair in row["missing"]]
-    for child in children:
-        if (child, indicator) not in best:  # a child with nothing for the span lacks every report in it
-            missing += _missing_pairs(child, list(range(1, through + 1)), year, through, quarterly)
-    values = [float(row["value"]) for row in present]
-    return {"unit": parent, "indicator": indicator, "value": float(_AGGREGATE[method](values)), "qualifier": None,
-            "estimate": any(row["estimate"] for row in present),
-            "complete": len(present) == len(children) and all(row["complete"] for row in present),
-            "missing": missing, "as_of": max(int(row["as_of"]) for row in present), "source": "rollup"}
+_AGGREGATE = {"sum": "sum", "mean": "mean", "min": "min"}
 
 
-def quarter_values(plan: Plan, figures: pd.DataFrame, year: int, quarter: int) -> pd.DataFrame:
+def _roll_up(expected: pd.DataFrame, best: pd.DataFrame, how: dict[str, str], year: int, through: int,
+             quarterly: dict[str, bool]) -> pd.DataFrame:
+    """Each parent's figure combined from its children's best figures (`BEST_COLUMNS`), for parents with at
+    least one child's figure; incomplete when a child lacks its figure or its figure is incomplete."""
+    joined = expected.merge(best.rename(columns={"unit": "child"}), on=["child", "indicator"], how="left")
+    present = joined["value"].notna()
+    # A child with nothing for the span lacks every report in it.
+    missing = list(joined["missing"])
+    children, indicators = joined["child"].to_numpy(), joined["indicator"].to_numpy()
+    for n in np.flatnonzero(~present.to_numpy()):
+        missing[n] = _missing_pairs(children[n], list(range(1, through + 1)), year, through,
+                                    quarterly.get(indicators[n], True))
+    joined["missing"] = missing
+    joined = joined.assign(present=present, child_complete=joined["complete"].astype("boolean").fillna(False),
+                           estimate=joined["estimate"].astype("boolean").fillna(False).astype(bool))
+    parts = []
+    for method, group in joined.groupby(joined["indicator"].map(how)):
+        parts.append(group.groupby(["parent", "indicator"], as_index=False, sort=False).agg(
+            value=("value", _AGGREGATE[method]), n_present=("present", "sum"), n=("child", "size"),
+            all_complete=("child_complete", "all"), estimate=("estimate", "any"), as_of=("as_of", "max"),
+            missing=("missing", lambda lists: list(itertools.chain.from_iterable(lists)))))
+    rolled = pd.concat(parts, ignore_index=True)
+    rolled = rolled[rolled["n_present"] > 0]
+    rolled = rolled.assign(unit=rolled["parent"], qualifier=None, source="rollup",
+                           complete=rolled["all_complete"].astype(bool) & (rolled["n_present"] == rolled["n"]))
+    return rolled[BEST_COLUMNS]
+
+
+def quarter_values(plan: Plan, figures: pd.DataFrame, year: int, quarter: int,
+                   spans: Spans | None = None) -> pd.DataFrame:
     """Per unit × indicator: the value of `quarter` of `year` on its own (`value`, in the indicator's measure):
     the quarter's own figure where one was sent; otherwise, for a flow, the complete span through it less the
     complete span before it, so a quarter follows from consecutive cumulative figures (9 months less 6 months)
-    and a roll-up from its children; for a level, the figure that ends at it."""
+    and a roll-up from its children; for a level, the figure that ends at it. `spans` reuses work already done."""
+    spans = spans or Spans(plan, figures)
     sent = figures[(figures["year"] == year) & (figures["quarter"] == quarter)]
-    quarter_only = pd.Series([not is_cumulative(p) for p in sent["period"]], index=sent.index, dtype=bool)
+    quarter_only = sent["period"].map({p: not is_cumulative(p) for p in sent["period"].unique()}).astype(bool)
     sent = sent.loc[quarter_only, [*_KEY, "value"]]
-    done = best_figures(plan, figures, year, quarter)
+    done = spans.best(year, quarter)
     done = done.loc[done["complete"].astype(bool), [*_KEY, "value"]]
     if quarter > 1:
-        before = best_figures(plan, figures, year, quarter - 1)
+        before = spans.best(year, quarter - 1)
         before = before.loc[before["complete"].astype(bool), [*_KEY, "value"]]
         both = done.merge(before.rename(columns={"value": "before"}), on=_KEY, how="left")
         flows = {i.code for i in plan.indicators if i.flow == "flow"}
