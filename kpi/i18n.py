@@ -42,6 +42,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "missing.more": {"vi": "và {n} báo cáo khác", "en": "and {n} more reports"},
     "not_reported": {"vi": "Chưa báo cáo", "en": "Not reported"},
     "same_span": {"vi": "{actual} so với {last} cùng kỳ", "en": "{actual} against {last} a year before"},
+    "same_span.year": {"vi": "{actual} so với {last} năm trước", "en": "{actual} against {last} last year"},
     "attainment.strict_equal": {"vi": "bằng mục tiêu, cần vượt", "en": "equals the target; must exceed it"},
     "target.rank_sure": {"vi": "hạng ≤ {rank}: chắc chắn đạt", "en": "rank ≤ {rank}: surely met"},
     "status.undetermined": {"vi": "Chưa xác định được", "en": "Cannot be determined"},

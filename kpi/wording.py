@@ -61,7 +61,9 @@ def attainment_text(row: Mapping, plan: Plan, lang: str = "vi") -> str:
             last = _number(row.get("baseline"))
         if actual is None or last is None:
             return "—"
-        return t("same_span", lang, actual=format_figure(actual, None, lang, ind.decimals),
+        # The year view compares with last year's whole year, a shorter span with the same span (cùng kỳ).
+        key = "same_span.year" if str(row.get("period", "")).isdigit() else "same_span"
+        return t(key, lang, actual=format_figure(actual, None, lang, ind.decimals),
                  last=format_figure(last, None, lang, ind.decimals))
     attainment = _number(row["attainment"])
     text = format_percent(attainment, lang, 1)

@@ -198,6 +198,10 @@ def test_fewer_than_last_year_compares_counts_of_the_same_span(plan: Plan) -> No
     r = row(plan, data, "2024-Q3", "traffic_accidents", "TPKT")
     assert r["same_span_last_year"] == 89 and r["status"] == "on_track"
     assert attainment_text(r, plan, "vi") == "87 so với 89 cùng kỳ"  # not "137%"
+    # The year view, Q4 still missing: 87 against 2023's whole year, 29 + 33 + 27 + 31 = 120, and incomplete.
+    year = row(plan, data, "2024", "traffic_accidents", "TPKT")
+    assert attainment_text(year, plan, "vi") == "87 so với 120 năm trước"
+    assert year["status"] == "incomplete" and year["missing"] == [("TPKT", "2024-Q4")]
 
 
 def test_strict_target_met_exactly_says_so(plan: Plan) -> None:
