@@ -9,9 +9,10 @@ import streamlit as st
 
 from kpi.charts import attainment_bullets
 from kpi.export import to_csv_bytes
-from kpi.i18n import STATUS_ORDER, status_label, t
+from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.scorecard import display_table
+from kpi.wording import status_counts
 from ui import data
 from ui.frame import as_of_text, frame, md_escape
 
@@ -33,10 +34,9 @@ st.caption(md_escape(t("overview.caption", lang, unit=unit_name, period=period_l
 st.caption(as_of_text(ctx.as_of, lang))
 
 st.subheader(t("overview.summary", lang))
-counts = rows["status"].value_counts()
-shown = [s for s in STATUS_ORDER if counts.get(s, 0)]
-for column, status in zip(st.columns(max(len(shown), 1)), shown):
-    column.metric(status_label(status, lang), int(counts[status]))
+shown = status_counts(rows, lang)
+for column, (label, n) in zip(st.columns(max(len(shown), 1)), shown):
+    column.metric(label, n)
 
 st.subheader(t("overview.chart", lang))
 st.plotly_chart(attainment_bullets(rows, plan, lang), width="stretch", config={"displaylogo": False})

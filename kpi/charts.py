@@ -103,8 +103,8 @@ def _hover(row: dict, plan: Plan, lang: str) -> str:
     parts = [row_status(row, lang), f"{t('col.actual', lang)}: {actual_text(row, plan, lang)}",
              f"{t('col.attainment', lang)}: {attainment_text(row, plan, lang)}"]
     missing = missing_text(row.get("missing"), plan, lang)
-    if missing:
-        parts.append(missing)
+    # One unit a line: a hover box is as wide as its longest line, and a long one is cut at the chart's edge.
+    parts += missing.split("; ") if missing else []
     return "<br>".join(html.escape(part) for part in parts)
 
 

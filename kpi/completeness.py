@@ -1,6 +1,7 @@
 """Reporting completeness: which unit has sent which indicator for which quarter, what is missing, what came late.
 
-Expected: every usual reporter (`reported_by`) of every indicator reported each quarter, for the quarters up to the
+Expected: every usual reporter (`reported_by`) of every indicator reported each quarter (a cumulative figure, such
+as "6 tháng đầu năm", reports the quarters it covers), for the quarters up to the
 one asked about; an indicator reported once a year (`reporting = "annual"`) is expected as a year figure once the
 year is over. Indices published by others (`publication = "annual"`) are not expected from the units. A report is
 due `report_due_days` after its quarter ends (the plan file's setting).
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from kpi.periods import is_cumulative, span_end
 from kpi.plan import Plan
 
 LOCAL_TIME = "Asia/Ho_Chi_Minh"
@@ -41,6 +43,24 @@ def expected_reports(plan: Plan, through_quarter: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["unit", "indicator", "period", "quarter"])
 
 
+def covered_reports(receipts: pd.DataFrame) -> pd.DataFrame:
+    """`receipts` as the quarter and year reports they stand for: a cumulative figure (6 months, 9 months, the
+    year) is the report of every quarter it covers that was not sent on its own, received when it arrived; a year
+    figure is also the year's report. Columns as `receipts`; the earliest arrival per report wins."""
+    if receipts.empty:
+        return receipts
+    cumulative = receipts["period"].map({p: is_cumulative(p) for p in receipts["period"].unique()}).astype(bool)
+    rows = [receipts]
+    for unit, indicator, period, received in receipts.loc[cumulative, ["unit", "indicator", "period",
+                                                                      "received"]].itertuples(index=False):
+        year = period[:4]
+        rows.append(pd.DataFrame({"unit": unit, "indicator": indicator, "received": received,
+                                  "period": [f"{year}-Q{q}" for q in range(1, span_end(period) + 1)],
+                                  "quarter": list(range(1, span_end(period) + 1))}))
+    covered = pd.concat(rows, ignore_index=True).sort_values("received", kind="stable")
+    return covered.drop_duplicates(["unit", "indicator", "period"], keep="first").reset_index(drop=True)
+
+
 def completeness(plan: Plan, receipts: pd.DataFrame, through_quarter: int, today: date | None = None
                  ) -> pd.DataFrame:
     """Each expected report with its state: on_time, late (received after the due date; `days_late`), missing
@@ -48,7 +68,10 @@ def completeness(plan: Plan, receipts: pd.DataFrame, through_quarter: int, today
     due, received, state, days_late."""
     today = today or datetime.now(ZoneInfo(LOCAL_TIME)).date()
     expected = expected_reports(plan, through_quarter)
-    merged = expected.merge(receipts[["unit", "indicator", "period", "received"]], on=["unit", "indicator", "period"],
+    # A half-year, 9-month or year figure is the report of the quarters it covers (DOMAIN.md: units report
+    # cumulatively), so a unit that sent "6 tháng đầu năm" is not chased for Q1 and Q2.
+    covered = covered_reports(receipts)
+    merged = expected.merge(covered[["unit", "indicator", "period", "received"]], on=["unit", "indicator", "period"],
                             how="left")
     merged["due"] = [due_date(plan.year, q, plan.plan.report_due_days) for q in merged["quarter"]]
     # Uploads are stamped in UTC; deadlines are days in Vietnam (UTC+7).

@@ -9,8 +9,9 @@ README's "Statuses" table), written down where the domain is silent:
 - Baseline: the unit's complete figure for the baseline year, else the plan file's `baselines` entry. `last_year`
   is the baseline year's complete figure for the same span (cùng kỳ).
 - Pace (flows): the year to date against the share of the annual target expected by the end of the span (quarter
-  profile, else 1/4 a quarter), in %, whether or not every quarter is in; the projection divides by that share.
-  A span that reaches the year's end has no projection.
+  profile, else 1/4 a quarter), in %, whether or not every quarter is in; the projection divides by that share
+  ("fewer than last year": last year's total × this year's count / last year's count for the same span). A span
+  that reaches the year's end, or lacks a report, has no projection.
 - Verdict (`met`): decided for a complete year; early where a flow can only grow (already reached, or already over
   last year's total for "fewer than last year").
 - Status: `achieved` / `not_met` when decided; `incomplete` when a report the span needs is missing (named in
@@ -247,6 +248,11 @@ def _pace(df: pd.DataFrame, goal: pd.Series, scores: dict, p: Period) -> None:
     share = df["share"].astype("float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         projected = np.where(flow, actual / share, actual)
+        # "Fewer than last year" follows last year's own shape where it is known: last year's total scaled by this
+        # year's count against the same span then (accidents are seasonal; a straight line is not).
+        last_span = df["same_span_last_year"].astype("float64")
+        seasonal = is_below & (last_span > 0) & baseline.notna()
+        projected = np.where(seasonal, baseline * actual / last_span, projected)
         df["_projected"] = projected
         df["projection"] = np.where(scores["reduce_from_level"], np.round(baseline - actual, 9), projected)
         df["attainment"] = np.where(~is_below & (goal > 0), scores["score"] / goal * 100, np.nan)
@@ -256,6 +262,8 @@ def _pace(df: pd.DataFrame, goal: pd.Series, scores: dict, p: Period) -> None:
     df.loc[df["actual"].isna(), ["pace", "projection"]] = np.nan
     if p.through_quarter == 4:  # the span is the whole year: nothing left to project
         df["projection"] = np.nan
+    # A span with reports missing has no honest projection: the sum so far is not the span's figure.
+    df.loc[df["missing"].map(len) > 0, "projection"] = np.nan
 
 
 def _verdict(df: pd.DataFrame, scores: dict, p: Period) -> None:

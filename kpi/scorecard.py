@@ -102,15 +102,16 @@ def display_table(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> pd.Data
     for row in result.to_dict("records"):
         ind = plan.indicator(row["indicator"])
         unit = plan.unit(row["unit"])
+        # The status right after the name: on a 1366-px screen it is read without scrolling sideways.
         rows.append({
             t("col.indicator", lang): ind.name(lang),
+            t("col.status", lang): row_status(row, lang),
             t("col.unit", lang): unit.name(lang),
             t("col.measure", lang): ind.measure(lang),
             t("col.actual", lang): actual_text(row, plan, lang),
             t("col.target", lang): target_text(pd.Series(row), plan, lang),
             t("col.attainment", lang): attainment_text(row, plan, lang),
             t("col.projection", lang): format_number(_number(row["projection"]), lang, ind.decimals),
-            t("col.status", lang): row_status(row, lang),
             t("col.met", lang): met_label(row["met"], row["stretch_met"], lang, bool(row.get("estimate"))),
             t("col.missing", lang): missing_text(row.get("missing"), plan, lang),
         })

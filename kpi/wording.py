@@ -9,8 +9,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+import pandas as pd
+
 from kpi.fmt import format_figure, format_percent
-from kpi.i18n import JUDGED, STATUS_SYMBOL, status_label, t
+from kpi.i18n import JUDGED, STATUS_ORDER, STATUS_SYMBOL, status_label, t
 from kpi.periods import period_label
 from kpi.plan import Plan
 
@@ -93,3 +95,13 @@ def _unit_name(plan: Plan, code: str, lang: str) -> str:
         return plan.unit(code).name(lang)
     except KeyError:
         return code
+
+
+def status_counts(rows: pd.DataFrame, lang: str = "vi") -> list[tuple[str, int]]:
+    """How many rows show each status wording (`row_status`), in the statuses' order: an estimate's verdict
+    ("✔ Dự kiến đạt") and a verdict reached with reports missing ("✔ Đã đạt ◐") are counted apart from a final one."""
+    labels = [(STATUS_ORDER.index(r["status"]), row_status(r, lang)) for r in rows.to_dict("records")]
+    counts: dict[tuple[int, str], int] = {}
+    for key in labels:
+        counts[key] = counts.get(key, 0) + 1
+    return [(label, n) for (_, label), n in sorted(counts.items())]

@@ -38,7 +38,8 @@ fallback = ctx.unit if ctx.unit != plan.plan.scope_unit or ranking.empty else ra
 drill = ranking["unit"].iloc[points[0]["point_index"]] if points else fallback
 st.dataframe(pd.DataFrame({
     t("col.cluster", lang): [plan.cluster_of(u).name(lang) for u in ranking["unit"]],
-    t("col.rank", lang): ranking["rank"],
+    # A unit with nothing judged yet has no rank: a dash, never "None".
+    t("col.rank", lang): ["—" if pd.isna(r) else str(int(r)) for r in ranking["rank"]],
     t("col.unit", lang): [plan.unit(u).name(lang) for u in ranking["unit"]],
     t("col.judged", lang): ranking["judged"],
     t("col.good", lang): ranking["good"],

@@ -19,7 +19,9 @@ series = data.quarters(ctx.store, ctx.version, plan, ctx.unit)
 st.title(t("quarters.title", lang))
 st.caption(md_escape(f"{t('quarters.caption', lang, unit=plan.unit(ctx.unit).name(lang), year=plan.year)} · "
                      f"{as_of_text(ctx.as_of, lang)}"))
-shown = [i.code for i in plan.indicators if series[(series["indicator"] == i.code)]["period_value"].notna().any()
+# An indicator sent only as half-year, 9-month or year totals has no quarter of its own but a year to date.
+shown = [i.code for i in plan.indicators
+         if series.loc[series["indicator"] == i.code, ["period_value", "actual"]].notna().any().any()
          or i.kind == "rank_gain" and ctx.unit == plan.plan.scope_unit]
 for left, right in zip(shown[::2], [*shown[1::2], None]):
     columns = st.columns(2)

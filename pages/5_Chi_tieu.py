@@ -43,7 +43,7 @@ table = pd.DataFrame({
     t("col.period", lang): figures["period"],
     t("col.value", lang): figures["value"],
     t("col.qualifier", lang): figures["qualifier"],
-    t("template.note", lang): figures["note"],
+    t("template.note", lang): figures["note"].fillna(""),
     # The same words a file uses for the kind column, so a download can be sent back as it is.
     t("template.kind", lang): [t("kind.estimate" if e else "kind.official", lang) for e in figures["estimate"]],
     t("col.upload", lang): figures["upload_id"],

@@ -36,7 +36,7 @@ else:
         t("col.period", lang): [period_label(p, lang) for p in todo["period"]],
         t("col.due", lang): [d.strftime("%d/%m/%Y") for d in todo["due"]],
         t("col.received", lang): [r.strftime("%d/%m/%Y") if pd.notna(r) else "—" for r in todo["received"]],
-        t("col.days_late", lang): [int(d) if pd.notna(d) else None for d in todo["days_late"]],
+        t("col.days_late", lang): [str(int(d)) if pd.notna(d) else "—" for d in todo["days_late"]],
     })
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(t("overview.download", lang), to_csv_bytes(table), f"can-don-doc-{ctx.period}.csv", "text/csv")

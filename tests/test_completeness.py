@@ -207,3 +207,23 @@ def test_undoing_dak_glei_late_upload_turns_its_reports_into_missing(tmp_path) -
     assert _pairs(missing) == {(unit, code, "2024-Q3") for unit in ("KRA", "DGL") for code in FROM_LOCALITIES}
     assert (report["state"] == "late").sum() == 0
     assert (report["state"] == "on_time").sum() == 179
+
+
+def test_a_cumulative_figure_reports_the_quarters_it_covers(plan: Plan) -> None:
+    # TPKT sent arrivals for "6 tháng đầu năm" on 10 July (due 15 July for Q2, 15 April for Q1) and Q3 alone on
+    # 12 October; DHA sent the 9 months on 20 October (Q3 due 15 October: 5 days late; Q1 and Q2 later still).
+    received = pd.DataFrame([
+        ("TPKT", "tourist_arrivals", "2024-H1", 2, datetime(2024, 7, 10, 3)),
+        ("TPKT", "tourist_arrivals", "2024-Q3", 3, datetime(2024, 10, 12, 3)),
+        ("DHA", "tourist_arrivals", "2024-9M", 3, datetime(2024, 10, 20, 3)),
+    ], columns=["unit", "indicator", "period", "quarter", "received"])
+    report = completeness(plan, received, 3, today=date(2024, 11, 1))
+    arrivals = report[(report["indicator"] == "tourist_arrivals") & report["unit"].isin(["TPKT", "DHA"])]
+    state = {(u, p): (s, d) for u, p, s, d in arrivals[["unit", "period", "state", "days_late"]].itertuples(
+        index=False)}
+    assert state[("TPKT", "2024-Q1")] == ("late", 86)  # 15 April → 10 July
+    assert state[("TPKT", "2024-Q2")][0] == "on_time"
+    assert state[("TPKT", "2024-Q3")][0] == "on_time"
+    assert state[("DHA", "2024-Q3")] == ("late", 5)
+    assert {state[("DHA", f"2024-Q{q}")][0] for q in (1, 2)} == {"late"}
+    assert "missing" not in {s for s, _ in state.values()}

@@ -36,6 +36,8 @@ CHART_HEIGHT = 520  # px
 BEHIND = ("not_met", "off_track", "at_risk")
 #: Statuses of a unit that owes reports: listed as "chưa báo cáo", never ranked on what it sent before.
 SILENT = ("incomplete", "no_data")
+#: Rows of the "units behind" slide: what fits a 768-px-high screen with two-line status cells.
+BEHIND_ROWS = 6
 
 # Text colours per status with enough contrast on each theme (the status word and symbol always come too).
 TEXT_COLOUR = {
@@ -181,8 +183,8 @@ def _units_behind(result: pd.DataFrame, plan: Plan, lang: str) -> None:
     figures): `chưa báo cáo` with the reports missing."""
     others = result[result["unit"] != plan.plan.scope_unit]
     silent = others[others["status"].isin(SILENT) & (others["missing"].map(len) > 0)]
-    behind = others[others["status"].isin(BEHIND)].sort_values("attainment").head(9 - min(len(silent), 4))
-    shown = pd.concat([behind, silent.head(9 - len(behind))])
+    behind = others[others["status"].isin(BEHIND)].sort_values("attainment").head(BEHIND_ROWS - min(len(silent), 3))
+    shown = pd.concat([behind, silent.head(BEHIND_ROWS - len(behind))])
     if shown.empty:
         _text(t("projector.none_behind", lang), "none-behind")
         return
@@ -190,7 +192,7 @@ def _units_behind(result: pd.DataFrame, plan: Plan, lang: str) -> None:
     st.table(pd.DataFrame({
         t("col.unit", lang): [plan.unit(r["unit"]).name(lang) for r in records],
         t("col.indicator", lang): [plan.indicator(r["indicator"]).name(lang) for r in records],
-        t("col.actual", lang): [actual_text(r, plan, lang) for r in records],
+        t("col.actual", lang): ["—" if r["status"] in SILENT else actual_text(r, plan, lang) for r in records],
         t("col.target", lang): [target_text(pd.Series(r), plan, lang) for r in records],
         t("col.status", lang): [t("not_reported", lang) + " · " + missing_text(r["missing"], plan, lang, shown=1)
                                 if r["status"] in SILENT else row_status(r, lang) for r in records],
