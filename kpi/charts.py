@@ -223,9 +223,13 @@ def quarter_chart(series: pd.DataFrame, plan: Plan, indicator: str, lang: str = 
     elif ind.flow == "flow":
         figure.add_trace(go.Bar(x=quarters, y=rows["period_value"], name=t("chart.quarter_value", lang),
                                 marker={"color": "#9CC3E0"}))
+        # Hover gives the figure as the tables word it: "(ước)" where an estimate governs, the status with it.
+        words = [f"{actual_text(r, plan, lang)}<br>{html.escape(row_status(r, lang))}"
+                 for r in rows[reported].to_dict("records")]
         figure.add_trace(go.Scatter(x=[q for q, ok in zip(quarters, reported) if ok], y=rows["actual"][reported],
-                                    mode="lines+markers", name=t("chart.cumulative", lang), line={"width": 4,
-                                                                                                  "color": "#0072B2"}))
+                                    mode="lines+markers", name=t("chart.cumulative", lang), customdata=words,
+                                    hovertemplate="%{x}: %{customdata}<extra></extra>",
+                                    line={"width": 4, "color": "#0072B2"}))
         if ind.kind == "reduce_vs_baseline":
             last_year = rows["last_year"].cumsum()
             figure.add_trace(go.Scatter(x=quarters, y=last_year, mode="lines", name=t("chart.last_year_cumulative",
@@ -249,6 +253,7 @@ def quarter_chart(series: pd.DataFrame, plan: Plan, indicator: str, lang: str = 
         values = rows["reported"] if ind.kind == "reduce_by" else rows["actual"]
         points_x = [q for q, ok in zip(quarters, reported) if ok]
         points_y = list(values[reported])
+        marks = [" " + t("estimate.mark", lang) if e else "" for e in rows["estimate"][reported]]
         column = "annual_reported" if ind.kind == "reduce_by" else "annual_actual"
         year_end = rows[column].dropna() if column in rows else pd.Series(dtype=float)
         if len(year_end) and "Q4" not in points_x:  # the year's own figure stands at the year's end
@@ -256,7 +261,8 @@ def quarter_chart(series: pd.DataFrame, plan: Plan, indicator: str, lang: str = 
             points_y.append(float(year_end.iloc[0]))
         figure.add_trace(go.Scatter(x=points_x, y=points_y, mode="lines+markers+text", name=t("col.actual", lang),
                                     line={"width": 4}, textposition="top center",
-                                    text=[format_number(v, lang, ind.decimals) for v in points_y]))
+                                    text=[format_number(v, lang, ind.decimals) + m
+                                          for v, m in zip(points_y, [*marks, *[""] * len(points_y)])]))
         if ind.kind == "reduce_by":
             baseline = rows["baseline"].dropna()
             if len(baseline):

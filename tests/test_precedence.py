@@ -296,3 +296,16 @@ def test_while_the_estimate_governs_the_verdict_is_expected(db_url: str, plans: 
     done = ingest_bytes(store, plans, OFFICIAL.encode("utf-8"), "chinh-thuc.csv")
     assert done.counts["revised"] == 3  # the official year supersedes each estimate as a revision
     store.dispose()
+
+
+def test_quarter_charts_mark_estimates(plan: Plan) -> None:
+    from kpi.charts import quarter_chart
+    from kpi.series import quarter_series
+
+    data = figures(("KT", "grdp_growth", "2024-H1", 7.1), ("KT", "grdp_growth", "2024", 8.0, True),
+                   ("KT", "budget_revenue", "2024-H1", 2230.9), ("KT", "budget_revenue", "2024", 4650, True))
+    series = quarter_series(plan, data, "KT")
+    level = quarter_chart(series, plan, "grdp_growth", "vi").data[0]
+    assert list(level.text) == ["7,1", "8 (ước)"]  # Q2 from the half year, the year's estimate at Q4
+    flow = [t for t in quarter_chart(series, plan, "budget_revenue", "vi").data if t.name == "Lũy kế từ đầu năm"][0]
+    assert flow.customdata[-1].startswith("4.650 (ước)<br>✔ Dự kiến đạt")
