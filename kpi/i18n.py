@@ -430,7 +430,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "ingest.rejected": {
         "vi": "Từ chối {file}: {n} lỗi, không ghi số liệu nào.",
-        "en": "Rejected {file}: {n} problems; nothing was written.",
+        "en": "Rejected {file}: problems found: {n}; nothing was written.",
     },
     "ingest.dry_run": {
         "vi": "Chạy thử {file}: {new} mới, {revised} sửa, {unchanged} không đổi; chưa ghi gì.",

@@ -227,7 +227,7 @@ def test_ingest_in_english(capsys, duck_url: str, tmp_path: Path) -> None:
     bad.write_bytes(BAD)
     code, _, err = run(capsys, "ingest", "--db", duck_url, "--lang", "en", str(bad))
     assert code == 1
-    assert "Rejected q2.csv: 2 problems; nothing was written." in err
+    assert "Rejected q2.csv: problems found: 2; nothing was written." in err
     assert "q2.csv: line 5, column value: Value -3 is below the indicator's minimum 0" in err
 
 

@@ -326,7 +326,7 @@ def test_problems_are_described_in_english_on_request(loaded) -> None:
         "dòng 2, cột unit: Mã đơn vị “TPK” không có trong danh mục (có phải “TPKT”?)",
         "dòng 3, cột value: Giá trị 64 lớn hơn mức tối đa 63 của chỉ tiêu",
     ]
-    assert result.summary("en") == "Rejected f.csv: 2 problems; nothing was written."
+    assert result.summary("en") == "Rejected f.csv: problems found: 2; nothing was written."
 
 
 def test_unknown_code_far_from_any_gets_no_suggestion(loaded) -> None:
