@@ -470,11 +470,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "upload.decimal.dot": {"vi": "Dấu chấm (63.7)", "en": "Dot (63.7)"},
     "upload.who": {"vi": "Người nạp (họ tên, đơn vị)", "en": "Uploaded by (name, unit)"},
     "upload.detected": {
-        "vi": "Mã hóa: {encoding} · Dấu phân cách: {separator} · Dấu thập phân: {decimal} · Bố cục: {layout} · "
-              "{rows} số liệu",
-        "en": "Encoding: {encoding} · Separator: {separator} · Decimal mark: {decimal} · Layout: {layout} · "
-              "{rows} figures",
+        "vi": "Mã hóa: {encoding} · Dấu phân cách: {separator} · Dấu thập phân: {decimal} · Bố cục: {layout}",
+        "en": "Encoding: {encoding} · Separator: {separator} · Decimal mark: {decimal} · Layout: {layout}",
     },
+    "upload.detected.figures": {"vi": " · {rows} số liệu", "en": " · {rows} figures"},
     "layout.long": {"vi": "dạng dọc (mỗi dòng một số liệu)", "en": "long (one figure a row)"},
     "layout.wide": {"vi": "dạng ngang (mỗi cột một kỳ)", "en": "wide (one column per period)"},
     "decimal.comma": {"vi": "dấu phẩy", "en": "comma"},

@@ -55,9 +55,11 @@ if upload is not None:
     checked = st.session_state["upload_check"]
     if st.session_state.pop("upload_outdated", False):
         st.warning(t("upload.outdated", lang))
+    # A rejected file's figures are not counted (nothing was classified): no "0 số liệu" beside its problems.
+    figures = t("upload.detected.figures", lang, rows=sum(checked.counts.values())) if checked.ok else ""
     st.caption(t("upload.detected", lang, encoding=checked.encoding or "—", separator=repr(checked.separator or "—"),
-                 decimal=t(f"decimal.{checked.decimal or 'none'}", lang), layout=t(f"layout.{checked.layout}", lang),
-                 rows=sum(checked.counts.values())))
+                 decimal=t(f"decimal.{checked.decimal or 'none'}", lang), layout=t(f"layout.{checked.layout}", lang))
+               + figures)
     if checked.blocking:
         st.error(t("upload.rejected", lang))
         st.subheader(t("upload.problems", lang, n=len(checked.blocking)))

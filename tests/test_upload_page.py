@@ -54,6 +54,7 @@ def test_rejected_file_lists_each_problem_and_writes_nothing(sample_url: str,
     upload(at, "bad.csv", bad.encode())
     assert not at.exception
     assert "chưa ghi gì" in at.error[0].value
+    assert " · 0 số liệu" not in at.caption[0].value  # a file that was not classified has no figure count
     problems = at.dataframe[0].value
     assert list(problems["Dòng"]) == [2, 3]
     assert list(problems["Cột"]) == ["Mã đơn vị", "Giá trị"]
