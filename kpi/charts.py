@@ -183,10 +183,16 @@ def ranking_chart(ranking: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Fig
             for r, g, j, n in zip(rows["rank"], rows["good"], rows["judged"], rows["incomplete"])]
     palette = ["#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00"]
     colour = {c.code: palette[n % len(palette)] for n, c in enumerate(plan.clusters)}
+    # Hover names the targets still waiting for reports, one a line.
+    hover = ["<br>".join([f"{label}: {'—' if pd.isna(share) else format_percent(share, lang, 0)}",
+                          *([t("col.incomplete", lang) + ":"] if waiting else []),
+                          *(html.escape(plan.indicator(code).name(lang)) for code in waiting)])
+             for label, share, waiting in zip(labels, rows["share"], rows["waiting"])]
     figure = go.Figure(go.Bar(
-        x=rows["share"].fillna(0), y=labels, orientation="h", text=text, textposition="outside", cliponaxis=False,
+        x=rows["share"].fillna(0), y=labels, orientation="h", text=text, customdata=hover, textposition="outside",
+        cliponaxis=False,
         marker={"color": [colour[c] for c in rows["cluster"]]},
-        hovertemplate="%{y}<br>%{x:.0f}%<extra></extra>",
+        hovertemplate="%{customdata}<extra></extra>",
     ))
     figure.update_xaxes(title=t("rank.share_axis", lang), range=[0, 118], ticksuffix="%")
     figure.update_yaxes(autorange="reversed", automargin=True)

@@ -59,8 +59,8 @@ def unit_ranking(result: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     Judged: achieved, not met, on track, at risk, off track. Targets awaiting publication, without data, without
     a target, undetermined or resting on missing reports are not judged; `incomplete` counts the targets a unit
     left without its reports, so a unit that has not reported is not ranked as if it had. Columns: unit, cluster,
-    judged, good (achieved or on track), incomplete, share (%), rank (1 = best, within the cluster; ties share a
-    rank).
+    judged, good (achieved or on track), incomplete, waiting (the indicators whose reports are missing), share (%),
+    rank (1 = best, within the cluster; ties share a rank).
     """
     members = {m: c.code for c in plan.clusters for m in c.members}
     rows = result[result["unit"].isin(members)]
@@ -74,6 +74,8 @@ def unit_ranking(result: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         table["share"] = np.where(table["judged"] > 0, table["good"] / table["judged"] * 100, np.nan)
     table["rank"] = table.groupby("cluster")["share"].rank(ascending=False, method="min").astype("Int64")
+    waiting = rows[rows["status"] == "incomplete"].groupby("unit")["indicator"].agg(list)
+    table["waiting"] = [waiting.get(unit, []) for unit in table["unit"]]
     cluster_order = {c.code: n for n, c in enumerate(plan.clusters)}
     return table.sort_values(["cluster", "rank", "unit"], key=lambda c: c.map(cluster_order) if c.name == "cluster"
                              else c, na_position="last").reset_index(drop=True)

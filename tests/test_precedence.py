@@ -309,3 +309,19 @@ def test_quarter_charts_mark_estimates(plan: Plan) -> None:
     assert list(level.text) == ["7,1", "8 (ước)"]  # Q2 from the half year, the year's estimate at Q4
     flow = [t for t in quarter_chart(series, plan, "budget_revenue", "vi").data if t.name == "Lũy kế từ đầu năm"][0]
     assert flow.customdata[-1].startswith("4.650 (ước)<br>✔ Dự kiến đạt")
+
+
+def test_the_ranking_names_the_targets_waiting_for_reports(plan: Plan) -> None:
+    from kpi.charts import ranking_chart
+    from kpi.series import unit_ranking
+
+    # Đắk Tô: accidents 3 against 4 a year before (on track, judged); deaths sent for Q2 only (Q1 missing).
+    data = figures(("DTO", "traffic_accidents", "2023-Q1", 4), ("DTO", "traffic_accidents", "2024-Q1", 3),
+                   ("DTO", "traffic_deaths", "2023-Q1", 2), ("DTO", "traffic_deaths", "2023-Q2", 2),
+                   ("DTO", "traffic_deaths", "2024-Q2", 1))
+    ranking = unit_ranking(evaluate(plan, data, "2024-Q2", ["DTO"]), plan)
+    dto = ranking.set_index("unit").loc["DTO"]
+    # Q2 view: accidents lack Q2 (incomplete), deaths lack Q1 (incomplete); injuries no data: nothing judged.
+    assert (dto["judged"], dto["incomplete"], dto["waiting"]) == (0, 2, ["traffic_accidents", "traffic_deaths"])
+    hover = ranking_chart(ranking, plan, "vi").data[0].customdata[0]
+    assert hover.endswith("Chỉ tiêu thiếu số liệu:<br>Số vụ tai nạn giao thông<br>Số người chết do tai nạn giao thông")
