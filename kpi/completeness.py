@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from kpi.periods import is_cumulative, span_end
+from kpi.periods import cumulative_flags, span_end
 from kpi.plan import Plan
 
 LOCAL_TIME = "Asia/Ho_Chi_Minh"
@@ -49,7 +49,7 @@ def covered_reports(receipts: pd.DataFrame) -> pd.DataFrame:
     figure is also the year's report. Columns as `receipts`; the earliest arrival per report wins."""
     if receipts.empty:
         return receipts
-    cumulative = receipts["period"].map({p: is_cumulative(p) for p in receipts["period"].unique()}).astype(bool)
+    cumulative = cumulative_flags(receipts["period"])
     rows = [receipts]
     for unit, indicator, period, received in receipts.loc[cumulative, ["unit", "indicator", "period",
                                                                       "received"]].itertuples(index=False):

@@ -33,7 +33,7 @@ import pandas as pd
 
 from kpi.periods import Period, parse_period
 from kpi.plan import Plan
-from kpi.spans import Spans, quarter_values
+from kpi.spans import Spans, missing_reports, quarter_values, sent_by_quarter
 from kpi.values import parse_censored
 
 RESULT_COLUMNS = [
@@ -121,11 +121,12 @@ def _period_values(plan: Plan, spans: Spans, p: Period, ytd: pd.DataFrame) -> pd
 
 def _no_report(plan: Plan, df: pd.DataFrame, p: Period) -> list:
     """For rows without any figure: the quarters a usual reporter of a quarterly indicator has not sent."""
-    reporters = {i.code: set(plan.reporters(i)) for i in plan.indicators
-                 if i.reporting == "quarterly" and i.publication == "quarterly"}
+    quarterly = sent_by_quarter(plan)
+    reporters = {i.code: set(plan.reporters(i)) for i in plan.indicators if quarterly[i.code]}
+    every_quarter = list(range(1, p.through_quarter + 1))
     return [
         missing if isinstance(missing, list)
-        else [(u, f"{p.year}-Q{q}") for q in range(1, p.through_quarter + 1)] if u in reporters.get(i, ()) else []
+        else missing_reports(u, every_quarter, p.year, p.through_quarter, True) if u in reporters.get(i, ()) else []
         for u, i, missing in zip(df["unit"], df["indicator"], df["missing"])
     ]
 

@@ -14,8 +14,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kpi.text import strip_diacritics
+
+if TYPE_CHECKING:  # the ingest path imports this module and must not pay for pandas
+    import pandas as pd
 
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>Q[1-4]|H1|9M))?$")
 _THROUGH = {"H1": 2, "9M": 3}
@@ -172,3 +176,9 @@ def is_cumulative(period_code: str) -> bool:
     covers its quarter alone (the first quarter's happens to start on 1 January as well)."""
     p = parse_period(period_code)
     return p.is_year or bool(p.view)
+
+
+def cumulative_flags(period_codes: pd.Series) -> pd.Series:
+    """`is_cumulative` of each code in a column of period codes (bool): worked out once per distinct code (a
+    handful), not once per row of a million."""
+    return period_codes.map({code: is_cumulative(code) for code in period_codes.unique()}).astype(bool)

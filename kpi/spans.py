@@ -27,7 +27,7 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from kpi.periods import is_cumulative
+from kpi.periods import cumulative_flags
 from kpi.plan import Plan
 
 BEST_COLUMNS = ["unit", "indicator", "value", "qualifier", "estimate", "complete", "missing", "as_of", "source"]
@@ -42,9 +42,7 @@ def _prepared(figures: pd.DataFrame, year: int) -> pd.DataFrame:
     frame["estimate"] = (year_figures["estimate"].fillna(False).astype(bool) if "estimate" in year_figures
                          else False)
     frame["end"] = frame["quarter"].where(frame["quarter"] > 0, 4).astype("int64")
-    # The rule for each distinct period code (a handful), not for each of a million rows.
-    cumulative = frame["period"].map({p: is_cumulative(p) for p in frame["period"].unique()}).astype(bool)
-    frame["cumulative"] = cumulative | (frame["end"] == 1)
+    frame["cumulative"] = cumulative_flags(frame["period"]) | (frame["end"] == 1)
     return frame
 
 
@@ -117,12 +115,13 @@ def _own(plan: Plan, frame: pd.DataFrame, through: int) -> pd.DataFrame:
     return chosen
 
 
-def _expected_quarters(plan: Plan, through: int) -> dict[str, bool]:
-    """Per indicator: True when its units send quarters (a gap in them is a missing report)."""
+def sent_by_quarter(plan: Plan) -> dict[str, bool]:
+    """Per indicator: True when its units send quarters (a gap in them is a missing report), False for one sent
+    or published once a year."""
     return {i.code: i.reporting == "quarterly" and i.publication == "quarterly" for i in plan.indicators}
 
 
-def _missing_pairs(unit: str, gaps: list[int], year: int, through: int, quarterly: bool) -> list[tuple[str, str]]:
+def missing_reports(unit: str, gaps: list[int], year: int, through: int, quarterly: bool) -> list[tuple[str, str]]:
     """The reports a unit's gaps stand for: its missing quarters, or the year figure of an annual indicator."""
     if quarterly:
         return [(unit, f"{year}-Q{q}") for q in gaps]
@@ -165,13 +164,13 @@ def best_figures(plan: Plan, figures: pd.DataFrame, year: int, through: int) -> 
 
 
 def _best(plan: Plan, prepared: pd.DataFrame, expected: pd.DataFrame, year: int, through: int) -> pd.DataFrame:
-    quarterly = _expected_quarters(plan, through)
+    quarterly = sent_by_quarter(plan)
     own = _own(plan, prepared, through)
     gaps = own["gaps"].to_numpy()
     missing: list[list[tuple[str, str]]] = [[]] * len(own)  # one shared empty list, never mutated
     units, indicators = own["unit"].to_numpy(), own["indicator"].to_numpy()
     for n in np.flatnonzero(gaps):  # only the rows with a gap build a list
-        missing[n] = _missing_pairs(units[n], _quarters_of(int(gaps[n])), year, through,
+        missing[n] = missing_reports(units[n], _quarters_of(int(gaps[n])), year, through,
                                     quarterly.get(indicators[n], True))
     own["missing"] = missing
     own["complete"] = own["gaps"] == 0
@@ -248,7 +247,7 @@ def _roll_up(expected: pd.DataFrame, best: pd.DataFrame, how: dict[str, str], ye
     missing = list(joined["missing"])
     children, indicators = joined["child"].to_numpy(), joined["indicator"].to_numpy()
     for n in np.flatnonzero(~present.to_numpy()):
-        missing[n] = _missing_pairs(children[n], list(range(1, through + 1)), year, through,
+        missing[n] = missing_reports(children[n], list(range(1, through + 1)), year, through,
                                     quarterly.get(indicators[n], True))
     joined["missing"] = missing
     joined = joined.assign(present=present, child_complete=joined["complete"].astype("boolean").fillna(False),
@@ -274,8 +273,7 @@ def quarter_values(plan: Plan, figures: pd.DataFrame, year: int, quarter: int,
     and a roll-up from its children; for a level, the figure that ends at it. `spans` reuses work already done."""
     spans = spans or Spans(plan, figures)
     sent = figures[(figures["year"] == year) & (figures["quarter"] == quarter)]
-    quarter_only = sent["period"].map({p: not is_cumulative(p) for p in sent["period"].unique()}).astype(bool)
-    sent = sent.loc[quarter_only, [*_KEY, "value"]]
+    sent = sent.loc[~cumulative_flags(sent["period"]), [*_KEY, "value"]]
     done = spans.best(year, quarter)
     done = done.loc[done["complete"].astype(bool), [*_KEY, "value"]]
     if quarter > 1:

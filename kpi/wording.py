@@ -7,6 +7,7 @@ reports a status is missing. One module, so that no view words a row differently
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -100,8 +101,5 @@ def _unit_name(plan: Plan, code: str, lang: str) -> str:
 def status_counts(rows: pd.DataFrame, lang: str = "vi") -> list[tuple[str, int]]:
     """How many rows show each status wording (`row_status`), in the statuses' order: an estimate's verdict
     ("✔ Dự kiến đạt") and a verdict reached with reports missing ("✔ Đã đạt ◐") are counted apart from a final one."""
-    labels = [(STATUS_ORDER.index(r["status"]), row_status(r, lang)) for r in rows.to_dict("records")]
-    counts: dict[tuple[int, str], int] = {}
-    for key in labels:
-        counts[key] = counts.get(key, 0) + 1
+    counts = Counter((STATUS_ORDER.index(r["status"]), row_status(r, lang)) for r in rows.to_dict("records"))
     return [(label, n) for (_, label), n in sorted(counts.items())]
