@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from kpi.bootstrap import open_store
 from kpi.plan import Plan, load_plans
+from kpi.store import Store
 
 PG_ADMIN_URL = os.environ.get("KPI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -82,6 +84,22 @@ def db_url(request: pytest.FixtureRequest) -> str:
     """Each test using this runs on both DuckDB and PostgreSQL."""
     name = "duck_url" if request.param == "duckdb" else "pg_url"
     return request.getfixturevalue(name)
+
+
+@pytest.fixture
+def fresh(duck_url: str) -> Iterator[tuple[Store, dict[int, Plan]]]:
+    """An empty DuckDB store with the shipped plans, and those plans."""
+    store, plans = open_store(duck_url)
+    yield store, plans
+    store.dispose()
+
+
+@pytest.fixture
+def opened(db_url: str) -> Iterator[tuple[Store, dict[int, Plan]]]:
+    """An empty store with the shipped plans, on DuckDB and then on PostgreSQL."""
+    store, plans = open_store(db_url)
+    yield store, plans
+    store.dispose()
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,6 +14,9 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
+from kpi.cli import main
+from kpi.ingest import Checked, ingest_bytes
+from kpi.plan import Plan
 from kpi.store import Store, current_figures, data_version, submissions, uploads
 
 HEADER = "unit,indicator,period,value,note"
@@ -146,3 +149,39 @@ def hold_duckdb_file(path: Path, seconds: float) -> subprocess.Popen:
         _, err = proc.communicate()
         raise AssertionError(f"the process meant to hold {path} did not start: {err}")
     return proc
+
+
+def load_ok(opened: tuple[Store, dict[int, Plan]], data: bytes, name: str = "f.csv") -> Checked:
+    """Ingest `data` as file `name` into the opened store; fails the test, listing the problems, unless it loaded."""
+    store, plans = opened
+    result = ingest_bytes(store, plans, data, name)
+    assert result.ok and result.upload_id is not None, [p.describe("en") for p in result.problems]
+    return result
+
+
+def warning_keys(result: Checked) -> list[tuple[int | None, str | None, str]]:
+    """(line, column, code) of each warning of a loaded file, after checking nothing in it was blocking."""
+    assert all(not p.blocking for p in result.problems)
+    return [(p.line, p.column, p.code) for p in result.warnings]
+
+
+def run_cli(capsys: Any, *argv: str) -> tuple[int, str, str]:
+    """`kpi argv…` in-process: (exit code, stdout, stderr)."""
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def reject(opened: tuple[Store, dict[int, Plan]], data: bytes, name: str = "bao-cao.csv", **options: Any) -> Checked:
+    """Ingest `data` and insist on a clean rejection: no exception, not ok, a blocking problem whose line is a
+    file line or None, nothing written (the store's snapshot is the same before and after)."""
+    store, plans = opened
+    before = snapshot(store)
+    result = ingest_bytes(store, plans, data, name, **options)
+    assert not result.ok and result.upload_id is None
+    assert result.blocking
+    assert all(p.line is None or p.line >= 1 for p in result.problems)
+    for problem in result.problems:  # every message can be shown, in both languages
+        assert problem.describe("vi") and problem.describe("en")
+    before.assert_same(snapshot(store))
+    return result

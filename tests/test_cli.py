@@ -18,7 +18,7 @@ from kpi.cli import main
 from kpi.plan import Plan
 from kpi.sample import sample_figures
 from kpi.store import Store, current_figures, uploads
-from tests.support import csv_bytes, duck_path, figure, hold_duckdb_file, snapshot
+from tests.support import csv_bytes, duck_path, figure, hold_duckdb_file, run_cli, snapshot
 
 RESULT_KEYS = {"indicator", "unit", "period", "actual", "baseline", "target", "attainment", "status", "met"}
 INDICATORS = {"grdp_growth", "grdp_per_capita", "budget_revenue", "trained_labour_rate", "vocational_trained_rate",
@@ -26,13 +26,6 @@ INDICATORS = {"grdp_growth", "grdp_per_capita", "budget_revenue", "trained_labou
               "new_rural_communes", "tourist_arrivals", "admin_satisfaction", "traffic_accidents", "traffic_deaths",
               "traffic_injuries"}
 LOCALITIES = {"TPKT", "DHA", "DTO", "NHO", "DGL", "KPL", "KRA", "STH", "TMR", "IHD"}
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """`kpi argv…` in-process: (exit code, stdout, stderr)."""
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +37,7 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def scorecard_json(capsys: pytest.CaptureFixture[str], url: str, *extra: str) -> list[dict]:
-    code, out, err = run(capsys, "scorecard", "--db", url, "--format", "json", *extra)
+    code, out, err = run_cli(capsys, "scorecard", "--db", url, "--format", "json", *extra)
     assert code == 0, err
     return json.loads(out)
 
@@ -52,7 +45,7 @@ def scorecard_json(capsys: pytest.CaptureFixture[str], url: str, *extra: str) ->
 # ---------------------------------------------------------------- init and sample
 
 def test_init_creates_the_schema_and_loads_the_plan(capsys, duck_url: str) -> None:
-    code, out, err = run(capsys, "init", "--db", duck_url)
+    code, out, err = run_cli(capsys, "init", "--db", duck_url)
     assert code == 0, err
     assert "schema ready" in out and "2024" in out
     store = Store(duck_url)
@@ -60,11 +53,11 @@ def test_init_creates_the_schema_and_loads_the_plan(capsys, duck_url: str) -> No
         assert conn.execute(sa.text("select count(*) from indicators where plan_year = 2024")).scalar_one() == 16
     assert snapshot(store).n_uploads == 0
     # Running it again is harmless.
-    assert run(capsys, "init", "--db", duck_url)[0] == 0
+    assert run_cli(capsys, "init", "--db", duck_url)[0] == 0
 
 
 def test_sample_loads_its_uploads_marked_as_sample(capsys, duck_url: str, plan: Plan) -> None:
-    code, out, err = run(capsys, "sample", "--db", duck_url)
+    code, out, err = run_cli(capsys, "sample", "--db", duck_url)
     assert code == 0, err
     lines = out.strip().splitlines()
     assert len(lines) == 6 and lines[0].startswith("Đã nạp du-lieu-mau-2023.csv")
@@ -77,7 +70,7 @@ def test_sample_loads_its_uploads_marked_as_sample(capsys, duck_url: str, plan: 
 
 
 def test_sample_for_a_year_without_plan_exits_2(capsys, duck_url: str) -> None:
-    code, _, err = run(capsys, "sample", "--db", duck_url, "--year", "2031")
+    code, _, err = run_cli(capsys, "sample", "--db", duck_url, "--year", "2031")
     assert code == 2 and "no plan for 2031" in err
 
 
@@ -148,7 +141,7 @@ def test_scorecard_for_one_locality(capsys, sample_db: str) -> None:
 
 
 def test_scorecard_csv_has_a_header_row(capsys, sample_db: str) -> None:
-    code, out, err = run(capsys, "scorecard", "--db", sample_db, "--period", "2024-Q3", "--format", "csv")
+    code, out, err = run_cli(capsys, "scorecard", "--db", sample_db, "--period", "2024-Q3", "--format", "csv")
     assert code == 0, err
     table = list(csv.reader(io.StringIO(out)))
     assert set(table[0]) >= RESULT_KEYS
@@ -161,11 +154,11 @@ def test_scorecard_table_is_in_vietnamese_by_default_and_english_on_request(caps
     rows = {r["indicator"]: r for r in scorecard_json(capsys, sample_db, "--period", "2024-Q3")}
     arrivals = f"{int(rows['tourist_arrivals']['actual']):,}"
     assert len(arrivals) >= 7  # year to date over a million: thousands separators show
-    code, out, _ = run(capsys, "scorecard", "--db", sample_db, "--period", "2024-Q3")
+    code, out, _ = run_cli(capsys, "scorecard", "--db", sample_db, "--period", "2024-Q3")
     assert code == 0
     assert "Lượt khách du lịch đến tỉnh" in out and "Chờ công bố" in out
     assert arrivals.replace(",", ".") in out  # 1.221.800
-    code, out, _ = run(capsys, "scorecard", "--db", sample_db, "--period", "2024-Q3", "--lang", "en")
+    code, out, _ = run_cli(capsys, "scorecard", "--db", sample_db, "--period", "2024-Q3", "--lang", "en")
     assert code == 0
     assert "Tourist arrivals in the province" in out and "Awaiting publication" in out
     assert arrivals in out  # 1,221,800
@@ -174,12 +167,12 @@ def test_scorecard_table_is_in_vietnamese_by_default_and_english_on_request(caps
 @pytest.mark.parametrize(("period", "message"), [("2024-Q5", "not a period"), ("Q3/2024", "not a period"),
                                                  ("2019", "no plan for 2019")])
 def test_scorecard_with_a_bad_period_exits_2(capsys, sample_db: str, period: str, message: str) -> None:
-    code, out, err = run(capsys, "scorecard", "--db", sample_db, "--period", period)
+    code, out, err = run_cli(capsys, "scorecard", "--db", sample_db, "--period", period)
     assert code == 2 and message in err and out == ""
 
 
 def test_scorecard_with_an_unknown_unit_exits_2(capsys, sample_db: str) -> None:
-    code, out, err = run(capsys, "scorecard", "--db", sample_db, "--unit", "XYZ")
+    code, out, err = run_cli(capsys, "scorecard", "--db", sample_db, "--unit", "XYZ")
     assert code == 2 and "unknown unit 'XYZ'" in err and out == ""
 
 
@@ -194,13 +187,13 @@ BAD = csv_bytes("TPKT,tourist_arrivals,2024-Q1,185234,", "TPK,tourist_arrivals,2
 def test_ingest_of_a_good_file_exits_0_and_stores_it(capsys, duck_url: str, tmp_path: Path) -> None:
     path = tmp_path / "quy1-2024.csv"
     path.write_bytes(GOOD)
-    code, out, err = run(capsys, "ingest", "--db", duck_url, str(path))
+    code, out, err = run_cli(capsys, "ingest", "--db", duck_url, str(path))
     assert code == 0, err
     assert out.startswith("Đã nạp quy1-2024.csv: 3 số liệu mới")
     store = Store(duck_url)
     assert figure(store, "KT", "budget_revenue", "2024-Q1")["value"] == 1032.6
     # Again: nothing changes, still exit 0.
-    code, out, _ = run(capsys, "ingest", "--db", duck_url, str(path))
+    code, out, _ = run_cli(capsys, "ingest", "--db", duck_url, str(path))
     assert code == 0 and "không có gì thay đổi" in out
     assert snapshot(store).n_uploads == 1
 
@@ -210,10 +203,10 @@ def test_ingest_of_a_bad_file_exits_1_lists_each_line_and_writes_nothing(capsys,
     good, bad = tmp_path / "quy1.csv", tmp_path / "quy2.csv"
     good.write_bytes(GOOD)
     bad.write_bytes(BAD)
-    assert run(capsys, "ingest", "--db", duck_url, str(good))[0] == 0
+    assert run_cli(capsys, "ingest", "--db", duck_url, str(good))[0] == 0
     store = Store(duck_url)
     before = snapshot(store)
-    code, out, err = run(capsys, "ingest", "--db", duck_url, str(bad))
+    code, out, err = run_cli(capsys, "ingest", "--db", duck_url, str(bad))
     assert code == 1
     assert out == ""
     assert "Từ chối quy2.csv: 2 lỗi, không ghi số liệu nào." in err
@@ -225,7 +218,7 @@ def test_ingest_of_a_bad_file_exits_1_lists_each_line_and_writes_nothing(capsys,
 def test_ingest_in_english(capsys, duck_url: str, tmp_path: Path) -> None:
     bad = tmp_path / "q2.csv"
     bad.write_bytes(BAD)
-    code, _, err = run(capsys, "ingest", "--db", duck_url, "--lang", "en", str(bad))
+    code, _, err = run_cli(capsys, "ingest", "--db", duck_url, "--lang", "en", str(bad))
     assert code == 1
     assert "Rejected q2.csv: problems found: 2; nothing was written." in err
     assert "q2.csv: line 5, column value: Value -3 is below the indicator's minimum 0" in err
@@ -236,23 +229,23 @@ def test_ingest_of_several_files_loads_the_good_and_exits_1_for_the_bad(capsys, 
     good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
     good.write_bytes(GOOD)
     bad.write_bytes(BAD)
-    code, out, err = run(capsys, "ingest", "--db", duck_url, str(bad), str(good))
+    code, out, err = run_cli(capsys, "ingest", "--db", duck_url, str(bad), str(good))
     assert code == 1
     assert "Từ chối bad.csv" in err and "Đã nạp good.csv: 3 số liệu mới" in out
     assert snapshot(Store(duck_url)).n_submissions == 3
 
 
 def test_ingest_of_a_missing_file_exits_1(capsys, duck_url: str, tmp_path: Path) -> None:
-    code, _, err = run(capsys, "ingest", "--db", duck_url, str(tmp_path / "khong-co.csv"))
+    code, _, err = run_cli(capsys, "ingest", "--db", duck_url, str(tmp_path / "khong-co.csv"))
     assert code == 1 and "khong-co.csv" in err
 
 
 def test_ingest_dry_run_writes_nothing(capsys, duck_url: str, tmp_path: Path) -> None:
     path = tmp_path / "quy1.csv"
     path.write_bytes(GOOD)
-    assert run(capsys, "init", "--db", duck_url)[0] == 0
+    assert run_cli(capsys, "init", "--db", duck_url)[0] == 0
     before = snapshot(Store(duck_url))
-    code, out, err = run(capsys, "ingest", "--db", duck_url, "--dry-run", str(path))
+    code, out, err = run_cli(capsys, "ingest", "--db", duck_url, "--dry-run", str(path))
     assert code == 0, err
     assert "Chạy thử quy1.csv: 3 mới, 0 sửa, 0 không đổi; chưa ghi gì." in out
     before.assert_same(snapshot(Store(duck_url)))
@@ -260,13 +253,13 @@ def test_ingest_dry_run_writes_nothing(capsys, duck_url: str, tmp_path: Path) ->
 
 def test_ingest_while_the_database_is_busy_exits_75_in_the_chosen_language(capsys, duck_url: str, tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    assert run(capsys, "init", "--db", duck_url)[0] == 0
+    assert run_cli(capsys, "init", "--db", duck_url)[0] == 0
     path = tmp_path / "quy1.csv"
     path.write_bytes(GOOD)
     monkeypatch.setattr(kpi.store, "BUSY_RETRY_SECONDS", 0.3)
     holder = hold_duckdb_file(duck_path(duck_url), 30)
     try:
-        code, _, err = run(capsys, "ingest", "--db", duck_url, str(path))
+        code, _, err = run_cli(capsys, "ingest", "--db", duck_url, str(path))
     finally:
         holder.kill()
         holder.wait()
@@ -279,7 +272,7 @@ def test_a_broken_plan_folder_exits_2_naming_the_file(capsys, duck_url: str, tmp
     plans = tmp_path / "plans"
     plans.mkdir()
     (plans / "2024.toml").write_text("[plan]\nyear = 2024\n", encoding="utf-8")
-    code, _, err = run(capsys, "init", "--db", duck_url, "--plans", str(plans))
+    code, _, err = run_cli(capsys, "init", "--db", duck_url, "--plans", str(plans))
     assert code == 2 and str(plans / "2024.toml") in err and "baseline_year" in err
 
 

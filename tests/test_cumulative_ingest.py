@@ -8,51 +8,23 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Iterator
 
+import duckdb
 import openpyxl
 import pytest
 import sqlalchemy as sa
 
 from kpi.bootstrap import open_store
-from kpi.ingest import Checked, Source, check, ingest_bytes
+from kpi.ingest import Source, check, ingest_bytes
 from kpi.ingest.rules import closest
-from kpi.ingest.spec import known_names
+from kpi.ingest.spec import known_names, load_spec
 from kpi.periods import is_cumulative, parse_spelling, period_spellings, span_end, spelling_key
 from kpi.plan import Plan
 from kpi.store import SCHEMA_TABLES, Store, current_figures, latest_period, meta, metadata
-from tests.support import csv_bytes, figure, revisions, snapshot
+from tests.support import csv_bytes, figure, load_ok, revisions, snapshot, warning_keys
 
 Opened = tuple[Store, dict[int, Plan]]
 KIND_HEADER = "unit,indicator,period,value,note,Loại số liệu"
-
-
-@pytest.fixture
-def fresh(duck_url: str) -> Iterator[Opened]:
-    """An empty DuckDB store with the 2024 plan."""
-    store, plans = open_store(duck_url)
-    yield store, plans
-    store.dispose()
-
-
-@pytest.fixture
-def both(db_url: str) -> Iterator[Opened]:
-    """An empty store on DuckDB, then on PostgreSQL."""
-    store, plans = open_store(db_url)
-    yield store, plans
-    store.dispose()
-
-
-def _load(opened: Opened, data: bytes, name: str = "f.csv") -> Checked:
-    store, plans = opened
-    result = ingest_bytes(store, plans, data, name)
-    assert result.ok and result.upload_id is not None, [p.describe("en") for p in result.problems]
-    return result
-
-
-def _warnings(result: Checked) -> list[tuple[int | None, str | None, str]]:
-    assert all(not p.blocking for p in result.problems)
-    return [(p.line, p.column, p.code) for p in result.warnings]
 
 
 # ---------------------------------------------------------------- spellings
@@ -112,6 +84,18 @@ def test_span_end_and_cumulative(code: str, end: int, cumulative: bool) -> None:
     assert (span_end(code), is_cumulative(code)) == (end, cumulative)
 
 
+def test_the_sql_twins_of_the_period_rules_agree_with_them(plans: dict[int, Plan]) -> None:
+    # The upload warnings run in SQL, so the check has macros for the two rules; they must say what Python says
+    # for every stored period code (a stored row's quarter is its last quarter, 0 for the year).
+    con = duckdb.connect()
+    load_spec(con, plans)
+    codes = [f"{y}{part}" for y in (1990, 2024, 2100) for part in ("", "-Q1", "-Q2", "-Q3", "-Q4", "-H1", "-9M")]
+    for code in codes:
+        stored_quarter = 0 if code.isdigit() else span_end(code)
+        got = con.execute("SELECT span_end($q), is_cumulative($p)", {"q": stored_quarter, "p": code}).fetchone()
+        assert got == (span_end(code), is_cumulative(code)), code
+
+
 def test_the_check_reads_every_spelling_as_the_parser_does(fresh) -> None:
     # One file, each spelling on its own unit × indicator (so none repeats a figure): the SQL check must give each
     # line the code and kind the parser gives (and a decomposed "lũy kế", as a Mac types it, the same).
@@ -128,12 +112,12 @@ def test_the_check_reads_every_spelling_as_the_parser_does(fresh) -> None:
 
 # ---------------------------------------------------------------- storing cumulative figures and estimates
 
-def test_a_six_month_file_stores_the_half_year_as_its_own_figure(both) -> None:
-    store, _ = both
+def test_a_six_month_file_stores_the_half_year_as_its_own_figure(opened) -> None:
+    store, _ = opened
     data = csv_bytes("KT;budget_revenue;6 tháng đầu năm 2024;2.230,9;Kho bạc",
                      "TPKT;tourist_arrivals;6 tháng đầu năm 2024;386.690;",
                      header="Mã đơn vị;Chỉ tiêu;Kỳ báo cáo;Giá trị;Ghi chú")
-    result = _load(both, data, "6-thang.csv")
+    result = load_ok(opened, data, "6-thang.csv")
     assert result.count("new") == 2
     budget = figure(store, "KT", "budget_revenue", "2024-H1")
     # H1 is stored as itself, its quarter the last one it covers (2), official.
@@ -143,14 +127,14 @@ def test_a_six_month_file_stores_the_half_year_as_its_own_figure(both) -> None:
         assert latest_period(conn) == "2024-H1"
 
 
-def test_an_estimated_year_then_the_official_year_is_a_revision(both) -> None:
-    store, _ = both
-    first = _load(both, csv_bytes("KT,budget_revenue,Ước cả năm 2024,4425,Ước tính tháng 11"), "uoc.csv")
+def test_an_estimated_year_then_the_official_year_is_a_revision(opened) -> None:
+    store, _ = opened
+    first = load_ok(opened, csv_bytes("KT,budget_revenue,Ước cả năm 2024,4425,Ước tính tháng 11"), "uoc.csv")
     assert first.count("new") == 1
     estimate = figure(store, "KT", "budget_revenue", "2024")
     assert (estimate["value"], estimate["quarter"], estimate["estimate"]) == (4425.0, 0, True)
     # The official year, another value: a revision, the estimate kept in the history.
-    official = _load(both, csv_bytes("KT,budget_revenue,Năm 2024,4612.3,Số chính thức"), "nam.csv")
+    official = load_ok(opened, csv_bytes("KT,budget_revenue,Năm 2024,4612.3,Số chính thức"), "nam.csv")
     assert (official.count("new"), official.count("revised"), official.count("unchanged")) == (0, 1, 0)
     assert official.warnings == []
     current = figure(store, "KT", "budget_revenue", "2024")
@@ -159,23 +143,23 @@ def test_an_estimated_year_then_the_official_year_is_a_revision(both) -> None:
                                                                 (4612.3, "Số chính thức")]
 
 
-def test_only_the_kind_changing_is_still_a_revision(both) -> None:
-    store, _ = both
-    _load(both, csv_bytes("KT,grdp_growth,Ước thực hiện năm 2024,8.2,"))
+def test_only_the_kind_changing_is_still_a_revision(opened) -> None:
+    store, _ = opened
+    load_ok(opened, csv_bytes("KT,grdp_growth,Ước thực hiện năm 2024,8.2,"))
     # Same value and note, now official: revised, not unchanged (the figure's kind is part of the figure).
-    result = _load(both, csv_bytes("KT,grdp_growth,2024,8.2,"))
+    result = load_ok(opened, csv_bytes("KT,grdp_growth,2024,8.2,"))
     assert (result.count("revised"), result.count("unchanged")) == (1, 0)
     assert figure(store, "KT", "grdp_growth", "2024")["estimate"] is False
     # The same official figure again: unchanged, nothing written.
-    again = ingest_bytes(*both, csv_bytes("KT,grdp_growth,2024,8.2,"), "f.csv")
+    again = ingest_bytes(*opened, csv_bytes("KT,grdp_growth,2024,8.2,"), "f.csv")
     assert again.ok and again.upload_id is None and again.count("unchanged") == 1
 
 
 def test_an_estimate_over_an_official_figure_is_accepted_with_a_warning(fresh) -> None:
-    _load(fresh, csv_bytes("KT,budget_revenue,2024-Q1,1032.6,"))
-    result = _load(fresh, csv_bytes("KT,budget_revenue,Ước quý I/2024,1040,"))
+    load_ok(fresh, csv_bytes("KT,budget_revenue,2024-Q1,1032.6,"))
+    result = load_ok(fresh, csv_bytes("KT,budget_revenue,Ước quý I/2024,1040,"))
     assert result.count("revised") == 1
-    assert _warnings(result) == [(2, "value", "estimate_over_official")]
+    assert warning_keys(result) == [(2, "value", "estimate_over_official")]
     assert result.warnings[0].reason() == (
         "Cảnh báo: đã có số chính thức 1.032,6 cho kỳ Quý I/2024; số ước tính 1.040 sẽ thay thế số chính thức đó")
     assert figure(fresh[0], "KT", "budget_revenue", "2024-Q1")["estimate"] is True
@@ -190,7 +174,7 @@ def test_the_kind_column_marks_estimates(fresh) -> None:
     rows = [f"{u},tourist_arrivals,2024-Q1,{50000 + n},,{kind}" for n, (u, (kind, _)) in enumerate(zip(units, KINDS))]
     # A period phrase makes an estimate whatever the kind column says (or leaves empty).
     rows.append("IHD,tourist_arrivals,Ước quý I/2024,15000,,")
-    _load(fresh, csv_bytes(*rows, header=KIND_HEADER))
+    load_ok(fresh, csv_bytes(*rows, header=KIND_HEADER))
     with fresh[0].connect() as conn:
         frame = current_figures(conn).set_index("unit")
     assert {u: bool(frame.loc[u, "estimate"]) for u in [*units, "IHD"]} == {
@@ -235,7 +219,7 @@ def test_a_wide_file_with_estimate_headers_and_a_kind_column(fresh) -> None:
     data = ("Mã đơn vị;Chỉ tiêu;Lũy kế quý I/2024;6 tháng đầu năm 2024;Ước thực hiện 9 tháng 2024;Loại số liệu\n"
             "KT;budget_revenue;1.032,6;2.230,9;3.382,8;\n"
             "TPKT;tourist_arrivals;185.234;386.690;;ước\n").encode()
-    result = _load(fresh, data, "luy-ke.csv")
+    result = load_ok(fresh, data, "luy-ke.csv")
     assert result.layout == "wide" and result.count("new") == 5
     got = {(r["unit"], r["period"]): (r["value"], r["quarter"], r["estimate"]) for r in result.rows.to_pylist()}
     assert got == {
@@ -255,7 +239,7 @@ def test_an_xlsx_file_with_a_kind_column(fresh) -> None:
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
-    _load(fresh, out.getvalue(), "uoc.xlsx")
+    load_ok(fresh, out.getvalue(), "uoc.xlsx")
     assert [(f["period"], f["quarter"], f["estimate"]) for f in
             (figure(fresh[0], "KT", i, p) for i, p in (("grdp_growth", "2024"), ("grdp_per_capita", "2024"),
                                                        ("budget_revenue", "2024-9M")))] == [
@@ -266,7 +250,7 @@ def test_an_xlsx_file_with_a_kind_column(fresh) -> None:
 
 def test_a_store_made_before_estimates_is_upgraded_at_start(db_url: str) -> None:
     store, plans = open_store(db_url)
-    _load((store, plans), csv_bytes("KT,budget_revenue,2024-Q1,1032.6,"))
+    load_ok((store, plans), csv_bytes("KT,budget_revenue,2024-Q1,1032.6,"))
     # Make it look like older code's store: no estimate column, the old table list in `meta`.
     with store.begin() as conn:
         conn.execute(sa.text("ALTER TABLE submissions DROP COLUMN estimate"))
@@ -278,7 +262,7 @@ def test_a_store_made_before_estimates_is_upgraded_at_start(db_url: str) -> None
         assert conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_tables")).scalar() == SCHEMA_TABLES
     old = figure(again, "KT", "budget_revenue", "2024-Q1")
     assert (old["value"], old["estimate"]) == (1032.6, False)  # figures sent before estimates existed are official
-    _load((again, plans), csv_bytes("KT,budget_revenue,Ước quý II/2024,1198.3,"))
+    load_ok((again, plans), csv_bytes("KT,budget_revenue,Ước quý II/2024,1198.3,"))
     assert figure(again, "KT", "budget_revenue", "2024-Q2")["estimate"] is True
     again.dispose()
 
@@ -291,9 +275,9 @@ BUDGET_QUARTERS = csv_bytes("KT,budget_revenue,2024-Q1,1032.6,", "KT,budget_reve
 
 
 def test_a_year_figure_that_disagrees_with_the_quarters_warns_with_both_numbers(fresh) -> None:
-    _load(fresh, BUDGET_QUARTERS, "quy.csv")
-    result = _load(fresh, csv_bytes("KT,budget_revenue,Năm 2024,4425,"), "nam.csv")
-    assert _warnings(result) == [(2, "value", "cumulative_mismatch")]
+    load_ok(fresh, BUDGET_QUARTERS, "quy.csv")
+    result = load_ok(fresh, csv_bytes("KT,budget_revenue,Năm 2024,4425,"), "nam.csv")
+    assert warning_keys(result) == [(2, "value", "cumulative_mismatch")]
     assert result.warnings[0].reason() == (
         "Cảnh báo: số Năm 2024 của KT / budget_revenue là 4.425, nhưng tổng Quý I/2024 + Quý II/2024 + Quý III/2024 "
         "+ Quý IV/2024 là 4.600; khi đánh giá, số Năm 2024 được dùng. Hãy kiểm tra lại")
@@ -306,37 +290,37 @@ def test_a_year_figure_that_disagrees_with_the_quarters_warns_with_both_numbers(
 def test_the_allowance_is_half_a_unit_of_the_last_decimal_per_quarter_added(fresh, year: str, warned: bool) -> None:
     # budget_revenue has 1 decimal: each quarter may be off by 0.05 from rounding, four of them by 0.2 in all.
     # |4600.2 − 4600.0| = 0.2 is within it; 0.3 is not.
-    result = _load(fresh, BUDGET_QUARTERS[:-1] + f"\nKT,budget_revenue,2024,{year},\n".encode())
-    assert _warnings(result) == ([(6, "value", "cumulative_mismatch")] if warned else [])
+    result = load_ok(fresh, BUDGET_QUARTERS[:-1] + f"\nKT,budget_revenue,2024,{year},\n".encode())
+    assert warning_keys(result) == ([(6, "value", "cumulative_mismatch")] if warned else [])
 
 
 def test_a_quarter_in_the_file_that_breaks_a_stored_year_warns_on_the_quarters_line(fresh) -> None:
-    _load(fresh, BUDGET_QUARTERS.replace(b"2024-Q4,1217.2", b"2024,4600"))  # Q1–Q3 and the year, all agreeing
-    result = _load(fresh, csv_bytes("KT,budget_revenue,2024-Q4,1317.2,"))
+    load_ok(fresh, BUDGET_QUARTERS.replace(b"2024-Q4,1217.2", b"2024,4600"))  # Q1–Q3 and the year, all agreeing
+    result = load_ok(fresh, csv_bytes("KT,budget_revenue,2024-Q4,1317.2,"))
     # Now 1,032.6 + 1,198.3 + 1,151.9 + 1,317.2 = 4,700 against the stored year's 4,600.
-    assert _warnings(result) == [(2, "value", "cumulative_mismatch")]
+    assert warning_keys(result) == [(2, "value", "cumulative_mismatch")]
     assert "là 4.600, nhưng tổng Quý I/2024 + Quý II/2024 + Quý III/2024 + Quý IV/2024 là 4.700" in (
         result.warnings[0].reason())
 
 
 def test_nine_months_against_the_half_year_and_the_third_quarter(fresh) -> None:
-    _load(fresh, csv_bytes("KT,budget_revenue,6 tháng 2024,2230.9,", "KT,budget_revenue,Quý III/2024,1151.9,"))
+    load_ok(fresh, csv_bytes("KT,budget_revenue,6 tháng 2024,2230.9,", "KT,budget_revenue,Quý III/2024,1151.9,"))
     # No Q1 or Q2 to add up: 9M is compared with H1 + Q3 = 2,230.9 + 1,151.9 = 3,382.8; 3,300 is 82.8 short, well
     # beyond 2 × 0.05.
-    result = _load(fresh, csv_bytes("KT,budget_revenue,9 tháng 2024,3300,"))
-    assert _warnings(result) == [(2, "value", "cumulative_mismatch")]
+    result = load_ok(fresh, csv_bytes("KT,budget_revenue,9 tháng 2024,3300,"))
+    assert warning_keys(result) == [(2, "value", "cumulative_mismatch")]
     assert "là 3.300, nhưng tổng 6 tháng 2024 + Quý III/2024 là 3.382,8" in result.warnings[0].reason()
     # 3,382.8 agrees.
-    assert _warnings(_load(fresh, csv_bytes("KT,budget_revenue,9 tháng 2024,3382.8,"))) == []
+    assert warning_keys(load_ok(fresh, csv_bytes("KT,budget_revenue,9 tháng 2024,3382.8,"))) == []
 
 
 def test_a_level_year_is_compared_with_its_fourth_quarter(fresh) -> None:
     # GRDP growth is a level: the year's figure is the state at the end of Q4, 10.1, not 8.2 (2 decimals: the
     # allowance is 0.005).
-    result = _load(fresh, csv_bytes("KT,grdp_growth,2024-Q1,6.5,", "KT,grdp_growth,2024-Q2,7.1,",
-                                    "KT,grdp_growth,2024-Q3,7.8,", "KT,grdp_growth,2024-Q4,10.1,",
-                                    "KT,grdp_growth,2024,8.2,"))
-    assert _warnings(result) == [(6, "value", "cumulative_mismatch")]
+    result = load_ok(fresh, csv_bytes("KT,grdp_growth,2024-Q1,6.5,", "KT,grdp_growth,2024-Q2,7.1,",
+                                      "KT,grdp_growth,2024-Q3,7.8,", "KT,grdp_growth,2024-Q4,10.1,",
+                                      "KT,grdp_growth,2024,8.2,"))
+    assert warning_keys(result) == [(6, "value", "cumulative_mismatch")]
     assert result.warnings[0].reason() == (
         "Cảnh báo: số Năm 2024 của KT / grdp_growth là 8,2, nhưng số Quý IV/2024 là 10,1; khi đánh giá, số Năm 2024 "
         "được dùng. Hãy kiểm tra lại")
@@ -345,15 +329,15 @@ def test_a_level_year_is_compared_with_its_fourth_quarter(fresh) -> None:
 def test_an_estimated_year_is_not_held_to_the_official_quarters(fresh) -> None:
     # An estimate sent in November is expected to differ from the official figures that follow: 4,425 (ước)
     # against 4,600 is no mistake.
-    _load(fresh, BUDGET_QUARTERS, "quy.csv")
-    assert _warnings(_load(fresh, csv_bytes("KT,budget_revenue,Ước cả năm 2024,4425,"))) == []
+    load_ok(fresh, BUDGET_QUARTERS, "quy.csv")
+    assert warning_keys(load_ok(fresh, csv_bytes("KT,budget_revenue,Ước cả năm 2024,4425,"))) == []
 
 
 def test_quarters_that_grow_like_running_totals_warn_with_lũy_kế(fresh) -> None:
     # Q2 / Q1 = 1,445,000 / 700,000 = 2.06, within 0.75 × 2 = 1.5 … 1.5 × 2 = 3: Q2 looks like Q1 + Q2.
-    result = _load(fresh, csv_bytes("TPKT,tourist_arrivals,Quý I/2024,700000,",
-                                    "TPKT,tourist_arrivals,Quý II/2024,1445000,lũy kế"))
-    assert _warnings(result) == [(3, "value", "looks_cumulative")]
+    result = load_ok(fresh, csv_bytes("TPKT,tourist_arrivals,Quý I/2024,700000,",
+                                      "TPKT,tourist_arrivals,Quý II/2024,1445000,lũy kế"))
+    assert warning_keys(result) == [(3, "value", "looks_cumulative")]
     assert result.warnings[0].reason() == (
         "Cảnh báo: số liệu các quý của TPKT / tourist_arrivals tăng dần như số lũy kế (Quý I/2024: 700.000; "
         "Quý II/2024: 1.445.000). Nếu là số lũy kế, hãy ghi kỳ là “6 tháng đầu năm 2024”, “9 tháng 2024” hoặc "
@@ -361,10 +345,10 @@ def test_quarters_that_grow_like_running_totals_warn_with_lũy_kế(fresh) -> No
 
 
 def test_a_stored_quarter_and_a_new_one_that_grow_like_running_totals_warn(fresh) -> None:
-    _load(fresh, csv_bytes("DHA,tourist_arrivals,2024-Q1,91234,", "DHA,tourist_arrivals,2024-Q2,183000,"))
+    load_ok(fresh, csv_bytes("DHA,tourist_arrivals,2024-Q1,91234,", "DHA,tourist_arrivals,2024-Q2,183000,"))
     # Q2 / Q1 = 2.01 (within 1.5 … 3) and Q3 / Q2 = 274,500 / 183,000 = 1.5 (within 0.75 × 1.5 = 1.125 … 2.25).
-    result = _load(fresh, csv_bytes("DHA,tourist_arrivals,2024-Q3,274500,"))
-    assert _warnings(result) == [(2, "value", "looks_cumulative")]
+    result = load_ok(fresh, csv_bytes("DHA,tourist_arrivals,2024-Q3,274500,"))
+    assert warning_keys(result) == [(2, "value", "looks_cumulative")]
 
 
 @pytest.mark.parametrize("rows", [
@@ -381,14 +365,14 @@ def test_a_stored_quarter_and_a_new_one_that_grow_like_running_totals_warn(fresh
     ["TPKT,tourist_arrivals,2024-Q1,700000,", "TPKT,tourist_arrivals,2024-Q3,2100000,"],
 ], ids=["seasonal", "not every pair", "small counts", "level", "gap"])
 def test_quarters_that_do_not_look_cumulative_do_not_warn(fresh, rows: list[str]) -> None:
-    assert "looks_cumulative" not in [code for *_, code in _warnings(_load(fresh, csv_bytes(*rows)))]
+    assert "looks_cumulative" not in [code for *_, code in warning_keys(load_ok(fresh, csv_bytes(*rows)))]
 
 
 def test_the_scope_unit_is_never_an_unusual_reporter(fresh) -> None:
     # tourist_arrivals is reported by the localities; the province's own figure is no surprise. VP's still is.
-    result = _load(fresh, csv_bytes("KT,tourist_arrivals,2024-Q1,412000,", "KT,admin_satisfaction,2024-Q1,95.1,",
-                                    "VP,tourist_arrivals,2024-Q1,1250,"))
-    assert _warnings(result) == [(4, "unit", "unusual_reporter")]
+    result = load_ok(fresh, csv_bytes("KT,tourist_arrivals,2024-Q1,412000,", "KT,admin_satisfaction,2024-Q1,95.1,",
+                                      "VP,tourist_arrivals,2024-Q1,1250,"))
+    assert warning_keys(result) == [(4, "unit", "unusual_reporter")]
 
 
 # ---------------------------------------------------------------- codes suggested for names

@@ -3,7 +3,6 @@ rejected with a reason that says how to choose (`--decimal comma|dot` or the upl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,6 @@ import pytest
 from kpi.bootstrap import open_store
 from kpi.cli import main
 from kpi.ingest import ingest_bytes
-from kpi.plan import Plan
-from kpi.store import Store
 from tests.support import figure, snapshot
 
 # Budget revenue as a district treasury writes it with thousands dots and no decimals: 1.032 is 1032 billion VND
@@ -23,13 +20,6 @@ AMBIGUOUS = (
     "KT;budget_revenue;Quý II/2024;1.198;\r\n"
     "DHA;traffic_accidents;Quý I/2024;23;\r\n"
 ).encode()
-
-
-@pytest.fixture
-def fresh(duck_url: str) -> Iterator[tuple[Store, dict[int, Plan]]]:
-    store, plans = open_store(duck_url)
-    yield store, plans
-    store.dispose()
 
 
 def test_ambiguous_numbers_reject_the_file_and_say_how_to_choose(fresh) -> None:

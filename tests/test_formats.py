@@ -9,30 +9,20 @@ import codecs
 import csv
 import io
 import unicodedata
-from collections.abc import Iterator
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from kpi.bootstrap import open_store
 from kpi.ingest import Checked, ingest_bytes
 from kpi.plan import Plan
 from kpi.store import Store, current_figures
-from tests.support import records, snapshot
+from tests.support import records, reject
 
 Key = tuple[str, str, str]
 Stored = dict[Key, tuple[float, str | None, str | None]]
 
 VI_HEADER = ["Mã đơn vị", "Chỉ tiêu", "Kỳ báo cáo", "Giá trị", "Ghi chú"]
-
-
-@pytest.fixture
-def fresh(duck_url: str) -> Iterator[tuple[Store, dict[int, Plan]]]:
-    """An empty DuckDB store with the 2024 plan."""
-    store, plans = open_store(duck_url)
-    yield store, plans
-    store.dispose()
 
 
 def text_file(lines: list[str]) -> str:
@@ -53,16 +43,6 @@ def load(fresh: tuple[Store, dict[int, Plan]], data: bytes, name: str = "so-lieu
     result = ingest_bytes(store, plans, data, name, **kw)
     assert result.ok and not result.problems, [p.describe("en") for p in result.problems]  # no warning either
     assert result.upload_id is not None
-    return result
-
-
-def reject(fresh: tuple[Store, dict[int, Plan]], data: bytes, name: str = "so-lieu.csv") -> Checked:
-    """Load `data`, insist that it was rejected, and that the database is exactly as before."""
-    store, plans = fresh
-    before = snapshot(store)
-    result = ingest_bytes(store, plans, data, name)
-    assert not result.ok and result.upload_id is None
-    before.assert_same(snapshot(store))
     return result
 
 
@@ -372,7 +352,7 @@ def test_wide_layout_problems_name_the_line_and_the_period_column(fresh) -> None
         "KT;grdp_growth;8,12;8,57;109,06;;",
         "TPK;tourist_arrivals;18.456;19.872;;;",
     ]).encode()
-    result = reject(fresh, data)
+    result = reject(fresh, data, "so-lieu.csv")
     assert [(p.line, p.column, p.code) for p in result.problems] == [
         (3, "Quý II/2024", "not_a_number"), (4, "Quý III/2024", "above_max"), (5, "Mã đơn vị", "unknown_unit")]
     assert [p.describe() for p in result.problems] == [

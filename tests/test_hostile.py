@@ -13,43 +13,25 @@ import time
 import tracemalloc
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
 
 import kpi.ingest.pipeline
 import kpi.revisions
-from kpi.bootstrap import open_store
 from kpi.cli import main
 from kpi.export import neutralise
 from kpi.ingest import Checked, Limits, check, ingest_bytes, ingest_path
 from kpi.ingest.source import Source, SourceTooLarge
 from kpi.plan import Plan
 from kpi.store import Store
-from tests.support import HEADER, csv_bytes, figure, revisions, snapshot
+from tests.support import HEADER, csv_bytes, figure, reject, revisions, run_cli, snapshot
 
 Opened = tuple[Store, dict[int, Plan]]
 ROOT = Path(__file__).resolve().parent.parent
 LONG = ["unit", "indicator", "period", "value", "note"]
-
-
-@pytest.fixture
-def opened(db_url: str) -> Iterator[Opened]:
-    """An empty store with the shipped plans, on DuckDB and on PostgreSQL."""
-    store, plans = open_store(db_url)
-    yield store, plans
-    store.dispose()
-
-
-@pytest.fixture
-def duck(duck_url: str) -> Iterator[Opened]:
-    """An empty DuckDB store, for cases that are refused before the store is ever read."""
-    store, plans = open_store(duck_url)
-    yield store, plans
-    store.dispose()
 
 
 def limits(**changes: int) -> Limits:
@@ -60,21 +42,6 @@ def limits(**changes: int) -> Limits:
 def codes(result: Checked) -> list[tuple[int | None, str]]:
     """(line, code) of every problem, blocking or not."""
     return [(p.line, p.code) for p in result.problems]
-
-
-def reject(opened: Opened, data: bytes, name: str = "bao-cao.csv", **options: Any) -> Checked:
-    """Ingest `data` and insist on a clean rejection: no exception, not ok, a blocking problem whose line is a
-    file line or None, nothing written (the store's snapshot is the same before and after)."""
-    store, plans = opened
-    before = snapshot(store)
-    result = ingest_bytes(store, plans, data, name, **options)
-    assert not result.ok and result.upload_id is None
-    assert result.blocking
-    assert all(p.line is None or p.line >= 1 for p in result.problems)
-    for problem in result.problems:  # every message can be shown, in both languages
-        assert problem.describe("vi") and problem.describe("en")
-    before.assert_same(snapshot(store))
-    return result
 
 
 def measured(call: Callable[[], Checked]) -> tuple[Checked, float, float, float]:
@@ -112,8 +79,8 @@ def workbook(rows: list[list[object]], far: dict[tuple[int, int], object] | None
 TABLE = [LONG, ["KT", "grdp_growth", "2024-Q1", 7.5, None], ["TPKT", "tourist_arrivals", "2024-Q1", 185234, None]]
 
 
-def test_xlsx_with_one_cell_at_xfd1048576_loads_the_table_and_warns_about_the_cell(duck: Opened) -> None:
-    store, plans = duck
+def test_xlsx_with_one_cell_at_xfd1048576_loads_the_table_and_warns_about_the_cell(fresh: Opened) -> None:
+    store, plans = fresh
     data = workbook(TABLE, {(1_048_576, 16_384): "x"})  # XFD is column 16,384, the last Excel has
     assert len(data) < 10_000  # a few kilobytes that claim a sheet of 17 billion cells
     result, seconds, heap_mb, rss_mb = measured(lambda: ingest_bytes(store, plans, data, "bao-cao.xlsx"))
@@ -129,8 +96,8 @@ def test_xlsx_with_one_cell_at_xfd1048576_loads_the_table_and_warns_about_the_ce
     assert rss_mb < 200, rss_mb
 
 
-def test_xlsx_with_a_far_column_cell_beside_the_table_is_ignored_with_a_warning(duck: Opened) -> None:
-    store, plans = duck
+def test_xlsx_with_a_far_column_cell_beside_the_table_is_ignored_with_a_warning(fresh: Opened) -> None:
+    store, plans = fresh
     data = workbook(TABLE, {(3, 16_000): "ghi chú lạc"})  # column WQJ on the last row of the table
     result, seconds, heap_mb, rss_mb = measured(lambda: ingest_bytes(store, plans, data, "bao-cao.xlsx"))
     assert result.ok and result.count("new") == 2
@@ -138,10 +105,10 @@ def test_xlsx_with_a_far_column_cell_beside_the_table_is_ignored_with_a_warning(
     assert seconds < 5 and heap_mb < 50 and rss_mb < 200, (seconds, heap_mb, rss_mb)
 
 
-def test_xlsx_with_a_cell_in_row_one_million_under_the_table_is_rejected_quickly(duck: Opened) -> None:
-    store, plans = duck
+def test_xlsx_with_a_cell_in_row_one_million_under_the_table_is_rejected_quickly(fresh: Opened) -> None:
+    store, plans = fresh
     data = workbook(TABLE, {(1_000_000, 1): "lạc"})  # inside the header's columns: a row of its own
-    result, seconds, heap_mb, rss_mb = measured(lambda: reject(duck, data, "bao-cao.xlsx"))
+    result, seconds, heap_mb, rss_mb = measured(lambda: reject(fresh, data, "bao-cao.xlsx"))
     # The stray row names no indicator, period or value: each is a problem on sheet row 1,000,000.
     assert sorted(codes(result)) == [(1_000_000, "bad_period"), (1_000_000, "empty_value"),
                                      (1_000_000, "unknown_indicator"), (1_000_000, "unknown_unit")]
@@ -202,23 +169,23 @@ def shared_string_workbook(note: str) -> bytes:
     return buffer.getvalue()
 
 
-def test_hand_made_shared_string_workbook_loads_when_small(duck: Opened) -> None:
+def test_hand_made_shared_string_workbook_loads_when_small(fresh: Opened) -> None:
     """The builder below is a real workbook: with a short note it loads (so the bomb is refused for its size)."""
-    store, plans = duck
+    store, plans = fresh
     result = ingest_bytes(store, plans, shared_string_workbook("Cục Thống kê"), "bao-cao.xlsx")
     assert result.ok and not result.problems, [p.describe("en") for p in result.problems]
     stored = figure(store, "KT", "grdp_growth", "2024-Q1")
     assert (stored["value"], stored["note"]) == (7.5, "Cục Thống kê")
 
 
-def test_xlsx_whose_shared_string_inflates_past_the_unpacked_limit_is_refused_before_unpacking(duck: Opened) -> None:
+def test_xlsx_whose_shared_string_inflates_past_the_unpacked_limit_is_refused_before_unpacking(fresh: Opened) -> None:
     data = shared_string_workbook("Ghi chú " * 500_000)  # 4.5 MB of note (ú is two bytes) in one shared string
     assert len(data) < 50_000  # deflate squeezes the repetition to a few kilobytes
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         unpacked = sum(part.file_size for part in archive.infolist())
     assert unpacked > 4_500_000
     result, seconds, _, rss_mb = measured(
-        lambda: reject(duck, data, "bao-cao.xlsx", limits=limits(max_unpacked_bytes=1_000_000)))
+        lambda: reject(fresh, data, "bao-cao.xlsx", limits=limits(max_unpacked_bytes=1_000_000)))
     assert [(p.line, p.code, p.params["what"], p.params["limit"]) for p in result.problems] == [
         (None, "workbook_too_large", "bytes", 1_000_000)]
     assert result.problems[0].params["n"] == unpacked
@@ -226,59 +193,59 @@ def test_xlsx_whose_shared_string_inflates_past_the_unpacked_limit_is_refused_be
     assert seconds < 5 and rss_mb < 200, (seconds, rss_mb)
 
 
-def test_xlsx_with_too_many_parts_is_refused(duck: Opened) -> None:
+def test_xlsx_with_too_many_parts_is_refused(fresh: Opened) -> None:
     data = shared_string_workbook("Cục Thống kê")  # six parts
-    result = reject(duck, data, "bao-cao.xlsx", limits=limits(max_parts=5))
+    result = reject(fresh, data, "bao-cao.xlsx", limits=limits(max_parts=5))
     assert [(p.code, p.params["what"], p.params["n"]) for p in result.problems] == [
         ("workbook_too_large", "parts", 6)]
 
 
-def test_xlsx_whose_note_is_over_the_note_limit_but_under_the_unpacked_limit_is_note_too_long(duck: Opened) -> None:
-    result = reject(duck, shared_string_workbook("Ghi chú " * 500_000), "bao-cao.xlsx")
+def test_xlsx_whose_note_is_over_the_note_limit_but_under_the_unpacked_limit_is_note_too_long(fresh: Opened) -> None:
+    result = reject(fresh, shared_string_workbook("Ghi chú " * 500_000), "bao-cao.xlsx")
     assert [(p.line, p.column, p.code) for p in result.problems] == [(2, "note", "note_too_long")]
 
 
 # ---------------------------------------------------------------- CSV limits: columns, rows, bytes
 
-def test_csv_header_of_twenty_thousand_repeated_names_is_too_many_columns_at_once(duck: Opened) -> None:
+def test_csv_header_of_twenty_thousand_repeated_names_is_too_many_columns_at_once(fresh: Opened) -> None:
     data = (",".join(["unit"] * 20_000) + "\nKT\n").encode()
-    result, seconds, _, rss_mb = measured(lambda: reject(duck, data))
+    result, seconds, _, rss_mb = measured(lambda: reject(fresh, data))
     assert [(p.line, p.code, p.params) for p in result.problems] == [
         (1, "too_many_columns", {"n": 20_000, "limit": 200})]
     assert result.problems[0].reason() == "Dòng tiêu đề có 20.000 cột, vượt giới hạn 200 cột (max_columns)"
     assert seconds < 2 and rss_mb < 200, (seconds, rss_mb)
 
 
-def test_header_followed_by_blank_lines_beyond_max_rows_is_too_many_rows(duck: Opened) -> None:
+def test_header_followed_by_blank_lines_beyond_max_rows_is_too_many_rows(fresh: Opened) -> None:
     data = csv_bytes("KT,grdp_growth,2024-Q1,7.5,") + b"\n" * 1_000
     # 1 figure line + 1,000 blank lines after the header = 1,001 lines, over 100.
-    result = reject(duck, data, limits=limits(max_rows=100))
+    result = reject(fresh, data, limits=limits(max_rows=100))
     assert [(p.line, p.code, p.params) for p in result.problems] == [
         (None, "too_many_rows", {"n": 1_001, "limit": 100})]
     assert "vượt giới hạn 100 dòng (max_rows)" in result.problems[0].reason()
 
 
-def test_file_of_only_blank_lines_beyond_max_rows_is_too_many_rows(duck: Opened) -> None:
+def test_file_of_only_blank_lines_beyond_max_rows_is_too_many_rows(fresh: Opened) -> None:
     data = b"\n" * 3_000_000  # 3 MB: three thousand times max_rows
-    result = reject(duck, data, limits=limits(max_rows=1_000))
+    result = reject(fresh, data, limits=limits(max_rows=1_000))
     assert [p.code for p in result.problems] == ["too_many_rows"]
 
 
-def test_file_over_max_file_bytes_is_refused_before_reading(duck: Opened) -> None:
+def test_file_over_max_file_bytes_is_refused_before_reading(fresh: Opened) -> None:
     # Header 32 + LF; "KT,grdp_growth,2024-Q1,7.5," 27 + "Cục Thống kê" 12 characters, 17 bytes (ụ ố: 3, ê: 2) + LF.
     data = csv_bytes("KT,grdp_growth,2024-Q1,7.5,Cục Thống kê")
     assert len(data) == 78
-    result = reject(duck, data, limits=limits(max_file_bytes=77))
+    result = reject(fresh, data, limits=limits(max_file_bytes=77))
     assert [(p.line, p.code, p.params) for p in result.problems] == [
         (None, "file_too_large", {"n": 78, "limit": 77})]
     assert result.problems[0].reason() == "Tệp nặng 78 byte, vượt giới hạn 77 byte (max_file_bytes)"
     # At the limit exactly, it loads.
-    store, plans = duck
+    store, plans = fresh
     assert ingest_bytes(store, plans, data, "bao-cao.csv", limits=limits(max_file_bytes=78)).ok
 
 
-def test_ingest_path_refuses_a_file_over_the_limit_before_reading_it(duck: Opened, tmp_path: Path) -> None:
-    store, plans = duck
+def test_ingest_path_refuses_a_file_over_the_limit_before_reading_it(fresh: Opened, tmp_path: Path) -> None:
+    store, plans = fresh
     before = snapshot(store)
     path = tmp_path / "lon.csv"
     path.write_bytes(csv_bytes("KT,grdp_growth,2024-Q1,7.5,"))  # 61 bytes
@@ -307,8 +274,8 @@ def test_cli_says_a_file_is_too_large_and_exits_1(capsys, duck_url: str, tmp_pat
     b"unit,indicator,period,value,note\rKT,grdp_growth,2024-Q1,7.5,\r",
     b"unit,indicator,\rperiod,value,note\nKT,grdp_growth,2024-Q1,7.5,\n",
 ], ids=["CR line ends", "stray CR in the header"])
-def test_carriage_return_in_the_header_line_is_read_or_refused_cleanly(duck: Opened, data: bytes) -> None:
-    store, plans = duck
+def test_carriage_return_in_the_header_line_is_read_or_refused_cleanly(fresh: Opened, data: bytes) -> None:
+    store, plans = fresh
     before = snapshot(store)
     result = ingest_bytes(store, plans, data, "mac.csv")
     if result.ok:  # CR is a line end to Excel: the figure is there
@@ -467,10 +434,10 @@ def test_cp1258_helper_bytes_are_dak_ha() -> None:
     ([b"DHA,grdp_growth,2024-Q1,7.1," + CP1258_DAK_HA, b"KT,grdp_growth,2024-Q1,7.5,S\xe1\xbb\x91 li\xe1\xbb\x87u"],
      2, 3),
 ], ids=["UTF-8 then Windows-1258", "Windows-1258 then UTF-8"])
-def test_file_mixing_utf8_and_windows_1258_names_the_line(duck: Opened, lines: list[bytes], bad_line: int,
+def test_file_mixing_utf8_and_windows_1258_names_the_line(fresh: Opened, lines: list[bytes], bad_line: int,
                                                          utf8_line: int) -> None:
     data = HEADER.encode() + b"\n" + b"\n".join(lines) + b"\n"  # "Số liệu" in UTF-8 on one line
-    result = reject(duck, data)
+    result = reject(fresh, data)
     assert [(p.line, p.code, p.params) for p in result.problems] == [
         (bad_line, "mixed_encoding", {"utf8_line": utf8_line})]
     assert result.problems[0].describe() == (
@@ -478,32 +445,32 @@ def test_file_mixing_utf8_and_windows_1258_names_the_line(duck: Opened, lines: l
         f"(dòng {utf8_line} lại là UTF-8); hãy mở tệp và lưu lại toàn bộ dạng “CSV UTF-8”")
 
 
-def test_a_whole_windows_1258_file_loads(duck: Opened) -> None:
-    store, plans = duck
+def test_a_whole_windows_1258_file_loads(fresh: Opened) -> None:
+    store, plans = fresh
     data = HEADER.encode() + b"\nDHA,grdp_growth,2024-Q1,7.1," + CP1258_DAK_HA + b"\n"
     result = ingest_bytes(store, plans, data, "bao-cao.csv")
     assert result.ok and result.encoding == "windows-1258"
     assert figure(store, "DHA", "grdp_growth", "2024-Q1")["note"] == "Đắk Hà"
 
 
-def test_utf7_file_with_vietnamese_headers_is_refused(duck: Opened) -> None:
+def test_utf7_file_with_vietnamese_headers_is_refused(fresh: Opened) -> None:
     text = "Mã đơn vị,Chỉ tiêu,Kỳ báo cáo,Giá trị,Ghi chú\r\nKT,grdp_growth,2024-Q2,7.5,Số liệu ước tính\r\n"
     data = text.encode("utf-7")
     assert data.isascii() and b"+AOM" in data  # "Mã" is "M+AOM": plain ASCII to every other decoder
-    result = reject(duck, data)
+    result = reject(fresh, data)
     assert [(p.line, p.code) for p in result.problems] == [(1, "utf7")]
     assert "UTF-7" in result.problems[0].reason() and "CSV UTF-8" in result.problems[0].reason()
 
 
-def test_utf7_file_with_one_vietnamese_note_is_refused(duck: Opened) -> None:
+def test_utf7_file_with_one_vietnamese_note_is_refused(fresh: Opened) -> None:
     data = (HEADER + "\nKT,grdp_growth,2024-Q2,7.5,Ghi chú\n").encode("utf-7")
     assert data.endswith(b"Ghi ch+APo\n")
-    result = reject(duck, data)
+    result = reject(fresh, data)
     assert [(p.line, p.code) for p in result.problems] == [(2, "utf7")]
 
 
-def test_plain_ascii_with_plus_signs_is_not_taken_for_utf7(duck: Opened) -> None:
-    store, plans = duck
+def test_plain_ascii_with_plus_signs_is_not_taken_for_utf7(fresh: Opened) -> None:
+    store, plans = fresh
     # "+84" and "+Q1-" are ASCII a person types; neither decodes to Vietnamese letters.
     data = csv_bytes("KT,grdp_growth,2024-Q1,7.5,Liên hệ +84 260 386 ; +Q1-", "KT,grdp_growth,2024-Q2,+7.6,")
     result = ingest_bytes(store, plans, data, "bao-cao.csv")
@@ -514,12 +481,6 @@ def test_plain_ascii_with_plus_signs_is_not_taken_for_utf7(duck: Opened) -> None
 
 # ---------------------------------------------------------------- the command line
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """`kpi argv…` in-process: (exit code, stdout, stderr)."""
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
 
 def test_cli_takes_a_name_with_brackets_literally(capsys, duck_url: str, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
@@ -527,7 +488,7 @@ def test_cli_takes_a_name_with_brackets_literally(capsys, duck_url: str, tmp_pat
     # As a glob, `bao-cao[12].csv` would match bao-cao1.csv; the file named with brackets is the one meant.
     (tmp_path / "bao-cao1.csv").write_bytes(csv_bytes("KT,grdp_growth,2024-Q1,1.5,"))
     (tmp_path / "bao-cao[12].csv").write_bytes(csv_bytes("KT,grdp_growth,2024-Q2,2.5,"))
-    code, out, err = run(capsys, "ingest", "--db", duck_url, "bao-cao[12].csv")
+    code, out, err = run_cli(capsys, "ingest", "--db", duck_url, "bao-cao[12].csv")
     assert code == 0, err
     assert out.startswith("Đã nạp bao-cao[12].csv: 1 số liệu mới")
     figures = snapshot(Store(duck_url)).figures
@@ -539,7 +500,7 @@ def test_cli_does_not_expand_a_wildcard(capsys, duck_url: str, tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     (tmp_path / "figs1.csv").write_bytes(csv_bytes("KT,grdp_growth,2024-Q1,1.5,"))
     (tmp_path / "figs2.csv").write_bytes(csv_bytes("KT,grdp_growth,2024-Q2,2.5,"))
-    code, out, err = run(capsys, "ingest", "--db", duck_url, "figs*.csv")
+    code, out, err = run_cli(capsys, "ingest", "--db", duck_url, "figs*.csv")
     assert code == 1 and out == ""
     assert "figs*.csv: không tìm thấy tệp" in err
     assert "Traceback" not in err
@@ -561,7 +522,7 @@ def test_cli_history_into_head_closes_quietly(sample_url: str, fmt: str) -> None
 
 
 def test_cli_history_in_full_still_exits_0(capsys, sample_url: str) -> None:
-    code, out, err = run(capsys, "history", "--db", sample_url, "--format", "csv")
+    code, out, err = run_cli(capsys, "history", "--db", sample_url, "--format", "csv")
     assert code == 0 and err == ""
     assert out.splitlines()[0].startswith("unit,indicator,period,value")
 
@@ -583,7 +544,7 @@ def test_cli_unexpected_exception_exits_70_not_1(capsys, duck_url: str, tmp_path
     capsys.readouterr()
     monkeypatch.setattr(target, name, _boom)
     argv = ["history", "--db", duck_url] if command == "history" else ["ingest", "--db", duck_url, str(path)]
-    code, _, err = run(capsys, *argv)
+    code, _, err = run_cli(capsys, *argv)
     assert code == 70  # 1 means "file rejected"; a crash must never look like that
     assert "kpi: lỗi nội bộ, không có gì bị ghi dở" in err
     assert "RuntimeError: boom: an unexpected failure" in err  # the traceback is there for the administrator
@@ -601,20 +562,20 @@ def test_neutralise_puts_an_apostrophe_before_a_formula_start(text: object, expe
     assert neutralise(text) == expected
 
 
-def test_check_of_a_hostile_file_writes_nothing_and_returns(duck: Opened) -> None:
+def test_check_of_a_hostile_file_writes_nothing_and_returns(fresh: Opened) -> None:
     """`check` alone never writes, even for a file that would be accepted."""
-    store, plans = duck
+    store, plans = fresh
     before = snapshot(store)
     result = check(store, plans, Source("bao-cao.csv", csv_bytes("KT,grdp_growth,2024-Q1,7.5,")))
     assert result.ok and result.count("new") == 1 and result.upload_id is None
     before.assert_same(snapshot(store))
 
 
-def test_a_file_too_big_for_the_checks_memory_is_refused_cleanly(duck: Opened, monkeypatch: pytest.MonkeyPatch,
+def test_a_file_too_big_for_the_checks_memory_is_refused_cleanly(fresh: Opened, monkeypatch: pytest.MonkeyPatch,
                                                                  ) -> None:
     # 20,000 rows with 60-character notes need far more than 2 MB of DuckDB buffer memory.
     monkeypatch.setattr("kpi.ingest.pipeline.SCRATCH_MEMORY", "2MB")
     rows = [f"TPKT,tourist_arrivals,2024-Q{1 + i % 4},{1000 + i},ghi chú số {i} " + "x" * 45 for i in range(20_000)]
-    result = reject(duck, csv_bytes(*rows))
+    result = reject(fresh, csv_bytes(*rows))
     assert [p.code for p in result.problems] == ["out_of_memory"]
     assert "2MB" in result.problems[0].reason() and "chia tệp" in result.problems[0].reason()
