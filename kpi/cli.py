@@ -1,4 +1,6 @@
-"""The `kpi` command: init, sample, ingest, scorecard, history, uploads, undo.
+"""The `kpi` command: init, sample, ingest, scorecard, history, uploads, undo; and (kpi.cli_access) users,
+approve, reopen, approvals, audit, settings. Every command takes `--as USER` (or $KPI_USER) and then applies that
+user's rights; without it a command acts as the local administrator.
 
 Exit codes: 0 done; 1 a file was rejected (problems listed) or an undo refused; 2 usage or configuration
 (argparse's own usage errors, a wrong plan file, an unknown period or unit); 75 the database was busy (try again);
@@ -19,6 +21,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from kpi.bootstrap import open_store
+from kpi.cli_access import COMMANDS as ACCESS_COMMANDS
+from kpi.cli_access import ActorError, add_actor_option, add_parsers, command_actor
 from kpi.i18n import LANGS, t
 from kpi.ingest.typed import DECIMALS
 from kpi.plan import DEFAULT_PLANS_DIR, PlanError
@@ -38,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     env_lang = os.environ.get("KPI_LANG", "").lower()
     common.add_argument("--lang", choices=LANGS, default=env_lang if env_lang in LANGS else "vi",
                         help="language of messages (default vi)")
+    add_actor_option(common)
     parser = argparse.ArgumentParser(prog="kpi", description="Theo dõi chỉ tiêu thi đua — target tracker")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init", parents=[common], help="create the schema and load the plan files")
@@ -61,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--period", help="2024, 2024-Q2, 2024-H1 or 2024-9M (default: latest with data)")
     score.add_argument("--unit", default=None, help="unit code, or 'all' (default: the plan's scope unit, KT)")
     score.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    add_parsers(sub, common)
     return parser
 
 
@@ -102,6 +108,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from kpi.ingest import Limits, Source, SourceTooLarge, ingest
 
     store, plans = open_store(resolve_url(args.db), args.plans)
+    actor = command_actor(args, store)
     limits = Limits.from_env()
     status = EXIT_OK
     for name in args.files:
@@ -120,7 +127,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             status = EXIT_REJECTED
             continue
         result = ingest(store, plans, source, origin="cli", dry_run=args.dry_run, decimal=args.decimal,
-                        limits=limits)
+                        limits=limits, actor=actor)
         stream = sys.stdout if result.ok else sys.stderr
         print(result.summary(args.lang), file=stream)
         for problem in result.problems:
@@ -130,7 +137,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return status
 
 
-def _print_frame(frame: pd.DataFrame, fmt: str) -> None:
+def print_frame(frame: pd.DataFrame, fmt: str) -> None:
+    """Print `frame` as a table, CSV (formula-safe) or JSON on standard output."""
     import pandas as pd
 
     from kpi.export import safe_frame
@@ -160,7 +168,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
     with store.connect() as conn:
         frame = history(conn, args.unit.upper() if args.unit else None,
                         args.indicator.lower() if args.indicator else None, period)
-    _print_frame(frame.drop(columns=["undone_at"]), args.format)
+    print_frame(frame.drop(columns=["undone_at"]), args.format)
     return EXIT_OK
 
 
@@ -169,19 +177,18 @@ def _cmd_uploads(args: argparse.Namespace) -> int:
 
     store, _ = open_store(resolve_url(args.db), args.plans)
     with store.connect() as conn:
-        _print_frame(recent_uploads(conn, args.limit), "table")
+        print_frame(recent_uploads(conn, args.limit), "table")
     return EXIT_OK
 
 
 def _cmd_undo(args: argparse.Namespace) -> int:
-    from kpi.ingest import whoami
     from kpi.revisions import UndoError, undo_upload
 
-    store, _ = open_store(resolve_url(args.db), args.plans)
+    store, plans = open_store(resolve_url(args.db), args.plans)
     try:
-        done = undo_upload(store, args.upload_id, whoami())
+        done = undo_upload(store, args.upload_id, command_actor(args, store), plans)
     except UndoError as exc:
-        print(t(f"undo.{exc.code}", args.lang, upload=exc.upload_id), file=sys.stderr)
+        print(t(f"undo.{exc.code}", args.lang, upload=exc.upload_id, **exc.params), file=sys.stderr)
         return EXIT_REJECTED
     print(t("undo.done", args.lang, upload=done.upload_id, withdrawn=done.withdrawn, restored=done.restored))
     return EXIT_OK
@@ -210,9 +217,9 @@ def _cmd_scorecard(args: argparse.Namespace) -> int:
         result = result[result["unit"] == unit]
     if args.format == "table":
         print(f"{period} · {unit}")
-        _print_frame(display_table(result, plan, args.lang), "table")
+        print_frame(display_table(result, plan, args.lang), "table")
     else:
-        _print_frame(machine_table(result, args.format), args.format)
+        print_frame(machine_table(result, args.format), args.format)
     return EXIT_OK
 
 
@@ -222,7 +229,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {"init": _cmd_init, "sample": _cmd_sample, "ingest": _cmd_ingest, "scorecard": _cmd_scorecard,
                 "history": _cmd_history, "uploads": _cmd_uploads, "undo": _cmd_undo}
     try:
-        status = handlers[args.command](args)
+        if args.command in ACCESS_COMMANDS:
+            from kpi.cli_access import run
+
+            status = run(args, lambda: open_store(resolve_url(args.db), args.plans))
+        else:
+            status = handlers[args.command](args)
         sys.stdout.flush()
         return status
     except PlanError as exc:
@@ -231,6 +243,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseBusy:
         print(f"kpi: {t('busy', args.lang)}", file=sys.stderr)
         return EXIT_BUSY
+    except ActorError as exc:
+        print(f"kpi: {t('cli.unknown_actor', args.lang, user=str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:
         # The reader left (`| head`): say nothing, and keep Python from complaining about stdout at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -6,6 +6,7 @@ Babel carries CLDR's locale data, so the separators come from the standard rathe
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
@@ -37,3 +38,14 @@ def format_figure(value: float | None, qualifier: str | None, lang: str = "vi", 
     """A stored figure with its censoring, e.g. `>30` for a rank known only to be below 30th."""
     text = format_number(value, lang, decimals)
     return f"{qualifier}{text}" if isinstance(qualifier, str) and qualifier and text != "—" else text
+
+
+#: Vietnam has one time zone and no daylight saving: UTC+7 all year.
+VIETNAM = timezone(timedelta(hours=7), "UTC+7")
+
+
+def format_time(stamp: datetime | None) -> str:
+    """A stored UTC time (naive) as Vietnam time, labelled: `04/11/2024 23:00 (UTC+7)`; '' for None."""
+    if stamp is None or stamp != stamp:  # None or NaT
+        return ""
+    return stamp.replace(tzinfo=UTC).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") + " (UTC+7)"

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from kpi.i18n_access import ACCESS  # sign-in, roles, approvals, audit
+
 LANGS = ("vi", "en")
 
 STATUS_ORDER = ("achieved", "not_met", "on_track", "at_risk", "off_track", "incomplete", "undetermined", "awaiting",
@@ -529,6 +531,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.line": {"vi": "dòng {line}", "en": "line {line}"},
     "problem.column": {"vi": "cột {column}", "en": "column {column}"},
 }
+
+CATALOGUE.update(ACCESS)
 
 
 def t(key: str, lang: str = "vi", **fields: object) -> str:

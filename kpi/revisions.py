@@ -12,16 +12,23 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from kpi.store import Store, bump_data_version, now, submissions, uploads
+from kpi.access import Actor
+from kpi.approval import lock_index
+from kpi.audit import Action, record
+from kpi.fmt import format_time
+from kpi.plan import Plan
+from kpi.store import Store, bump_data_version, now, period_locks, submissions, uploads
 
 
 class UndoError(ValueError):
-    """An upload that cannot be undone (unknown, or already undone); `code` names the reason for i18n."""
+    """An upload that cannot be undone: unknown, already undone, someone else's (`not_yours`), or touching an
+    approved quarter (`locked`, with the approval in `params`); `code` names the reason for i18n."""
 
-    def __init__(self, code: str, upload_id: int) -> None:
+    def __init__(self, code: str, upload_id: int, **params: object) -> None:
         super().__init__(f"{code}: upload {upload_id}")
         self.code = code
         self.upload_id = upload_id
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -69,17 +76,25 @@ def history(conn: Connection, unit: str | None = None, indicator: str | None = N
     return frame
 
 
-def undo_upload(store: Store, upload_id: int, undone_by: str) -> UndoResult:
-    """Undo upload `upload_id`: its figures stop counting and the ones it replaced are current again.
+def undo_upload(store: Store, upload_id: int, actor: Actor | str, plans: dict[int, Plan] | None = None) -> UndoResult:
+    """Undo upload `upload_id` as `actor` (a name alone means the local administrator): its figures stop
+    counting and the ones it replaced are current again; audited. Analysts may undo only their own uploads;
+    nobody may undo an upload with a figure in an approved quarter (`plans` place units under a lock that covers
+    children; without them the store's plan files are read).
 
-    Raises UndoError('unknown_upload' | 'already_undone').
+    Raises UndoError('unknown_upload' | 'already_undone' | 'not_yours' | 'locked').
     """
+    if isinstance(actor, str):
+        actor = Actor.local_admin(actor)
     with store.begin() as conn:
-        row = conn.execute(sa.select(uploads.c.undone_at).where(uploads.c.id == upload_id)).first()
+        row = conn.execute(sa.select(uploads.c.undone_at, uploads.c.author).where(uploads.c.id == upload_id)).first()
         if row is None:
             raise UndoError("unknown_upload", upload_id)
         if row.undone_at is not None:
             raise UndoError("already_undone", upload_id)
+        if not actor.may_undo(row.author):
+            raise UndoError("not_yours", upload_id, author=row.author or "—")
+        _refuse_locked(conn, plans, upload_id)
         mine = sa.select(submissions.c.unit_code, submissions.c.indicator_code, submissions.c.period).where(
             submissions.c.upload_id == upload_id)
         withdrawn = conn.execute(sa.select(sa.func.count()).select_from(mine.subquery())).scalar_one()
@@ -92,6 +107,30 @@ def undo_upload(store: Store, upload_id: int, undone_by: str) -> UndoResult:
                    sa.tuple_(submissions.c.unit_code, submissions.c.indicator_code, submissions.c.period).in_(mine))
         )
         restored = conn.execute(older).scalar_one()
-        conn.execute(uploads.update().where(uploads.c.id == upload_id).values(undone_at=now(), undone_by=undone_by))
+        conn.execute(uploads.update().where(uploads.c.id == upload_id)
+                     .values(undone_at=now(), undone_by=(actor.display_name or actor.name)[:200]))
+        record(conn, actor.name, Action.UNDO, f"#{upload_id}", {"withdrawn": int(withdrawn),
+                                                                "restored": int(restored)})
         bump_data_version(conn)
     return UndoResult(upload_id, int(withdrawn), int(restored))
+
+
+def _refuse_locked(conn: Connection, plans: dict[int, Plan] | None, upload_id: int) -> None:
+    """Raise UndoError('locked') when a figure of the upload lies in an approved quarter (`kpi.approval`)."""
+    if plans is None:
+        live = sa.select(sa.func.count()).select_from(period_locks).where(period_locks.c.reopened_at.is_(None))
+        if not conn.execute(live).scalar():
+            return  # nothing is approved: no plan needed
+        from kpi.plan import load_plans
+
+        plans = load_plans()
+    locks = lock_index(conn, plans)
+    if not locks:
+        return
+    pairs = conn.execute(sa.select(submissions.c.unit_code, submissions.c.period).distinct()
+                         .where(submissions.c.upload_id == upload_id)).all()
+    for unit, period in pairs:
+        lock = locks.lock_for(unit, period)
+        if lock is not None:
+            raise UndoError("locked", upload_id, unit=unit, period=lock.period, by=lock.approved_by,
+                            at=format_time(lock.approved_at), lock=lock.id)

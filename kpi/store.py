@@ -106,6 +106,8 @@ uploads = sa.Table(
     sa.Column("n_unchanged", sa.Integer, nullable=False),
     sa.Column("undone_at", sa.DateTime),
     sa.Column("undone_by", sa.Text),
+    # The signed-in user (kpi.users) who made the upload; None before sign-in existed. Undo checks it.
+    sa.Column("author", sa.String(64)),
 )
 
 # Every revision of every figure, never updated or deleted: the current figure is the newest revision (highest
@@ -134,6 +136,82 @@ submissions = sa.Table(
 )
 
 
+# ---- who may do what (kpi.users, kpi.auth, kpi.approval, kpi.audit)
+audit_id = sa.Sequence("audit_id_seq", metadata=metadata)
+locks_id = sa.Sequence("period_locks_id_seq", metadata=metadata)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("display_name", sa.Text, nullable=False),
+    sa.Column("email", sa.String(254)),  # maps a sign-in through OpenID Connect to this user
+    sa.Column("password_hash", sa.Text),  # argon2id (kpi.auth); never the password itself
+    sa.Column("disabled", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("failed_signins", sa.Integer, nullable=False, server_default="0"),  # since the last success
+    sa.Column("locked_until", sa.DateTime),  # UTC; sign-in refused until then after repeated failures
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+user_roles = sa.Table(
+    "user_roles",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("role", sa.String(16), primary_key=True),  # kpi.access.Role
+)
+
+user_units = sa.Table(
+    "user_units",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("unit_code", sa.String(20), primary_key=True),
+)
+
+# Sign-in sessions and kiosk tokens, kept in the database so that every app server knows them and a sign-out
+# anywhere ends them everywhere. Only a SHA-256 of the token is stored: a copy of the table signs nobody in.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("token_sha256", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),  # web | kiosk
+    sa.Column("label", sa.Text),  # a kiosk token's room name
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_seen", sa.DateTime, nullable=False),
+    sa.Column("ended_at", sa.DateTime),  # signed out, timed out or revoked: never usable again
+)
+
+# Approved quarters: a lock on one quarter for a unit, a unit and the units below it, or every unit (unit NULL).
+# Reopening fills `reopened_*` (with a reason); the row stays, so the history of approvals is the table itself.
+period_locks = sa.Table(
+    "period_locks",
+    metadata,
+    sa.Column("id", sa.BigInteger, locks_id, server_default=locks_id.next_value(), primary_key=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("quarter", sa.SmallInteger, nullable=False),  # 1-4: figures whose span ends in this quarter
+    sa.Column("unit_code", sa.String(20)),  # None: every unit
+    sa.Column("with_children", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("approved_by", sa.String(64), nullable=False),
+    sa.Column("approved_at", sa.DateTime, nullable=False),
+    sa.Column("reopened_by", sa.String(64)),
+    sa.Column("reopened_at", sa.DateTime),
+    sa.Column("reopen_reason", sa.Text),
+)
+
+# The audit: append-only. Nothing in the app or the CLI updates or deletes a row (on PostgreSQL a trigger refuses
+# it as well).
+audit = sa.Table(
+    "audit",
+    metadata,
+    sa.Column("id", sa.BigInteger, audit_id, server_default=audit_id.next_value(), primary_key=True),
+    sa.Column("happened_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("actor", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),  # kpi.audit.Action
+    sa.Column("target", sa.Text),
+    sa.Column("detail", sa.Text),  # JSON
+)
+
+
 #: Rows per Arrow record batch when stored figures stream out of DuckDB.
 ARROW_BATCH_ROWS = 100_000
 #: Key of the PostgreSQL advisory lock held while a process creates the schema and copies the plans.
@@ -146,7 +224,8 @@ _SETUP_LOCK = threading.Lock()
 SCHEMA_TABLES = ",".join(f"{name}({' '.join(table.columns.keys())})" for name, table in sorted(metadata.tables.items()))
 #: Columns added since a table was first released: (table, column, its DDL), added to an older store at start-up.
 #: DuckDB cannot add a NOT NULL column with IF NOT EXISTS, so the column list is read first.
-ADDED_COLUMNS = (("submissions", "estimate", "BOOLEAN NOT NULL DEFAULT false"),)
+ADDED_COLUMNS = (("submissions", "estimate", "BOOLEAN NOT NULL DEFAULT false"),
+                 ("uploads", "author", "VARCHAR(64)"))
 
 
 def _has_column(conn: Connection, table: str, column: str) -> bool:
@@ -155,6 +234,17 @@ def _has_column(conn: Connection, table: str, column: str) -> bool:
     query = sa.text("SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() "
                     "AND table_name = :table AND column_name = :column")
     return bool(conn.execute(query, {"table": table, "column": column}).scalar())
+
+#: PostgreSQL refuses to change or delete audit rows (DuckDB has no triggers: there only the code keeps it so).
+_APPEND_ONLY_AUDIT = (
+    "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'the audit is append-only'; END $$",
+    "DROP TRIGGER IF EXISTS audit_no_change ON audit",
+    "CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only()",
+    "DROP TRIGGER IF EXISTS audit_no_truncate ON audit",
+    "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit FOR EACH STATEMENT "
+    "EXECUTE FUNCTION audit_append_only()",
+)
 
 
 class DatabaseBusy(RuntimeError):
@@ -269,6 +359,9 @@ class Store:
             for table, column, ddl in ADDED_COLUMNS:
                 if not _has_column(conn, table, column):
                     conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
+            if conn.dialect.name == "postgresql":
+                for statement in _APPEND_ONLY_AUDIT:
+                    conn.execute(sa.text(statement))
             exists = conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).scalar()
             if exists is None:
                 conn.execute(meta.insert().values(key="data_version", value="0"))

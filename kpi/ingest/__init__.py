@@ -17,11 +17,11 @@ Steps, each a module:
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from kpi.access import Actor, whoami
 from kpi.ingest.checked import CHANGE_NEW, CHANGE_REVISED, CHANGE_UNCHANGED, Checked
 from kpi.ingest.commit import ATTEMPTS, Outdated, commit
 from kpi.ingest.limits import Limits
@@ -34,25 +34,19 @@ __all__ = ["CHANGE_NEW", "CHANGE_REVISED", "CHANGE_UNCHANGED", "Checked", "Limit
            "SourceTooLarge", "check", "commit", "ingest", "ingest_bytes", "ingest_path", "whoami"]
 
 
-def whoami() -> str:
-    """The operating-system user running the command ('unknown' when there is none)."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
 def ingest(store: Store, plans: dict[int, Plan], source: Source, *, origin: str = "cli",
            created_by: str | None = None, dry_run: bool = False, decimal: str | None = None,
-           received_at: datetime | None = None, limits: Limits | None = None) -> Checked:
-    """Check `source` and, unless rejected or `dry_run`, commit it; a file whose comparison went stale while it
-    was being written is checked again and the fresh result committed. `origin` is cli | app | sample."""
-    checked = check(store, plans, source, decimal=decimal, limits=limits)
+           received_at: datetime | None = None, limits: Limits | None = None, actor: Actor | None = None) -> Checked:
+    """Check `source` for `actor` (default: the local administrator) and, unless rejected or `dry_run`, commit
+    it; a file whose comparison went stale while it was being written is checked again and the fresh result
+    committed. `origin` is cli | app | sample; `created_by` is the name shown in the history (default: the
+    actor's)."""
+    checked = check(store, plans, source, decimal=decimal, limits=limits, actor=actor)
     if dry_run or not checked.ok:
         return replace(checked, dry_run=dry_run)
     for _ in range(ATTEMPTS):
         try:
-            return commit(store, plans, checked, created_by=created_by or whoami(), source=origin,
+            return commit(store, plans, checked, created_by=created_by, source=origin,
                           received_at=received_at)
         except Outdated as stale:
             checked = stale.fresh

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kpi.access import Actor
 from kpi.i18n import t
 from kpi.ingest.source import Source
 from kpi.problems import Problem
@@ -42,6 +43,8 @@ class Checked:
     data_version: int | None = None
     upload_id: int | None = None
     dry_run: bool = False
+    #: Who the file was checked for: what they may write was part of the check, and commit writes as them.
+    actor: Actor | None = None
 
     @property
     def file_name(self) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from kpi.audit import Action, record
 from kpi.ingest.checked import CHANGE_NEW, CHANGE_REVISED, CHANGE_UNCHANGED, Checked
 from kpi.plan import Plan
 from kpi.store import DatabaseBusy, Store, meta, now, submissions, uploads
@@ -77,28 +78,36 @@ def _write(store: Store, checked: Checked, upload_values: dict) -> int | None:
             n_revised=checked.count(CHANGE_REVISED), n_unchanged=checked.count(CHANGE_UNCHANGED),
         ).returning(uploads.c.id)).scalar_one()
         _insert_rows(conn, checked, int(upload_id))
+        record(conn, upload_values["author"], Action.UPLOAD, f"#{upload_id}",
+               {"file": checked.file_name, "sha256": checked.source.digest, "via": upload_values["source"],
+                "new": checked.count(CHANGE_NEW), "revised": checked.count(CHANGE_REVISED)})
     return int(upload_id)
 
 
-def commit(store: Store, plans: dict[int, Plan], checked: Checked, *, created_by: str, source: str = "cli",
-           received_at: datetime | None = None) -> Checked:
-    """Write `checked` as one upload and return it with `upload_id` set (None when nothing is new or revised).
-    `source` says where it came from (cli | app | sample); `received_at` (UTC) dates an upload that arrived
-    earlier (the sample data). Raises ValueError for a rejected file, Outdated when a fresh check would write
+def commit(store: Store, plans: dict[int, Plan], checked: Checked, *, created_by: str | None = None,
+           source: str = "cli", received_at: datetime | None = None) -> Checked:
+    """Write `checked` as one upload by the actor it was checked for (recorded as its author and in the audit)
+    and return it with `upload_id` set (None when nothing is new or revised). `created_by` is the name shown in
+    the history (default: the actor's display name); `source` says where it came from (cli | app | sample);
+    `received_at` (UTC) dates an upload that arrived earlier (the sample data). Raises ValueError for a
+    rejected file, Outdated when a fresh check would write
     something else, DatabaseBusy when writers keep coming first."""
     from kpi.ingest.pipeline import check
 
     if not checked.ok:
         raise ValueError("a rejected file cannot be committed")
+    actor = checked.actor
+    assert actor is not None  # check() always sets it
     values = {"file_name": checked.file_name, "file_sha256": checked.source.digest, "source": source,
-              "created_by": created_by, "created_at": received_at or now()}
+              "created_by": (created_by or actor.display_name or actor.name)[:200], "author": actor.name,
+              "created_at": received_at or now()}
     for _ in range(ATTEMPTS):
         if checked.to_write == 0:
             return replace(checked, upload_id=None, dry_run=False)
         try:
             return replace(checked, upload_id=_write(store, checked, values), dry_run=False)
         except _Moved:
-            fresh = check(store, plans, checked.source, decimal=checked.decimal_option)
+            fresh = check(store, plans, checked.source, decimal=checked.decimal_option, actor=actor)
             if not fresh.same_writes(checked):
                 raise Outdated(fresh) from None
             checked = fresh

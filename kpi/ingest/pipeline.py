@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
+from kpi.access import Actor, whoami
 from kpi.ingest.checked import CHANGES, Checked
 from kpi.ingest.csv_grid import read_csv_grid
 from kpi.ingest.deadline import Deadline, TimeLimit
@@ -16,6 +17,7 @@ from kpi.ingest.decode import decode
 from kpi.ingest.grid import Grid, drop_grid
 from kpi.ingest.header import Columns, cells_sql, map_columns, wide_parameters
 from kpi.ingest.limits import Limits
+from kpi.ingest.permitted import permission_problems
 from kpi.ingest.rules import repeated_keys, row_problems
 from kpi.ingest.source import Source
 from kpi.ingest.spec import known_names, load_spec
@@ -66,11 +68,15 @@ def read_grid(con: duckdb.DuckDBPyConnection, source: Source, limits: Limits, de
 
 
 def check(store: Store, plans: dict[int, Plan], source: Source, *, decimal: str | None = None,
-          limits: Limits | None = None) -> Checked:
-    """Check `source` as a whole against `plans` and the figures in `store`; writes nothing. `decimal` forces
-    the decimal mark ('comma' or 'dot'); by default the file's numbers decide it."""
+          limits: Limits | None = None, actor: Actor | None = None) -> Checked:
+    """Check `source` as a whole against `plans` and the figures in `store`, for `actor` (default: the local
+    administrator): rows for units the actor may not write for, or for approved quarters, are problems like any
+    other. Writes nothing. `decimal` forces the decimal mark ('comma' or 'dot'); by default the file's numbers
+    decide it."""
     limits = limits or Limits.from_env()
-    checked = Checked(source, decimal)
+    if actor is None:
+        actor = Actor.local_admin(whoami())
+    checked = Checked(source, decimal, actor=actor)
     if source.size > limits.max_file_bytes:
         checked.problems = [Problem("file_too_large", params={"n": source.size, "limit": limits.max_file_bytes})]
         return checked
@@ -121,6 +127,7 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
     checked.problems = grid.problems + row_problems(con, checked.decimal, columns.headers,
                                                     sorted(governing_plans(plans)), lambda: known_names(plans), limits,
                                                     repeats)
+    checked.problems += permission_problems(con, store, plans, checked.actor, columns.headers)
     if not checked.ok:
         return
     # A figure sent twice with the same value, note and kind is one figure (the first line speaks for it).
