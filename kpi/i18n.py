@@ -470,7 +470,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "upload.decimal.auto": {"vi": "Tự nhận biết", "en": "Detect"},
     "upload.decimal.comma": {"vi": "Dấu phẩy (63,7)", "en": "Comma (63,7)"},
     "upload.decimal.dot": {"vi": "Dấu chấm (63.7)", "en": "Dot (63.7)"},
-    "upload.who": {"vi": "Người nạp (họ tên, đơn vị)", "en": "Uploaded by (name, unit)"},
     "upload.detected": {
         "vi": "Mã hóa: {encoding} · Dấu phân cách: {separator} · Dấu thập phân: {decimal} · Bố cục: {layout}",
         "en": "Encoding: {encoding} · Separator: {separator} · Decimal mark: {decimal} · Layout: {layout}",
@@ -532,6 +531,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.column": {"vi": "cột {column}", "en": "column {column}"},
 }
 
+if set(ACCESS) & set(CATALOGUE):  # one key, one meaning: a second catalogue never overwrites the first
+    raise KeyError(f"keys defined twice: {sorted(set(ACCESS) & set(CATALOGUE))}")
 CATALOGUE.update(ACCESS)
 
 

@@ -1,12 +1,15 @@
-"""Tables for people about uploads: problems, warnings, changes, history, recent uploads — labelled in vi or en."""
+"""Tables for people about uploads and approvals: problems, warnings, changes, history, recent uploads,
+approvals — labelled in vi or en."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from kpi.fmt import format_figure
+from kpi.fmt import format_figure, format_time
 from kpi.i18n import t
 from kpi.ingest import Checked
+from kpi.periods import period_label
+from kpi.plan import Plan
 from kpi.problems import Problem
 
 
@@ -79,4 +82,32 @@ def history_table(revisions: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         t("col.by", lang): revisions["created_by"],
         t("col.when", lang): revisions["created_at"].dt.strftime("%d/%m/%Y %H:%M"),
         t("col.state", lang): [t(f"state.{s}", lang) for s in revisions["state"]],
+    })
+
+
+def _lock_scope(unit: object, with_children: bool, plan: Plan, lang: str) -> str:
+    if unit is None or pd.isna(unit):
+        return t("approvals.scope.all", lang)
+    try:
+        name = plan.unit(str(unit)).name(lang)
+    except KeyError:
+        name = str(unit)
+    return f"{name} ({t('approvals.scope.subtree', lang).lower()})" if with_children else name
+
+
+def approvals_table(locks: pd.DataFrame, plan: Plan, lang: str = "vi") -> pd.DataFrame:
+    """Approvals (`kpi.approval.locks_frame`) for people: number, state (locked or reopened), quarter, scope,
+    who approved and when, who reopened, when and why; times in Vietnam time."""
+    return pd.DataFrame({
+        "#": locks["id"],
+        t("col.state", lang): [t("approvals.active" if a else "approvals.reopened_state", lang)
+                               for a in locks["active"]],
+        t("approvals.period", lang): [period_label(p, lang) for p in locks["period"]],
+        t("col.scope", lang): [_lock_scope(u, bool(c), plan, lang)
+                               for u, c in zip(locks["unit"], locks["with_children"])],
+        t("col.approved_by", lang): locks["approved_by"],
+        t("col.approved_at", lang): [format_time(v) for v in locks["approved_at"]],
+        t("col.reopened_by", lang): locks["reopened_by"].fillna(""),
+        t("col.reopened_at", lang): [format_time(v) if pd.notna(v) else "" for v in locks["reopened_at"]],
+        t("col.reason", lang): locks["reopen_reason"].fillna(""),
     })

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from kpi.access import Actor
 from kpi.ingest import Checked, Source, ingest
 from kpi.plan import Plan
 from kpi.store import Store, uploads
@@ -164,10 +165,10 @@ def figures_to_csv(figures: pd.DataFrame) -> bytes:
     return out.to_csv(index=False).encode("utf-8")
 
 
-def load_sample(store: Store, plans: dict[int, Plan], year: int = 2024) -> list[Checked]:
-    """Load the sample (uploads with source 'sample', dated as `sample_uploads` says) into `store`. A sample file
-    already loaded is skipped, so running it again changes nothing (re-sending a quarter's file would otherwise
-    undo the corrections)."""
+def load_sample(store: Store, plans: dict[int, Plan], year: int = 2024, actor: Actor | None = None) -> list[Checked]:
+    """Load the sample (uploads with source 'sample', dated as `sample_uploads` says) into `store`, as `actor`
+    (default: the local administrator). A sample file already loaded is skipped, so running it again changes
+    nothing (re-sending a quarter's file would otherwise undo the corrections)."""
     results = []
     for name, part, received in sample_uploads(plans[year]):
         data = figures_to_csv(part)
@@ -175,5 +176,5 @@ def load_sample(store: Store, plans: dict[int, Plan], year: int = 2024) -> list[
             results.append(Checked(Source(name, data)))
             continue
         results.append(ingest(store, plans, Source(name, data), origin="sample", created_by="kpi sample",
-                              received_at=received))
+                              received_at=received, actor=actor))
     return results

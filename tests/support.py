@@ -151,10 +151,11 @@ def hold_duckdb_file(path: Path, seconds: float) -> subprocess.Popen:
     return proc
 
 
-def load_ok(opened: tuple[Store, dict[int, Plan]], data: bytes, name: str = "f.csv") -> Checked:
-    """Ingest `data` as file `name` into the opened store; fails the test, listing the problems, unless it loaded."""
+def load_ok(opened: tuple[Store, dict[int, Plan]], data: bytes, name: str = "f.csv", **options: Any) -> Checked:
+    """Ingest `data` as file `name` into the opened store (`options` as `ingest` takes them, e.g. `actor`); fails the
+    test, listing the problems, unless it loaded."""
     store, plans = opened
-    result = ingest_bytes(store, plans, data, name)
+    result = ingest_bytes(store, plans, data, name, **options)
     assert result.ok and result.upload_id is not None, [p.describe("en") for p in result.problems]
     return result
 
@@ -185,3 +186,24 @@ def reject(opened: tuple[Store, dict[int, Plan]], data: bytes, name: str = "bao-
         assert problem.describe("vi") and problem.describe("en")
     before.assert_same(snapshot(store))
     return result
+
+
+#: The password of the users `signed_in` creates (long enough for the password rules).
+TEST_PASSWORD = "mật khẩu thử nghiệm 2024"
+
+
+def signed_in(url: str, username: str = "quantri", roles: tuple[str, ...] = ("admin",),
+              units: tuple[str, ...] = ()) -> str:
+    """Create a user with `roles` and `units` in the store at `url` and sign them in; returns the session token
+    the app keeps in `st.session_state["auth_token"]`."""
+    from kpi.auth import hash_password, sign_in
+    from kpi.bootstrap import open_store
+    from kpi.users import add_user
+
+    store, plans = open_store(url)
+    known = {u.code for plan in plans.values() for u in plan.units}
+    add_user(store, "test", username, roles=list(roles), units=list(units), known_units=known,
+             password_hash=hash_password(TEST_PASSWORD))
+    token = sign_in(store, username, TEST_PASSWORD).token
+    store.dispose()
+    return token

@@ -8,8 +8,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.support import signed_in
+
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["app.py", "pages/1_Ke_hoach.py"]
+PAGES = ["app.py", "app_pages/1_Ke_hoach.py"]
 
 
 @pytest.fixture(autouse=True)
@@ -19,10 +21,14 @@ def _fresh_caches() -> None:
     st.cache_resource.clear()
 
 
-def run_page(page: str, url: str, monkeypatch: pytest.MonkeyPatch, **query: str) -> AppTest:
-    """Run `page` inside the app's entrypoint, as a user opening its URL with `query` would."""
+def run_page(page: str, url: str, monkeypatch: pytest.MonkeyPatch, token: str | None = None,
+             **query: str) -> AppTest:
+    """Run `page` inside the app's entrypoint, as a user opening its URL with `query` would; signed in with the
+    session `token` (tests.support.signed_in) when given."""
     monkeypatch.setenv("KPI_DATABASE_URL", url)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if token is not None:
+        at.session_state["auth_token"] = token
     if page != "app.py":
         at.switch_page(page)
     for key, value in query.items():
@@ -88,7 +94,7 @@ def test_switching_language_in_the_sidebar(sample_url: str, monkeypatch: pytest.
 
 
 def test_plan_page_lists_targets_units_and_clusters(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run_page("pages/1_Ke_hoach.py", sample_url, monkeypatch)
+    at = run_page("app_pages/1_Ke_hoach.py", sample_url, monkeypatch)
     assert at.title[0].value == "Kế hoạch và đơn vị"
     indicators, units, clusters = (d.value for d in at.dataframe)
     assert len(indicators) == 16 and len(units) == 20 and len(clusters) == 4
@@ -101,7 +107,11 @@ def test_empty_database_offers_the_sample(tmp_path: Path, monkeypatch: pytest.Mo
     url = f"duckdb:///{tmp_path / 'empty.duckdb'}"
     at = run_page("app.py", url, monkeypatch)
     assert "chưa có số liệu" in at.info[0].value
-    at.button[0].click().run()
+    # Loading the sample writes figures for every unit: only an administrator is offered the button.
+    assert not [b for b in at.button if b.label == "Nạp dữ liệu mẫu"]
+    at = run_page("app.py", url, monkeypatch, token=signed_in(url))
+    assert "chưa có số liệu" in at.info[0].value
+    next(b for b in at.button if b.label == "Nạp dữ liệu mẫu").click().run()
     assert not at.exception
     assert at.title[0].value == "Tổng quan thực hiện chỉ tiêu"
     assert len(at.dataframe[0].value) == 16

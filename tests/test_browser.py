@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import TEST_PASSWORD, signed_in
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 pytestmark = pytest.mark.browser
@@ -40,8 +42,10 @@ def test_overview_in_chromium_at_laptop_size(server: str, browser: object) -> No
     body = page.locator("body").inner_text()
     assert "Chờ công bố" in body and "DỮ LIỆU MẪU" in body
     assert page.locator("[data-testid='stException']").count() == 0
-    # Our translated navigation, not Streamlit's list of file names.
-    assert page.get_by_role("link", name="Nạp số liệu").count() == 1
+    # Our translated navigation, not Streamlit's list of file names; an anonymous viewer is offered sign-in, not
+    # the upload page.
+    assert page.get_by_role("link", name="Đăng nhập").count() == 1
+    assert page.get_by_role("link", name="Nạp số liệu").count() == 0
     assert "Nap_so_lieu" not in page.locator("[data-testid='stSidebar']").inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "overview-1366x768.png"), full_page=True)
@@ -55,17 +59,52 @@ def test_page_opened_directly_by_url_keeps_its_filters(server: str, browser: obj
     page.get_by_role("link", name="Overview").click()
     page.get_by_text("Target overview").wait_for(timeout=30_000)
     expect(page.get_by_role("combobox", name="Period")).to_have_value("H1 2024")  # the period travelled along
-    assert "H1 2024" in page.locator("[data-testid='stCaptionContainer']").first.inner_text()
+    assert "H1 2024" in page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").first.inner_text()
     page.close()
 
 
-def test_upload_a_file_with_problems_in_chromium(server: str, browser: object, tmp_path: Path) -> None:
+def _sign_in(page, username: str, password: str) -> None:
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def test_sign_in_by_url_then_sign_out_in_chromium(live_app: tuple[str, str], browser: object) -> None:
+    server, url = live_app
+    signed_in(url, "quantri", ("admin",))
+    page = _open(browser, server + "/Quan_tri")
+    assert page.get_by_role("heading", level=1).first.inner_text() == "Đăng nhập"
+    assert page.get_by_text("Trang này cần đăng nhập.").count() == 1
+    assert page.locator("[data-testid='stDataFrame']").count() == 0  # never the page behind the prompt
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "sign-in-1366x768.png"))
+    _sign_in(page, "quantri", "không phải mật khẩu")
+    page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.").wait_for(timeout=30_000)
+    _sign_in(page, "quantri", TEST_PASSWORD)
+    page.get_by_role("heading", name="Quản trị").wait_for(timeout=30_000)
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("link", name="Nạp số liệu").count() == 1
+    assert page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.").count() == 0  # not carried over
+    page.screenshot(path=str(ARTIFACTS / "admin-1366x768.png"), full_page=True)
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.get_by_text("Trang này cần đăng nhập.").wait_for(timeout=30_000)
+    page.close()
+
+
+def test_upload_a_file_with_problems_in_chromium(live_app: tuple[str, str], browser: object, tmp_path: Path) -> None:
+    server, url = live_app
+    signed_in(url, "lan", ("analyst",), ("TPKT",))
     page = _open(browser, server + "/Nap_so_lieu")
+    _sign_in(page, "lan", TEST_PASSWORD)
+    page.get_by_role("heading", name="Nạp số liệu").wait_for(timeout=30_000)
     bad = tmp_path / "so-lieu-quy-3.csv"
-    bad.write_text("Mã đơn vị;Chỉ tiêu;Kỳ báo cáo;Giá trị\nTPK;tourist_arrivals;Quý III/2024;12\n", encoding="utf-8")
+    # An unknown unit, and a unit outside the analyst's city: both in the one problem list.
+    bad.write_text("Mã đơn vị;Chỉ tiêu;Kỳ báo cáo;Giá trị\nTPK;tourist_arrivals;Quý III/2024;12\n"
+                   "DHA;tourist_arrivals;Quý III/2024;12\n", encoding="utf-8")
     page.locator("input[type='file']").set_input_files(str(bad))
     page.get_by_text("Tệp có lỗi nên chưa ghi gì").wait_for(timeout=30_000)
-    assert page.get_by_text("Lỗi cần sửa (1)").count() == 1
+    assert page.get_by_text("Lỗi cần sửa (2)").count() == 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "upload-problems.png"), full_page=True)
     page.close()

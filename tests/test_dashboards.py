@@ -26,10 +26,10 @@ from kpi.store import current_figures
 from tests.support import csv_bytes
 from tests.test_app import run_page
 
-UNITS = "pages/3_Theo_don_vi.py"
-QUARTERS = "pages/4_Theo_quy.py"
-INDICATOR = "pages/5_Chi_tieu.py"
-REPORTING = "pages/6_Tinh_hinh_bao_cao.py"
+UNITS = "app_pages/3_Theo_don_vi.py"
+QUARTERS = "app_pages/4_Theo_quy.py"
+INDICATOR = "app_pages/5_Chi_tieu.py"
+REPORTING = "app_pages/6_Tinh_hinh_bao_cao.py"
 TITLES = {UNITS: {"vi": "Kết quả theo đơn vị", "en": "Results by unit"},
           QUARTERS: {"vi": "Tiến độ theo quý", "en": "Progress by quarter"},
           REPORTING: {"vi": "Tình hình báo cáo", "en": "Reporting status"}}

@@ -14,9 +14,10 @@ from kpi.ingest import Source, check, ingest_bytes
 from kpi.store import current_figures, submissions
 from kpi.template import template_frame, template_xlsx
 from tests.conftest import make_sample_db
+from tests.support import signed_in
 from tests.test_app import run_page
 
-PAGE = "pages/2_Nap_so_lieu.py"
+PAGE = "app_pages/2_Nap_so_lieu.py"
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def upload(at: AppTest, name: str, data: bytes) -> AppTest:
 
 
 def test_page_offers_templates_and_recent_uploads(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run_page(PAGE, sample_url, monkeypatch)
+    at = run_page(PAGE, sample_url, monkeypatch, token=signed_in(sample_url))
     assert at.title[0].value == "Nạp số liệu"
     assert [b.label for b in at.get("download_button")] == ["Mẫu CSV", "Mẫu Excel (.xlsx)"]
     recent = at.dataframe[0].value
@@ -49,7 +50,7 @@ def test_page_offers_templates_and_recent_uploads(sample_url: str, monkeypatch: 
 
 def test_rejected_file_lists_each_problem_and_writes_nothing(sample_url: str,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run_page(PAGE, sample_url, monkeypatch)
+    at = run_page(PAGE, sample_url, monkeypatch, token=signed_in(sample_url))
     bad = "Mã đơn vị;Chỉ tiêu;Kỳ báo cáo;Giá trị\nTPK;tourist_arrivals;Quý I/2024;12\nKT;grdp_growth;2024-Q2;abc\n"
     upload(at, "bad.csv", bad.encode())
     assert not at.exception
@@ -64,7 +65,7 @@ def test_rejected_file_lists_each_problem_and_writes_nothing(sample_url: str,
 
 
 def test_preview_then_write_then_undo(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run_page(PAGE, sample_url, monkeypatch)
+    at = run_page(PAGE, sample_url, monkeypatch, token=signed_in(sample_url))
     good = ("Mã đơn vị;Chỉ tiêu;Kỳ báo cáo;Giá trị\n"
             "TPKT;tourist_arrivals;Quý IV/2024;150.250\nKT;grdp_growth;2024-Q2;9,4\n")
     upload(at, "good.csv", good.encode())
@@ -90,7 +91,7 @@ def test_preview_then_write_then_undo(sample_url: str, monkeypatch: pytest.Monke
 
 
 def test_ambiguous_numbers_ask_for_the_decimal_mark(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run_page(PAGE, sample_url, monkeypatch, lang="en")
+    at = run_page(PAGE, sample_url, monkeypatch, token=signed_in(sample_url), lang="en")
     upload(at, "amb.csv", b"unit,indicator,period,value\nKT,budget_revenue,2024-Q4,\"1,250\"\n")
     assert "--decimal" in at.dataframe[0].value["Reason"].iloc[0]
     at.radio(key="upload_decimal").set_value("dot").run()
@@ -101,7 +102,7 @@ def test_ambiguous_numbers_ask_for_the_decimal_mark(sample_url: str, monkeypatch
 
 
 def test_history_of_a_revised_figure(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run_page(PAGE, sample_url, monkeypatch)
+    at = run_page(PAGE, sample_url, monkeypatch, token=signed_in(sample_url))
     at.selectbox(key="history_unit").set_value("TPKT")
     at.selectbox(key="history_indicator").set_value("tourist_arrivals")
     at.selectbox(key="history_period").set_value("2024-Q2")
@@ -136,7 +137,7 @@ def _written(url: str, upload_id: int) -> list[tuple]:
 
 
 def test_the_page_writes_exactly_the_figures_it_previewed(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run_page(PAGE, sample_url, monkeypatch)
+    at = run_page(PAGE, sample_url, monkeypatch, token=signed_in(sample_url))
     good = ("Mã đơn vị;Chỉ tiêu;Kỳ báo cáo;Giá trị;Ghi chú\n"
             "TPKT;tourist_arrivals;Quý IV/2024;150.250;Sở VHTTDL\nKT;grdp_growth;2024-Q2;9,4;sơ bộ\n")
     upload(at, "good.csv", good.encode())
@@ -159,7 +160,7 @@ def test_the_page_writes_exactly_the_figures_it_previewed(sample_url: str, monke
 
 def test_figures_changed_after_the_preview_are_previewed_again(sample_url: str,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    at = run_page(PAGE, sample_url, monkeypatch)
+    at = run_page(PAGE, sample_url, monkeypatch, token=signed_in(sample_url))
     upload(at, "q2.csv", b"unit,indicator,period,value\nKT,grdp_growth,2024-Q2,9.4\n")
     assert list(at.dataframe[0].value["Giá trị cũ"]) == ["9,06"]
     # Meanwhile another analyst revises the same figure from the command line.

@@ -1,7 +1,9 @@
-"""The frame every page runs inside: page config, translated navigation, language, shared filters in the URL.
+"""The app's frame: `app.py` calls `run_app()`, which declares every page (`st.navigation`), signs the user in,
+decides which pages that user sees, draws the shared filters (kept in the URL) and then runs the chosen page.
 
-Each page calls `frame(...)` first, so a page opened directly by its URL (a new session with empty session_state)
-gets the same navigation and filters, read back from the query string.
+A page opened directly by its URL passes through the same frame: a new session with empty session_state gets the
+same sign-in check, navigation and filters, read back from the query string. Pages read the result with
+`current()` and draw; they decide nothing about who may see them.
 """
 
 from __future__ import annotations
@@ -11,25 +13,54 @@ from datetime import datetime
 
 import streamlit as st
 
+from kpi.access import Actor, Permission
+from kpi.fmt import format_time
 from kpi.i18n import LANGS, t
 from kpi.periods import period_label
 from kpi.plan import Plan, PlanError
 from kpi.sample import load_sample
+from kpi.settings import Settings
 from kpi.store import DatabaseBusy, Store
-from ui import data
+from ui import data, signin
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page of the app: its file, URL, title key, icon, the permission it needs, and which filters it uses."""
+
+    path: str
+    url_path: str
+    title_key: str
+    icon: str
+    needs: Permission | None = Permission.VIEW  # None: anyone (the sign-in page)
+    unit: bool = True
+    indicator: bool = False
+    cluster: bool = False
+    period: bool = True  # False: the page does not depend on the period, so no period filter is shown
+
 
 PAGES = (
-    ("app.py", "nav.overview", ":material/dashboard:"),
-    ("pages/3_Theo_don_vi.py", "nav.units", ":material/grid_view:"),
-    ("pages/4_Theo_quy.py", "nav.quarters", ":material/timeline:"),
-    ("pages/5_Chi_tieu.py", "nav.indicator", ":material/query_stats:"),
-    ("pages/6_Tinh_hinh_bao_cao.py", "nav.completeness", ":material/fact_check:"),
-    ("pages/2_Nap_so_lieu.py", "nav.upload", ":material/upload_file:"),
-    ("pages/1_Ke_hoach.py", "nav.plan", ":material/list_alt:"),
+    PageSpec("app_pages/0_Tong_quan.py", "", "nav.overview", ":material/dashboard:"),
+    PageSpec("app_pages/3_Theo_don_vi.py", "Theo_don_vi", "nav.units", ":material/grid_view:", cluster=True),
+    PageSpec("app_pages/4_Theo_quy.py", "Theo_quy", "nav.quarters", ":material/timeline:"),
+    PageSpec("app_pages/5_Chi_tieu.py", "Chi_tieu", "nav.indicator", ":material/query_stats:", unit=False,
+             indicator=True),
+    PageSpec("app_pages/6_Tinh_hinh_bao_cao.py", "Tinh_hinh_bao_cao", "nav.completeness", ":material/fact_check:",
+             unit=False),
+    PageSpec("app_pages/2_Nap_so_lieu.py", "Nap_so_lieu", "nav.upload", ":material/upload_file:", Permission.UPLOAD,
+             unit=False),
+    PageSpec("app_pages/7_Phe_duyet.py", "Phe_duyet", "nav.approvals", ":material/verified:", Permission.APPROVE,
+             unit=False),
+    PageSpec("app_pages/1_Ke_hoach.py", "Ke_hoach", "nav.plan", ":material/list_alt:", unit=False),
+    PageSpec("app_pages/8_Quan_tri.py", "Quan_tri", "nav.admin", ":material/admin_panel_settings:", Permission.ADMIN,
+             unit=False, period=False),
+    PageSpec("app_pages/9_Dang_nhap.py", "Dang_nhap", "nav.signin", ":material/login:", None, unit=False,
+             period=False),
 )
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 FILTER_KEYS = ("lang", "period", "unit", "indicator", "cluster")
 ALL = "*"  # the "all clusters" choice
+_FRAME_KEY = "_frame"
 
 
 @dataclass
@@ -45,6 +76,8 @@ class Frame:
     as_of: datetime | None
     indicator: str = ""
     cluster: str = ALL
+    actor: Actor = Actor("(anonymous)")
+    settings: Settings = Settings()
 
     @property
     def plan(self) -> Plan:
@@ -87,33 +120,63 @@ def period_options(plans: dict[int, Plan]) -> list[str]:
     return options
 
 
-def _navigation(container, lang: str) -> None:
-    """Links to every page, carrying the current filters so the next page opens on the same view."""
+def _navigation(container, pages: dict[str, st.Page], actor: Actor, lang: str) -> None:
+    """Links to the pages `actor` may open, carrying the current filters so the next page opens on the same view."""
     container.markdown(f"### {t('app.title', lang)}")
     carry = {k: st.session_state[f"f_{k}"] for k in FILTER_KEYS if f"f_{k}" in st.session_state}
-    for path, key, icon in PAGES:
-        container.page_link(path, label=t(key, lang), icon=icon, query_params=carry)
+    for spec in PAGES:
+        if spec.needs is None and actor.signed_in:
+            continue  # the sign-in page: the user box below offers signing out instead
+        if spec.needs is None or actor.may(spec.needs):
+            container.page_link(pages[spec.path], label=t(spec.title_key, lang), icon=spec.icon,
+                                query_params=carry)
 
 
-def _empty_state(store: Store, plans: dict[int, Plan], lang: str) -> None:
+def _empty_state(store: Store, plans: dict[int, Plan], actor: Actor, lang: str) -> None:
     st.title(t("app.title", lang))
     st.info(f"**{t('empty.title', lang)}**\n\n{t('empty.body', lang)}")
-    if st.button(t("empty.load_sample", lang), type="primary"):
-        load_sample(store, plans, max(plans))
+    # Loading the sample writes figures for every unit: an administrator's decision.
+    if actor.is_admin and st.button(t("empty.load_sample", lang), type="primary"):
+        load_sample(store, plans, max(plans), actor=actor)
         st.rerun()
     st.stop()
 
 
-def frame(title_key: str, *, with_unit: bool = True, with_indicator: bool = False,
-          with_cluster: bool = False) -> Frame:
-    """Run the shared frame for a page titled `title_key`; stops the page with a clear message when the
-    database is busy, a plan file is wrong, or there is nothing to show yet."""
-    lang = _from_query("lang", list(LANGS), "vi")
-    st.set_page_config(page_title=t(title_key, lang), page_icon=":material/flag:", layout="wide")
+def _filters(spec: PageSpec, store: Store, plans: dict[int, Plan], version: int, lang: str) -> tuple[str, ...]:
+    """Draw the filters `spec` uses in the sidebar; returns (period, unit, indicator, cluster)."""
+    sidebar = st.sidebar
+    sidebar.divider()
+    periods = period_options(plans)
+    period = _from_query("period", periods, data.latest(store, version))
+    if spec.period:
+        period = _filter(sidebar.selectbox, t("filter.period", lang), "period", periods,
+                         format_func=lambda p: period_label(p, lang))
+    plan = plans[int(period[:4])]
+    units = [u.code for u in plan.units]
+    unit = _from_query("unit", units, plan.plan.scope_unit)
+    if spec.unit:
+        names = {u.code: u.name(lang) for u in plan.units}
+        unit = _filter(sidebar.selectbox, t("filter.unit", lang), "unit", units,
+                       format_func=lambda c: f"{c} — {names[c]}")
+    indicators = [i.code for i in plan.indicators]
+    indicator = _from_query("indicator", indicators, indicators[0])
+    if spec.indicator:
+        indicator = _filter(sidebar.selectbox, t("filter.indicator", lang), "indicator", indicators,
+                            format_func=lambda c: plan.indicator(c).name(lang))
+    clusters = [ALL] + [c.code for c in plan.clusters]
+    cluster = _from_query("cluster", clusters, ALL)
+    if spec.cluster:
+        cluster = _filter(sidebar.selectbox, t("filter.cluster", lang), "cluster", clusters,
+                          format_func=lambda c: t("filter.all_clusters", lang) if c == ALL
+                          else next(k.name(lang) for k in plan.clusters if k.code == c))
+    return period, unit, indicator, cluster
+
+
+def _open_store(lang: str) -> tuple[Store, dict[int, Plan], int, tuple[bool, datetime | None, bool]]:
     try:
         store, plans = data.store_and_plans(data.database_url())
         version = data.version(store)
-        sample, as_of, has_data = data.facts(store, version)
+        return store, plans, version, data.facts(store, version)
     except PlanError as exc:
         st.error(str(exc))
         st.stop()
@@ -121,48 +184,58 @@ def frame(title_key: str, *, with_unit: bool = True, with_indicator: bool = Fals
         st.warning(t("busy", lang))
         st.button("↻")
         st.stop()
-    navigation = st.sidebar.container()  # drawn last, once the filters are known, but shown first
-    if not has_data:
-        _navigation(navigation, lang)
-        _empty_state(store, plans, lang)
+    raise AssertionError("unreachable")
 
-    sidebar = st.sidebar
-    sidebar.divider()
-    periods = period_options(plans)
-    _from_query("period", periods, data.latest(store, version))
-    period = _filter(sidebar.selectbox, t("filter.period", lang), "period", periods,
-                     format_func=lambda p: period_label(p, lang))
-    plan = plans[int(period[:4])]
-    units = [u.code for u in plan.units]
-    unit = _from_query("unit", units, plan.plan.scope_unit)
-    if with_unit:
-        names = {u.code: u.name(lang) for u in plan.units}
-        unit = _filter(sidebar.selectbox, t("filter.unit", lang), "unit", units,
-                       format_func=lambda c: f"{c} — {names[c]}")
-    indicators = [i.code for i in plan.indicators]
-    indicator = _from_query("indicator", indicators, indicators[0])
-    if with_indicator:
-        indicator = _filter(sidebar.selectbox, t("filter.indicator", lang), "indicator", indicators,
-                            format_func=lambda c: plan.indicator(c).name(lang))
-    clusters = [ALL] + [c.code for c in plan.clusters]
-    cluster = _from_query("cluster", clusters, ALL)
-    if with_cluster:
-        cluster = _filter(sidebar.selectbox, t("filter.cluster", lang), "cluster", clusters,
-                          format_func=lambda c: t("filter.all_clusters", lang) if c == ALL
-                          else next(k.name(lang) for k in plan.clusters if k.code == c))
-    sidebar.divider()
-    _filter(sidebar.radio, t("filter.language", lang), "lang", list(LANGS), horizontal=True,
+
+def run_app() -> None:
+    """The whole app: the projector route, or sign-in, navigation, filters and the chosen page."""
+    lang = _from_query("lang", list(LANGS), "vi")
+    if st.query_params.get("view") == "projector":
+        from ui.projector import projector
+
+        projector(signin.projector_gate)
+        return
+    st.set_page_config(page_title=t("app.title", lang), page_icon=":material/flag:", layout="wide")
+    # Streamlit derives each URL from the file name (`3_Theo_don_vi.py` → /Theo_don_vi), the URLs of old.
+    pages = {spec.path: st.Page(spec.path, title=t(spec.title_key, lang), icon=spec.icon,
+                                default=not spec.url_path) for spec in PAGES}
+    chosen = st.navigation(list(pages.values()), position="hidden")
+    spec = next(s for s in PAGES if pages[s.path] is chosen)
+    store, plans, version, (sample, as_of, has_data) = _open_store(lang)
+    actor, settings = signin.current_actor(store, lang)
+    navigation = st.sidebar.container()  # drawn once the filters are known, but shown first
+    if spec.needs is not None and not actor.may(spec.needs):
+        _navigation(navigation, pages, actor, lang)
+        signin.user_box(navigation, store, actor, lang)
+        signin.refuse(store, actor, settings, lang)  # the sign-in form, or "not allowed": never the page
+        st.stop()
+    if not has_data and spec.needs is not None:
+        _navigation(navigation, pages, actor, lang)
+        signin.user_box(navigation, store, actor, lang)
+        _empty_state(store, plans, actor, lang)
+    period, unit, indicator, cluster = _filters(spec, store, plans, version, lang) if has_data else (
+        str(max(plans)), "", "", ALL)
+    st.sidebar.divider()
+    _filter(st.sidebar.radio, t("filter.language", lang), "lang", list(LANGS), horizontal=True,
             format_func=LANG_NAMES.__getitem__)
     for key in FILTER_KEYS:
-        st.query_params[key] = st.session_state[f"f_{key}"]
-    _navigation(navigation, lang)
+        if f"f_{key}" in st.session_state:
+            st.query_params[key] = st.session_state[f"f_{key}"]
+    _navigation(navigation, pages, actor, lang)
+    signin.user_box(navigation, store, actor, lang)
     if sample:
         st.warning(t("sample.banner", lang), icon=":material/science:")
-    return Frame(lang, store, plans, version, period, unit, as_of, indicator, cluster)
+    st.session_state[_FRAME_KEY] = Frame(lang, store, plans, version, period, unit or plans[int(period[:4])].plan
+                                         .scope_unit, as_of, indicator, cluster, actor, settings)
+    chosen.run()
 
+
+def current() -> Frame:
+    """What the frame decided for this run (language, store, filters, who is signed in): pages call this first."""
+    return st.session_state[_FRAME_KEY]
 
 def as_of_text(as_of: datetime | None, lang: str) -> str:
-    """The 'data as of' stamp, e.g. `Số liệu cập nhật đến 25/11/2026 09:41 (UTC)`."""
+    """The 'data as of' stamp in Vietnam time, e.g. `Số liệu cập nhật đến 25/11/2026 16:41 (UTC+7)`."""
     if as_of is None:
         return ""
-    return t("data_as_of", lang, when=as_of.strftime("%d/%m/%Y %H:%M") + " (UTC)")
+    return t("data_as_of", lang, when=format_time(as_of))

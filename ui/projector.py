@@ -9,6 +9,7 @@ Streamlit's escaped elements.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -231,8 +232,10 @@ def _offline(lang: str) -> None:
         st.markdown(md_escape(t("projector.offline", lang)))
 
 
-def projector() -> None:
-    """Run the projector view (call before anything else draws; stops the script when done)."""
+def projector(gate: Callable[[], bool] = lambda: True) -> None:
+    """Run the projector view (call before anything else draws). `gate` says whether the figures may be shown
+    (anonymous viewing, a kiosk token, a signed-in session); it is asked on every slide, so a revoked kiosk token
+    or anonymous viewing switched off stops the show at the next slide."""
     slides, every, theme, lang = _options()
     st.set_page_config(page_title=t("app.title", lang), layout="wide", initial_sidebar_state="collapsed")
     st.html(_css(theme))
@@ -242,6 +245,9 @@ def projector() -> None:
         count = st.session_state.get("_projector_count", -1) + 1
         st.session_state["_projector_count"] = count
         try:
+            if not gate():
+                st.error(t("kiosk.needed", lang))
+                return
             store, plans = data.store_and_plans(data.database_url())
             version = data.version(store)
             _, as_of, _ = data.facts(store, version)

@@ -7,9 +7,9 @@ import streamlit as st
 
 from kpi.i18n import t
 from kpi.scorecard import plan_target_text
-from ui.frame import frame, md_escape
+from ui.frame import current, md_escape
 
-ctx = frame("nav.plan", with_unit=False)
+ctx = current()
 lang, plan = ctx.lang, ctx.plan
 names = {u.code: u.name(lang) for u in plan.units}
 

@@ -11,9 +11,9 @@ from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.series import unit_ranking
 from ui import data
-from ui.frame import ALL, as_of_text, frame, md_escape
+from ui.frame import ALL, as_of_text, current, md_escape
 
-ctx = frame("nav.units", with_cluster=True)
+ctx = current()
 lang, plan = ctx.lang, ctx.plan
 result = data.scorecard(ctx.store, ctx.version, ctx.period)
 # The units that compete in the emulation: the chosen cluster's, or every cluster's.

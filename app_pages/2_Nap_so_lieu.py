@@ -1,5 +1,6 @@
 """Upload page for analysts: check a file, see every problem and what will change, then write; templates;
-recent uploads with undo; the history of a figure."""
+recent uploads with undo; the history of a figure. The frame lets only users with the upload permission in; the
+file is checked and written as the signed-in user (their units, the approved quarters)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from kpi.review import changes_table, history_table, problems_table, uploads_tab
 from kpi.revisions import UndoError, history, recent_uploads, undo_upload
 from kpi.store import DatabaseBusy
 from kpi.template import template_csv, template_frame, template_xlsx
-from ui.frame import frame, md_escape
+from ui.frame import current, md_escape
 
-ctx = frame("nav.upload", with_unit=False)
+ctx = current()
 lang, plan, store = ctx.lang, ctx.plan, ctx.store
 st.title(t("upload.title", lang))
 
@@ -32,21 +33,21 @@ upload = st.file_uploader(t("upload.file", lang), type=["csv", "txt", "tsv", "xl
 decimals = {"auto": None, "comma": "comma", "dot": "dot"}
 decimal_choice = st.radio(t("upload.decimal", lang), list(decimals), horizontal=True, key="upload_decimal",
                           format_func=lambda k: t(f"upload.decimal.{k}", lang))
-who = st.text_input(t("upload.who", lang), key="upload_who", max_chars=120)
+actor = ctx.actor
 
 #: The preview lists at most this many changed figures; the counts above it cover all of them.
 PREVIEW_ROWS = 500
 
 if upload is not None:
     data = upload.getvalue()
-    check_key = (hashlib.sha256(data).hexdigest(), decimal_choice)
+    check_key = (hashlib.sha256(data).hexdigest(), decimal_choice, actor.name)
     progress = st.progress(0, text=t("upload.step.read", lang))
     if st.session_state.get("upload_check_key") != check_key:
         progress.progress(30, text=t("upload.step.check", lang))
         # The page keeps this Checked and commits exactly it: what is written is what the preview shows.
         try:
             st.session_state["upload_check"] = check(store, ctx.plans, Source(upload.name, data),
-                                                     decimal=decimals[decimal_choice])
+                                                     decimal=decimals[decimal_choice], actor=actor)
         except DatabaseBusy:
             st.warning(t("busy", lang))
             st.stop()
@@ -76,7 +77,7 @@ if upload is not None:
         if st.button(t("upload.confirm", lang), type="primary", disabled=checked.to_write == 0, key="upload_confirm"):
             progress.progress(60, text=t("upload.step.write", lang))
             try:
-                done = commit(store, ctx.plans, checked, created_by=who.strip() or "app", source="app")
+                done = commit(store, ctx.plans, checked, source="app")
             except Outdated as stale:
                 st.session_state["upload_check"] = stale.fresh  # show what the file would write now
                 st.session_state["upload_outdated"] = True
@@ -95,18 +96,20 @@ if recent.empty:
     st.info(t("upload.none", lang))
 else:
     st.dataframe(uploads_table(recent, lang), hide_index=True, width="stretch")
-    live = recent[recent["undone_at"].isna()]
+    # Only the uploads this user may undo (their own; an administrator any) are offered.
+    mine = recent["author"].map(lambda author: actor.may_undo(author if isinstance(author, str) else None))
+    live = recent[recent["undone_at"].isna() & mine.astype(bool)]
     with st.expander(t("upload.undo", lang)):
         target = st.selectbox(t("col.upload", lang), live["id"].tolist(), key="undo_id",
                               format_func=lambda i: f"#{i} — {live.set_index('id').loc[i, 'file_name']}")
         sure = st.checkbox(t("upload.undo_confirm", lang), key="undo_sure")
         if st.button(t("upload.undo_button", lang), disabled=not sure or target is None, key="undo_button"):
             try:
-                done = undo_upload(store, int(target), who.strip() or "app")
+                done = undo_upload(store, int(target), actor, ctx.plans)
                 st.success(t("undo.done", lang, upload=done.upload_id, withdrawn=done.withdrawn,
                              restored=done.restored))
             except UndoError as exc:
-                st.error(t(f"undo.{exc.code}", lang, upload=exc.upload_id))
+                st.error(md_escape(t(f"undo.{exc.code}", lang, upload=exc.upload_id, **exc.params)))
 
 with st.expander(t("upload.history", lang)):
     cols = st.columns(3)

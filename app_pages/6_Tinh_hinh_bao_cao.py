@@ -5,15 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kpi.approval import locks_frame
 from kpi.charts import completeness_matrix
 from kpi.completeness import completeness, missing_list
 from kpi.export import to_csv_bytes
 from kpi.i18n import t
 from kpi.periods import parse_period, period_label
+from kpi.review import approvals_table
 from ui import data
-from ui.frame import frame
+from ui.frame import current
 
-ctx = frame("nav.completeness", with_unit=False)
+ctx = current()
 lang, plan = ctx.lang, ctx.plan
 through = parse_period(ctx.period).through_quarter
 report = completeness(plan, data.received(ctx.store, ctx.version, plan.year), through)
@@ -43,3 +45,14 @@ else:
 
 st.subheader(t("completeness.matrix", lang))
 st.plotly_chart(completeness_matrix(report, plan, lang), width="stretch", config={"displaylogo": False})
+
+# Which quarters are approved (locked): their figures change only after a recorded reopening.
+with ctx.store.connect() as conn:
+    locks = locks_frame(conn)
+locks = locks[locks["active"] & locks["period"].str.startswith(str(plan.year))]
+st.subheader(t("completeness.approved", lang))
+if locks.empty:
+    st.caption(t("approvals.none", lang))
+else:
+    st.dataframe(approvals_table(locks, plan, lang).drop(columns=[t("col.reopened_by", lang),
+                 t("col.reopened_at", lang), t("col.reason", lang)]), hide_index=True, width="stretch")

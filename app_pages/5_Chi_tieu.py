@@ -12,9 +12,9 @@ from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.scorecard import display_table, plan_target_text
 from ui import data
-from ui.frame import as_of_text, frame, md_escape
+from ui.frame import as_of_text, current, md_escape
 
-ctx = frame("nav.indicator", with_unit=False, with_indicator=True)
+ctx = current()
 lang, plan = ctx.lang, ctx.plan
 ind = plan.indicator(ctx.indicator)
 

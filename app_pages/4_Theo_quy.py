@@ -10,9 +10,9 @@ from kpi.fmt import format_figure, format_number
 from kpi.i18n import t
 from kpi.wording import actual_text, missing_text, row_status
 from ui import data
-from ui.frame import as_of_text, frame, md_escape
+from ui.frame import as_of_text, current, md_escape
 
-ctx = frame("nav.quarters")
+ctx = current()
 lang, plan = ctx.lang, ctx.plan
 series = data.quarters(ctx.store, ctx.version, plan, ctx.unit)
 
