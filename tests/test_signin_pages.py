@@ -181,3 +181,33 @@ def test_projector_needs_a_kiosk_token_when_anonymous_viewing_is_off(url: str,
     assert any("mã phòng họp" in e.value for e in at.error) and not at.title
     at = projector(kiosk="not-a-token")
     assert any("mã phòng họp" in e.value for e in at.error)
+
+
+def test_analyst_upload_page_refuses_other_units_and_shows_hostile_text_plainly(
+        url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_upload_page import upload
+
+    token = signed_in(url, "lan", ("analyst",), ("TPKT",))
+    at = run_page("app_pages/2_Nap_so_lieu.py", url, monkeypatch, token=token)
+    # Only uploads of this analyst may be undone: the six sample uploads are the local administrator's.
+    assert not [b for b in at.button if b.key == "undo_button"] or not at.selectbox(key="undo_id").options
+    foreign = "unit,indicator,period,value\nTPKT,tourist_arrivals,2024-Q4,100\nKT,tourist_arrivals,2024-Q4,5\n"
+    upload(at, "ngoai.csv", foreign.encode())
+    problems = at.dataframe[0].value
+    # Line 3 holds KT, the province: outside TPKT and the units below it.
+    assert list(problems["Dòng"]) == [3] and list(problems["Cột"]) == ["unit"]
+    assert "không được nạp số liệu của đơn vị “KT”" in problems["Lý do"].iloc[0]
+    assert not [b for b in at.button if b.key == "upload_confirm"]
+
+    name = "<img src=x onerror=alert(1)>=HYPERLINK(1).csv"
+    note = "<script>alert(1)</script> **đậm** =1+1"
+    upload(at, name, f"unit,indicator,period,value,note\nTPKT,tourist_arrivals,2024-Q4,100,\"{note}\"\n".encode())
+    at.button(key="upload_confirm").click().run()
+    assert not at.exception
+    # Markdown-escaped: every special character is shown, none interpreted (no tag, no bold).
+    assert "lần nạp \\#7" in at.success[0].value and "\\<img src=x" in at.success[0].value
+    at = run_page("app_pages/2_Nap_so_lieu.py", url, monkeypatch, token=token)
+    recent = at.dataframe[0].value
+    assert recent["Tệp"].iloc[0] == name and recent["Người nạp"].iloc[0] == "lan"
+    assert at.selectbox(key="undo_id").options == [f"#7 — {name}"]  # their own upload, and only it
+    assert not any("<img" in m.value or "<script>" in m.value for m in at.markdown)
