@@ -26,6 +26,17 @@ counts = report["state"].value_counts()
 for column, state in zip(st.columns(4), ("on_time", "late", "missing", "not_due")):
     column.metric(t(f"report.{state}", lang), int(counts.get(state, 0)))
 
+# Which quarters are approved (locked): their figures change only after a recorded reopening.
+with ctx.store.connect() as conn:
+    locks = locks_frame(conn)
+locks = locks[locks["active"] & locks["period"].str.startswith(str(plan.year))]
+st.subheader(t("completeness.approved", lang))
+if locks.empty:
+    st.caption(t("approvals.none", lang))
+else:
+    st.dataframe(approvals_table(locks, plan, lang).drop(columns=[t("col.reopened_by", lang),
+                 t("col.reopened_at", lang), t("col.reason", lang)]), hide_index=True, width="stretch")
+
 st.subheader(t("completeness.todo", lang))
 todo = missing_list(report)
 if todo.empty:
@@ -45,14 +56,3 @@ else:
 
 st.subheader(t("completeness.matrix", lang))
 st.plotly_chart(completeness_matrix(report, plan, lang), width="stretch", config={"displaylogo": False})
-
-# Which quarters are approved (locked): their figures change only after a recorded reopening.
-with ctx.store.connect() as conn:
-    locks = locks_frame(conn)
-locks = locks[locks["active"] & locks["period"].str.startswith(str(plan.year))]
-st.subheader(t("completeness.approved", lang))
-if locks.empty:
-    st.caption(t("approvals.none", lang))
-else:
-    st.dataframe(approvals_table(locks, plan, lang).drop(columns=[t("col.reopened_by", lang),
-                 t("col.reopened_at", lang), t("col.reason", lang)]), hide_index=True, width="stretch")

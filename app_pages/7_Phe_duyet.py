@@ -7,7 +7,7 @@ import streamlit as st
 
 from kpi.approval import ApprovalError, approve, locks_frame, reopen
 from kpi.i18n import t
-from kpi.periods import period_label
+from kpi.periods import parse_period, period_label
 from kpi.review import approvals_table
 from ui.frame import current
 
@@ -22,7 +22,9 @@ if "approval_done" in st.session_state:  # the outcome of the last approval or r
 with st.form("approve"):
     cols = st.columns(3)
     quarters = [f"{year}-Q{q}" for year in (plan.year, plan.baseline_year) for q in (1, 2, 3, 4)]
-    period = cols[0].selectbox(t("approvals.period", lang), quarters, format_func=lambda p: period_label(p, lang))
+    shown = f"{ctx.period[:4]}-Q{parse_period(ctx.period).through_quarter}"  # the quarter the filter reaches
+    period = cols[0].selectbox(t("approvals.period", lang), quarters, format_func=lambda p: period_label(p, lang),
+                               index=quarters.index(shown) if shown in quarters else 0)
     scope = cols[1].radio(t("approvals.scope", lang), ["all", "subtree", "unit"],
                           format_func=lambda s: t(f"approvals.scope.{s}", lang))
     unit = cols[2].selectbox(t("col.unit", lang), list(names), format_func=lambda c: f"{c} — {names[c]}")
