@@ -29,7 +29,8 @@ _HASHER = PasswordHasher()
 _DUMMY_HASH = _HASHER.hash("not a password of anyone")
 MIN_PASSWORD_CHARS = 10
 MAX_PASSWORD_CHARS = 256
-#: A session's last request is written at most this often (every rerun would otherwise write).
+#: A session's last request is written at most this often (every rerun would otherwise write), and at least every
+#: tenth of the idle time (`_touch_after`): a session in use must not end as if idle.
 TOUCH_SECONDS = 60
 WEB, KIOSK = "web", "kiosk"
 
@@ -67,7 +68,8 @@ def check_password_rules(username: str, password: str) -> None:
 
 
 def set_password(store: Store, actor: str, username: str, password: str) -> None:
-    """Store a new password for `username` (hashed; audited without it) and end that user's sessions."""
+    """Store a new password for `username` (hashed; audited without it) and end that user's signed-in sessions
+    (kiosk tokens are separate credentials: they end when revoked or the user is disabled)."""
     name = normalise_username(username)
     check_password_rules(name, password)
     hashed = hash_password(password)
@@ -183,10 +185,16 @@ def resume(store: Store, token: str | None, *, kind: str = WEB) -> Actor | None:
         return None
     if user is None or user.disabled:
         return None
-    if idle > timedelta(seconds=TOUCH_SECONDS):
+    if idle > _touch_after(settings.idle_minutes):
         with store.begin() as conn:
             conn.execute(sessions.update().where(sessions.c.token_sha256 == digest).values(last_seen=stamp))
     return user.actor(kiosk=kind == KIOSK)
+
+
+def _touch_after(idle_minutes: int) -> timedelta:
+    """How stale a session's recorded last request may get: `TOUCH_SECONDS`, or a tenth of the idle time when that
+    is shorter (with `idle_minutes` = 1 a once-a-minute write would let every session end a minute after sign-in)."""
+    return timedelta(seconds=min(TOUCH_SECONDS, idle_minutes * 6))
 
 
 def sign_out(store: Store, token: str | None) -> None:
@@ -202,6 +210,11 @@ def sign_out(store: Store, token: str | None) -> None:
         record(conn, row.username, Action.SIGN_OUT, row.username)
 
 
+def _label(label: str) -> str:
+    """A kiosk token's room name as stored and as looked up again: trimmed, at most 120 characters."""
+    return label.strip()[:120]
+
+
 def issue_kiosk_token(store: Store, actor: str, username: str, label: str) -> str:
     """A read-only token for a meeting-room screen (`/?view=projector&kiosk=TOKEN`), acting as `username` with
     viewing rights only; it does not expire when idle and ends when revoked or the user is disabled."""
@@ -209,15 +222,15 @@ def issue_kiosk_token(store: Store, actor: str, username: str, label: str) -> st
         user = get_user(conn, username)
         if user is None:
             raise UserError("unknown_user", username=username[:80])
-        token = _new_session(conn, user.username, KIOSK, label.strip()[:120] or None)
-        record(conn, actor, Action.KIOSK_TOKEN, user.username, {"label": label, "token_start": token[:6]})
+        token = _new_session(conn, user.username, KIOSK, _label(label) or None)
+        record(conn, actor, Action.KIOSK_TOKEN, user.username, {"label": _label(label)})  # never any of the token
     return token
 
 
 def revoke_kiosk_tokens(store: Store, actor: str, label: str) -> int:
     """End every live kiosk token labelled `label`; returns how many (audited)."""
     with store.begin() as conn:
-        done = conn.execute(sessions.update().where(sessions.c.kind == KIOSK, sessions.c.label == label.strip(),
+        done = conn.execute(sessions.update().where(sessions.c.kind == KIOSK, sessions.c.label == _label(label),
                                                     sessions.c.ended_at.is_(None)).values(ended_at=now()))
         record(conn, actor, Action.KIOSK_REVOKE, label, {"ended": done.rowcount})
         return int(done.rowcount)

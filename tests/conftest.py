@@ -24,9 +24,10 @@ PG_ADMIN_URL = os.environ.get("KPI_TEST_PG_URL", "postgresql+psycopg://postgres@
 
 @pytest.fixture(autouse=True)
 def _no_user_config(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's own database or language must not leak into the tests."""
+    """A developer's own database, language or user (`--as`) must not leak into the tests."""
     monkeypatch.delenv("KPI_DATABASE_URL", raising=False)
     monkeypatch.delenv("KPI_LANG", raising=False)
+    monkeypatch.delenv("KPI_USER", raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from kpi.access import Actor
 from kpi.audit import Action, record
 from kpi.ingest.checked import CHANGE_NEW, CHANGE_REVISED, CHANGE_UNCHANGED, Checked
 from kpi.plan import Plan
@@ -84,6 +85,20 @@ def _write(store: Store, checked: Checked, upload_values: dict) -> int | None:
     return int(upload_id)
 
 
+def _rights_now(store: Store, actor: Actor) -> Actor:
+    """`actor` with the roles and units their stored user holds now (none when disabled or gone), so that a change
+    made after the check (it raised the data version) counts at commit. Others are kept as they are."""
+    if actor.local or not actor.signed_in:
+        return actor
+    from kpi.users import get_user
+
+    with store.connect() as conn:
+        user = get_user(conn, actor.name)
+    if user is None or user.disabled:
+        return Actor(actor.name, signed_in=True, display_name=actor.display_name)  # may write nothing
+    return user.actor(kiosk=actor.kiosk)
+
+
 def commit(store: Store, plans: dict[int, Plan], checked: Checked, *, created_by: str | None = None,
            source: str = "cli", received_at: datetime | None = None) -> Checked:
     """Write `checked` as one upload by the actor it was checked for (recorded as its author and in the audit)
@@ -107,7 +122,8 @@ def commit(store: Store, plans: dict[int, Plan], checked: Checked, *, created_by
         try:
             return replace(checked, upload_id=_write(store, checked, values), dry_run=False)
         except _Moved:
-            fresh = check(store, plans, checked.source, decimal=checked.decimal_option, actor=actor)
+            fresh = check(store, plans, checked.source, decimal=checked.decimal_option,
+                          actor=_rights_now(store, actor))
             if not fresh.same_writes(checked):
                 raise Outdated(fresh) from None
             checked = fresh

@@ -15,22 +15,25 @@ from kpi.approval import lock_index
 from kpi.fmt import format_time
 from kpi.plan import Plan
 from kpi.problems import Problem
-from kpi.store import Store
+from kpi.store import Store, data_version
 
 #: At most this many rows are named per kind of refusal (the rest are counted).
 MAX_LISTED = 500
 
 
 def permission_problems(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan], actor: Actor,
-                        headers: dict[str, str]) -> list[Problem]:
+                        headers: dict[str, str]) -> tuple[list[Problem], int]:
     """Problems for the rows of the typed table `t` in `con` that `actor` may not write: `unit_not_permitted`
     (a unit outside the actor's units and their children) and `period_locked` (a quarter approved for the unit,
-    naming the approval). Rows whose unit or period is already wrong are left to the other checks."""
+    naming the approval). Rows whose unit or period is already wrong are left to the other checks. Also returns
+    the store's data version read before the approvals: an approval that lands after it raises the version, so
+    a commit claiming this version fails and the file is checked again."""
     allowed = writable_units(actor, plans)
     with store.connect() as conn:
+        version = data_version(conn)
         locks = lock_index(conn, plans)
     if allowed is None and not locks:
-        return []
+        return [], version
     pairs = con.execute("SELECT DISTINCT unit, period FROM t WHERE unit_ok AND period IS NOT NULL").fetchall()
     foreign = sorted({unit for unit, _ in pairs if allowed is not None and unit not in allowed})
     locked = {}
@@ -60,7 +63,7 @@ def permission_problems(con: duckdb.DuckDBPyConnection, store: Store, plans: dic
                                   {"period": lock.period, "unit": unit, "by": lock.approved_by,
                                    "at": format_time(lock.approved_at), "lock": lock.id}))
         problems += _listed(listed)
-    return problems
+    return problems, version
 
 
 def _listed(problems: list[Problem]) -> list[Problem]:

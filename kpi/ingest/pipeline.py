@@ -127,7 +127,8 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
     checked.problems = grid.problems + row_problems(con, checked.decimal, columns.headers,
                                                     sorted(governing_plans(plans)), lambda: known_names(plans), limits,
                                                     repeats)
-    checked.problems += permission_problems(con, store, plans, checked.actor, columns.headers)
+    refused, rights_version = permission_problems(con, store, plans, checked.actor, columns.headers)
+    checked.problems += refused
     if not checked.ok:
         return
     # A figure sent twice with the same value, note and kind is one figure (the first line speaks for it).
@@ -138,7 +139,9 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
                     FROM t {once}""")
     con.execute("DROP TABLE t")  # its check columns are no longer needed: keep memory for what follows
     with store.connect() as conn:
-        checked.data_version = load_before(conn, con)
+        # The older of the two readings: if anything (an approval, a change of rights) landed after the rights
+        # were read, committing against it fails and the file is checked again.
+        checked.data_version = min(load_before(conn, con), rights_version)
     deadline.check()
     con.execute("CREATE TEMP VIEW incoming AS SELECT * FROM figures")
     con.execute("CREATE TEMP VIEW before AS SELECT * FROM _before")
