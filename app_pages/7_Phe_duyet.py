@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.approval import ApprovalError, approve, locks_frame, reopen
+from kpi.approval import ApprovalError, Lock, approve, locks_frame, reopen
 from kpi.i18n import t
 from kpi.periods import parse_period, period_label
 from kpi.review import approvals_table
@@ -18,6 +18,18 @@ st.caption(t("approvals.caption", lang))
 names = {u.code: u.name(lang) for u in plan.units}
 if "approval_done" in st.session_state:  # the outcome of the last approval or reopening, after the rerun
     st.success(st.session_state.pop("approval_done"))
+
+
+def _announce(key: str, lock: Lock) -> None:
+    """Say what was done once the page has been drawn again with the new list."""
+    st.session_state["approval_done"] = t(key, lang, lock=lock.id, period=period_label(lock.period, lang),
+                                          unit=_unit_text(lock.unit))
+    st.rerun()
+
+
+def _unit_text(unit: object) -> str:
+    return names.get(unit, str(unit)) if isinstance(unit, str) else t("approvals.scope.all", lang)
+
 
 with st.form("approve"):
     cols = st.columns(3)
@@ -34,10 +46,7 @@ with st.form("approve"):
         except ApprovalError as exc:
             st.error(t(f"approval.{exc.code}", lang, **exc.params))
         else:
-            st.session_state["approval_done"] = t(
-                "approval.done", lang, lock=lock.id, period=period_label(lock.period, lang),
-                unit=names.get(lock.unit, lock.unit) if lock.unit else t("approvals.scope.all", lang))
-            st.rerun()
+            _announce("approval.done", lock)
 
 with store.connect() as conn:
     locks = locks_frame(conn)
@@ -48,10 +57,6 @@ if locks.empty:
     st.stop()
 st.dataframe(approvals_table(locks, plan, lang), hide_index=True, width="stretch")
 
-
-
-def _unit_text(unit: object) -> str:
-    return names.get(unit, str(unit)) if isinstance(unit, str) else t("approvals.scope.all", lang)
 
 
 active = locks[locks["active"]]
@@ -68,7 +73,4 @@ if not active.empty:
             except ApprovalError as exc:
                 st.error(t(f"approval.{exc.code}", lang, **exc.params))
             else:
-                st.session_state["approval_done"] = t(
-                    "approval.reopened", lang, lock=lock.id, period=period_label(lock.period, lang),
-                    unit=names.get(lock.unit, lock.unit) if lock.unit else t("approvals.scope.all", lang))
-                st.rerun()
+                _announce("approval.reopened", lock)

@@ -39,6 +39,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
 }
 
+class Refused(ValueError):
+    """Something the rules refuse (a user change, an approval): `code` names the reason for i18n (its message is
+    `<area>.<code>` in the catalogue), `params` fill the message."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(f"{code}: {params}")
+        self.code, self.params = code, params
+
+
 #: The name an anonymous viewer has in the audit.
 ANONYMOUS = "(anonymous)"
 

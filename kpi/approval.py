@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from kpi.access import Actor, Permission, descendants
+from kpi.access import Actor, Permission, Refused, descendants
 from kpi.audit import Action, record
 from kpi.periods import parse_period, span_end
 from kpi.plan import Plan
@@ -27,12 +27,8 @@ if TYPE_CHECKING:
 MAX_REASON_CHARS = 500
 
 
-class ApprovalError(ValueError):
-    """An approval or reopening that cannot be made; `code` names the reason for i18n."""
-
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(f"{code}: {params}")
-        self.code, self.params = code, params
+class ApprovalError(Refused):
+    """An approval or reopening that cannot be made (message `approval.<code>`)."""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from kpi.access import Actor, Role
+from kpi.access import Actor, Refused, Role
 from kpi.audit import Action, record
 from kpi.store import Store, bump_data_version, now, user_roles, user_units, users
 
@@ -22,12 +22,8 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}$")
 
 
-class UserError(ValueError):
-    """A user change that cannot be made; `code` names the reason for i18n, `params` fill its message."""
-
-    def __init__(self, code: str, **params: object) -> None:
-        super().__init__(f"{code}: {params}")
-        self.code, self.params = code, params
+class UserError(Refused):
+    """A user change that cannot be made (message `user.<code>`)."""
 
 
 @dataclass(frozen=True)

@@ -211,3 +211,55 @@ def test_analyst_upload_page_refuses_other_units_and_shows_hostile_text_plainly(
     assert recent["Tệp"].iloc[0] == name and recent["Người nạp"].iloc[0] == "lan"
     assert at.selectbox(key="undo_id").options == [f"#7 — {name}"]  # their own upload, and only it
     assert not any("<img" in m.value or "<script>" in m.value for m in at.markdown)
+
+
+def test_an_approver_locks_and_reopens_a_quarter_on_the_page(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kpi.approval import all_locks
+
+    token = signed_in(url, "sep", ("approver",))
+    at = run_page("app_pages/7_Phe_duyet.py", url, monkeypatch, token=token)
+    form = at.main
+    assert form.selectbox[0].value == "2024-Q3"  # the quarter the period filter (the latest, Q3) reaches
+    form.radio[0].set_value("unit")
+    form.selectbox[1].set_value("TPKT")
+    next(b for b in at.button if b.label == "Phê duyệt (khóa sổ)").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Đã phê duyệt Quý III/2024 cho Thành phố Kon Tum (khóa sổ #1)."
+    table = at.dataframe[0].value
+    assert list(table["Trạng thái"]) == ["Đang khóa"] and list(table["Người phê duyệt"]) == ["sep"]
+    store, _ = open_store(url)
+    with store.connect() as conn:
+        lock = all_locks(conn)[0]
+    assert (lock.year, lock.quarter, lock.unit, lock.with_children) == (2024, 3, "TPKT", False)
+    reopen_button = next(b for b in at.button if b.label == "Mở lại")
+    reopen_button.click().run()  # no reason
+    assert "Cần ghi lý do mở lại." in [e.value for e in at.error]
+    at.text_area[0].input("Sửa số liệu theo công văn số 12/SGTVT")
+    next(b for b in at.button if b.label == "Mở lại").click().run()
+    assert at.success[0].value == "Đã mở lại Quý III/2024 cho Thành phố Kon Tum (khóa sổ #1)."
+    table = at.dataframe[0].value
+    assert list(table["Trạng thái"]) == ["Đã mở lại"]
+    assert list(table["Lý do"]) == ["Sửa số liệu theo công văn số 12/SGTVT"]
+
+
+def test_an_administrator_adds_an_analyst_on_the_page(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kpi.users import get_user
+
+    token = signed_in(url, "quantri", ("admin",))
+    at = run_page("app_pages/8_Quan_tri.py", url, monkeypatch, token=token)
+    fields = {i.label: i for i in at.text_input}
+    fields["Tên đăng nhập"].input("Lan.TPKT")
+    fields["Họ tên"].input("Nguyễn Thị Lan")
+    at.multiselect[0].set_value(["analyst"])
+    at.multiselect[1].set_value(["TPKT"])
+    passwords = [i for i in at.text_input if i.label in ("Mật khẩu", "Nhập lại mật khẩu")]
+    passwords[0].input("mật khẩu của Lan 2024")
+    passwords[1].input("mật khẩu của Lan 2024")
+    next(b for b in at.button if b.label == "Thêm tài khoản").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.success[0].value.startswith("Đã tạo tài khoản lan.tpkt")
+    store, _ = open_store(url)
+    with store.connect() as conn:
+        user = get_user(conn, "lan.tpkt")
+    assert user is not None and user.units == {"TPKT"} and [r.value for r in user.roles] == ["analyst"]
+    assert "lan.tpkt" in set(at.dataframe[0].value["Tên đăng nhập"])
