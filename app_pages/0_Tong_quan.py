@@ -14,7 +14,8 @@ from kpi.periods import period_label
 from kpi.scorecard import display_table
 from kpi.wording import status_counts
 from ui import data
-from ui.frame import as_of_text, current, md_escape
+from ui.frame import as_of_text, current
+from ui.markdown import md_escape
 
 ctx = current()
 lang, plan = ctx.lang, ctx.plan

@@ -7,7 +7,8 @@ import streamlit as st
 
 from kpi.i18n import t
 from kpi.scorecard import plan_target_text
-from ui.frame import current, md_escape
+from ui.frame import current
+from ui.markdown import md_escape
 
 ctx = current()
 lang, plan = ctx.lang, ctx.plan

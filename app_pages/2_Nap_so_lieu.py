@@ -14,7 +14,8 @@ from kpi.review import changes_table, history_table, problems_table, uploads_tab
 from kpi.revisions import UndoError, history, recent_uploads, undo_upload
 from kpi.store import DatabaseBusy
 from kpi.template import template_csv, template_frame, template_xlsx
-from ui.frame import current, md_escape
+from ui.frame import current
+from ui.markdown import md_escape
 
 ctx = current()
 lang, plan, store = ctx.lang, ctx.plan, ctx.store

@@ -11,7 +11,8 @@ from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.series import unit_ranking
 from ui import data
-from ui.frame import ALL, as_of_text, current, md_escape
+from ui.frame import ALL, as_of_text, current
+from ui.markdown import md_escape
 
 ctx = current()
 lang, plan = ctx.lang, ctx.plan

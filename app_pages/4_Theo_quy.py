@@ -10,7 +10,8 @@ from kpi.fmt import format_figure, format_number
 from kpi.i18n import t
 from kpi.wording import actual_text, missing_text, row_status
 from ui import data
-from ui.frame import as_of_text, current, md_escape
+from ui.frame import as_of_text, current
+from ui.markdown import md_escape
 
 ctx = current()
 lang, plan = ctx.lang, ctx.plan

@@ -12,7 +12,8 @@ from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.scorecard import display_table, plan_target_text
 from ui import data
-from ui.frame import as_of_text, current, md_escape
+from ui.frame import as_of_text, current
+from ui.markdown import md_escape
 
 ctx = current()
 lang, plan = ctx.lang, ctx.plan

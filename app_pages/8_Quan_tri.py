@@ -18,6 +18,7 @@ from kpi.i18n import t
 from kpi.settings import BOUNDS, SettingError, change_setting
 from kpi.users import UserError, add_user, change_user, get_user, list_users, normalise_username, set_disabled
 from ui.frame import current
+from ui.markdown import md_escape
 
 ctx = current()
 lang, store, actor = ctx.lang, ctx.store, ctx.actor
@@ -30,15 +31,15 @@ if "admin_done" in st.session_state:
 
 
 def _done(message: str) -> None:
-    st.session_state["admin_done"] = message
+    st.session_state["admin_done"] = md_escape(message)  # names and room labels are typed by people
     st.rerun()
 
 
 def _fail(exc: UserError | SettingError) -> None:
     if isinstance(exc, UserError):
-        st.error(t(f"user.{exc.code}", lang, **exc.params))
+        st.error(md_escape(t(f"user.{exc.code}", lang, **exc.params)))
     else:
-        st.error(t(f"setting.{exc.code}", lang, name=exc.name, value=exc.value))
+        st.error(md_escape(t(f"setting.{exc.code}", lang, name=exc.name, value=exc.value)))
 
 
 users_tab, kiosk_tab, settings_tab, audit_tab = st.tabs(
@@ -57,7 +58,8 @@ with users_tab:
         t("col.disabled", lang): [t("admin.yes", lang) if d else "" for d in people["disabled"]],
         t("col.locked_until", lang): [format_time(v) if pd.notna(v) else "" for v in people["locked_until"]],
     }), hide_index=True, width="stretch")
-    with st.expander(t("admin.add", lang)), st.form("add_user"):
+    # Forms clear on submit: a password just set must not stay in a box that can reveal it.
+    with st.expander(t("admin.add", lang)), st.form("add_user", clear_on_submit=True):
         name = st.text_input(t("col.username", lang), max_chars=64)
         display = st.text_input(t("col.display_name", lang), max_chars=200)
         email = st.text_input(t("col.email", lang), max_chars=254)
@@ -94,7 +96,7 @@ with users_tab:
                         _done(t("admin.saved", lang))
                     except UserError as exc:
                         _fail(exc)
-            with st.form("password"):
+            with st.form("password", clear_on_submit=True):
                 first = st.text_input(t("signin.password", lang), type="password", max_chars=256)
                 again = st.text_input(t("cli.password_again", lang).rstrip(": "), type="password", max_chars=256)
                 if st.form_submit_button(t("admin.set_password", lang)):

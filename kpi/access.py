@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from kpi.plan import Plan
+from kpi.plan import Plan, governing_plans
 
 
 class Role(StrEnum):
@@ -56,7 +56,7 @@ ANONYMOUS = "(anonymous)"
 class Actor:
     """Someone acting on the store: a signed-in user, an anonymous viewer, a kiosk screen, or the local
     administrator (the CLI without `--as`). `units` are the units an analyst is bound to (their children are
-    included by `writable_units`)."""
+    included by `WriteRights`)."""
 
     name: str
     roles: frozenset[Role] = frozenset()
@@ -129,14 +129,28 @@ def descendants(plan: Plan, roots: Iterable[str]) -> set[str]:
     return found
 
 
-def writable_units(actor: Actor, plans: dict[int, Plan]) -> set[str] | None:
-    """The unit codes `actor` may send figures for, or None for every unit (administrators); an empty set for
-    an actor without the upload permission. An analyst's units include their children in every plan year."""
-    if actor.is_admin:
-        return None
-    if not actor.may(Permission.UPLOAD):
-        return set()
-    allowed: set[str] = set()
-    for plan in plans.values():
-        allowed |= descendants(plan, actor.units)
-    return allowed
+class WriteRights:
+    """Which units `actor` may send figures for: every unit for an administrator; for an analyst their units and
+    the units below them in the tree of the plan that governs the figure's year (a unit that moves under another
+    parent next year is not theirs this year); none for anyone without the upload permission."""
+
+    def __init__(self, actor: Actor, plans: dict[int, Plan]) -> None:
+        self.actor = actor
+        self._governing = governing_plans(plans)
+        self._by_year: dict[int, set[str]] = {}
+
+    @property
+    def everything(self) -> bool:
+        """True when every unit is allowed (an administrator)."""
+        return self.actor.is_admin
+
+    def allows(self, unit: str, year: int) -> bool:
+        """True when the actor may write a figure of `unit` for a period of `year`."""
+        if self.actor.is_admin:
+            return True
+        if not self.actor.may(Permission.UPLOAD):
+            return False
+        if year not in self._by_year:
+            plan = self._governing.get(year)
+            self._by_year[year] = descendants(plan, self.actor.units) if plan else set(self.actor.units)
+        return unit in self._by_year[year]

@@ -1,9 +1,11 @@
 """Period approval (as DHIS2 does it): an approver locks a quarter for a unit, for a unit and the units below it,
 or for every unit; a locked quarter refuses uploads and undos until it is reopened, with a reason.
 
-The rule is written once, here: a figure touches the quarter its span ends in (`2024-Q3`, `2024-9M` → Q3;
-`2024-H1` → Q2; the year → Q4), and a figure is locked when an approval that is not reopened covers its unit and
-that quarter. The upload pipeline and undo both ask `LockIndex.lock_for`.
+The rule is written once, here. A quarter's result is a span from 1 January (`2024-Q3` is judged on the nine
+months), so approving quarter q freezes every figure it is built from: a figure is locked when an approval that
+is not reopened covers its unit and a quarter q of the figure's year at or after the quarter the figure's span
+ends in (`2024-Q1` … `2024-Q3`, `2024-H1`, `2024-9M` under a Q3 approval; the year figure only under Q4). The
+upload pipeline and undo both ask `LockIndex.lock_for`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy.engine import Connection
 from kpi.access import Actor, Permission, Refused, descendants
 from kpi.audit import Action, record
 from kpi.periods import parse_period, span_end
-from kpi.plan import Plan
+from kpi.plan import Plan, governing_plans
 from kpi.store import Store, bump_data_version, now, period_locks
 
 if TYPE_CHECKING:
@@ -64,9 +66,9 @@ def _lock(row: sa.Row) -> Lock:
 
 
 def _plan_for(plans: dict[int, Plan], year: int) -> Plan:
-    # A baseline year (2023) has no plan of its own: the nearest later plan's tree places its units.
-    later = [y for y in plans if y >= year]
-    return plans[min(later)] if later else plans[max(plans)]
+    # The plan that governs the year's figures (a baseline year's: the plan that compares with it); a year no plan
+    # governs has no figures to lock, and the latest tree places its units.
+    return governing_plans(plans).get(year) or plans[max(plans)]
 
 
 class LockIndex:
@@ -90,9 +92,15 @@ class LockIndex:
         return bool(self.locks)
 
     def lock_for(self, unit: str, period: str) -> Lock | None:
-        """The approval that locks a figure of `unit` for `period` (any stored period code), or None."""
-        key = (parse_period(period).year, span_end(period))
-        return self._everyone.get(key) or self._units.get(key, {}).get(unit)
+        """The approval that locks a figure of `unit` for `period` (any stored period code), or None: one of its
+        year's quarters from the one its span ends in onwards is approved for the unit (the earliest is named)."""
+        year = parse_period(period).year
+        for quarter in range(span_end(period), 5):
+            key = (year, quarter)
+            lock = self._everyone.get(key) or self._units.get(key, {}).get(unit)
+            if lock is not None:
+                return lock
+        return None
 
 
 def all_locks(conn: Connection) -> list[Lock]:

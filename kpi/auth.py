@@ -8,9 +8,13 @@ SHA-256, so a copy of the table signs nobody in. Every outcome is audited.
 from __future__ import annotations
 
 import hashlib
+import random
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -33,6 +37,11 @@ MAX_PASSWORD_CHARS = 256
 #: tenth of the idle time (`_touch_after`): a session in use must not end as if idle.
 TOUCH_SECONDS = 60
 WEB, KIOSK = "web", "kiosk"
+#: How often a sign-in's write is tried when DuckDB reports a conflict with a simultaneous one.
+CONFLICT_ATTEMPTS = 20
+#: The audit's actor for a sign-in attempt with a name that is no user.
+UNKNOWN_USER = "(unknown)"
+T = TypeVar("T")
 
 
 class SignInError(Exception):
@@ -102,48 +111,71 @@ def _verify(hashed: str | None, password: str) -> bool:
         return False
 
 
+def _in_transaction(store: Store, work: Callable[[Connection], T]) -> T:
+    """Run `work` in a transaction, again when DuckDB reports a write conflict (two sign-ins of one user at the
+    same instant update the same row; PostgreSQL makes the second wait instead). Every failure must be counted
+    and audited, so a conflict is retried rather than lost."""
+    for attempt in range(CONFLICT_ATTEMPTS):
+        try:
+            with store.begin() as conn:
+                return work(conn)
+        except sa.exc.DBAPIError as exc:
+            if "conflict" not in str(exc).lower() or attempt == CONFLICT_ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def sign_in(store: Store, username: str, password: str, *, via: str = "app") -> Session:
     """Check `username` and `password`; on success a new session. After the settings' `max_failures` wrong
     passwords in a row the account is locked for `lockout_minutes`. Raises SignInError. `via` (app | cli) goes
-    into the audit."""
+    into the audit. A locked account's password is still checked (and ignored), so that a locked name answers
+    as slowly as any other."""
     name = username.strip().lower()[:64]
     with store.connect() as conn:
         row = conn.execute(sa.select(users).where(users.c.username == name)).first()
         settings = load_settings(conn)
-    stamp = now()
-    if row is not None and row.locked_until is not None and row.locked_until > stamp:
-        with store.begin() as conn:
-            record(conn, name, Action.SIGN_IN_FAILED, name, {"reason": "locked", "via": via})
-        raise SignInError("locked", row.locked_until)
     good = _verify(row.password_hash if row is not None else None, password[:MAX_PASSWORD_CHARS])
+    if row is not None and row.locked_until is not None and row.locked_until > now():
+        _in_transaction(store, lambda conn: record(conn, name, Action.SIGN_IN_FAILED, name,
+                                                   {"reason": "locked", "via": via}))
+        raise SignInError("locked", row.locked_until)
     if row is None or row.disabled or not good:
-        _failed(store, name, row, settings.max_failures, settings.lockout_minutes, via)
+        _in_transaction(store, lambda conn: _failed(conn, name, row, settings.max_failures,
+                                                    settings.lockout_minutes, via))
         raise SignInError("bad_credentials")
-    with store.begin() as conn:
+
+    def succeed(conn: Connection) -> tuple[str, UserRecord | None]:
         values: dict[str, object] = {"failed_signins": 0, "locked_until": None}
         if _HASHER.check_needs_rehash(row.password_hash):
             values["password_hash"] = hash_password(password)
         conn.execute(users.update().where(users.c.username == name).values(**values))
         token = _new_session(conn, name, WEB)
         record(conn, name, Action.SIGN_IN, name, {"via": via})
-        user = get_user(conn, name)
+        return token, get_user(conn, name)
+
+    token, user = _in_transaction(store, succeed)
     return Session(token, user.actor())  # type: ignore[union-attr]
 
 
-def _failed(store: Store, name: str, row: sa.Row | None, max_failures: int, lockout_minutes: int, via: str) -> None:
-    with store.begin() as conn:
-        reason = "unknown_user" if row is None else "disabled" if row.disabled else "wrong_password"
-        record(conn, name or "?", Action.SIGN_IN_FAILED, name, {"reason": reason, "via": via})
-        if row is None:
-            return
-        failures = conn.execute(users.update().where(users.c.username == name)
-                                .values(failed_signins=users.c.failed_signins + 1)
-                                .returning(users.c.failed_signins)).scalar_one()
-        if failures >= max_failures:
-            until = now() + timedelta(minutes=lockout_minutes)
-            conn.execute(users.update().where(users.c.username == name)
-                         .values(locked_until=until, failed_signins=0))
-            record(conn, name, Action.LOCKED_OUT, name, {"failures": failures, "until": until.isoformat()})
+def _failed(conn: Connection, name: str, row: sa.Row | None, max_failures: int, lockout_minutes: int,
+            via: str) -> None:
+    """Count and audit a failed sign-in (in `conn`'s transaction); lock the account at `max_failures`. A name
+    that is no user is audited by a digest only: it may be a password typed into the wrong box."""
+    if row is None:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+        record(conn, UNKNOWN_USER, Action.SIGN_IN_FAILED, None, {"reason": "unknown_user", "via": via,
+                                                                 "name_sha256": digest})
+        return
+    record(conn, name, Action.SIGN_IN_FAILED, name, {"reason": "disabled" if row.disabled else "wrong_password",
+                                                     "via": via})
+    failures = conn.execute(users.update().where(users.c.username == name)
+                            .values(failed_signins=users.c.failed_signins + 1)
+                            .returning(users.c.failed_signins)).scalar_one()
+    if failures >= max_failures:
+        until = now() + timedelta(minutes=lockout_minutes)
+        conn.execute(users.update().where(users.c.username == name).values(locked_until=until, failed_signins=0))
+        record(conn, name, Action.LOCKED_OUT, name, {"failures": failures, "until": until.isoformat()})
 
 
 def sign_in_by_email(store: Store, email: str) -> Session | None:
@@ -186,8 +218,8 @@ def resume(store: Store, token: str | None, *, kind: str = WEB) -> Actor | None:
     if user is None or user.disabled:
         return None
     if idle > _touch_after(settings.idle_minutes):
-        with store.begin() as conn:
-            conn.execute(sessions.update().where(sessions.c.token_sha256 == digest).values(last_seen=stamp))
+        _in_transaction(store, lambda conn: conn.execute(
+            sessions.update().where(sessions.c.token_sha256 == digest).values(last_seen=stamp)))
     return user.actor(kiosk=kind == KIOSK)
 
 

@@ -99,7 +99,11 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     if args.year not in plans:
         print(f"kpi sample: no plan for {args.year}", file=sys.stderr)
         return EXIT_USAGE
-    for result in load_sample(store, plans, args.year):
+    actor = command_actor(args, store)
+    if not actor.is_admin:  # the sample writes figures for every unit
+        print(t("cli.not_allowed", args.lang, user=actor.name), file=sys.stderr)
+        return EXIT_REJECTED
+    for result in load_sample(store, plans, args.year, actor=actor):
         print(result.summary(args.lang))
     return EXIT_OK
 

@@ -26,6 +26,12 @@ ACCESS: dict[str, dict[str, str]] = {
         "vi": "Lần nạp #{upload} do {author} thực hiện: chỉ người nạp hoặc quản trị được hoàn tác.",
         "en": "Upload #{upload} was made by {author}: only its author or an administrator may undo it.",
     },
+    "undo.unit_not_permitted": {
+        "vi": "Lần nạp #{upload} có số liệu của đơn vị {unit}, nay không thuộc quyền của tài khoản {user}: chỉ quản "
+        "trị được hoàn tác.",
+        "en": "Upload #{upload} has figures of unit {unit}, which user {user} may no longer send: only an "
+        "administrator may undo it.",
+    },
     "undo.locked": {
         "vi": "Không hoàn tác được lần nạp #{upload}: {period} của đơn vị {unit} đã được phê duyệt (khóa sổ #{lock}, "
         "{by}, {at}). Cần mở lại kỳ này trước.",
@@ -51,6 +57,10 @@ ACCESS: dict[str, dict[str, str]] = {
         "en": "An analyst must be bound to at least one unit (--unit).",
     },
     "user.bad_email": {"vi": "Địa chỉ e-mail không hợp lệ: {email}.", "en": "Not an e-mail address: {email}."},
+    "user.email_taken": {"vi": "E-mail {email} đã gắn với tài khoản khác.",
+                         "en": "E-mail {email} already belongs to another user."},
+    "signin.unverified_email": {"vi": "Nhà cung cấp đăng nhập chưa xác minh e-mail {email}; không thể đăng nhập.",
+                                "en": "The sign-in provider has not verified {email}; you cannot sign in with it."},
     "user.user_exists": {"vi": "Đã có tài khoản {username}.", "en": "User {username} already exists."},
     "user.unknown_user": {"vi": "Không có tài khoản {username}.", "en": "There is no user {username}."},
     "user.not_yourself": {"vi": "Không thể tự khóa tài khoản của mình.", "en": "You cannot disable yourself."},
@@ -146,10 +156,11 @@ ACCESS: dict[str, dict[str, str]] = {
     "signin.password": {"vi": "Mật khẩu", "en": "Password"},
     "signin.submit": {"vi": "Đăng nhập", "en": "Sign in"},
     "signin.oidc": {"vi": "Đăng nhập bằng tài khoản cơ quan", "en": "Sign in with your organisation's account"},
-    "signin.bad_credentials": {"vi": "Tên đăng nhập hoặc mật khẩu không đúng.", "en": "Wrong user name or password."},
-    "signin.locked": {
-        "vi": "Tài khoản tạm khóa do nhập sai nhiều lần; thử lại sau {until}.",
-        "en": "The account is locked after repeated failures; try again after {until}.",
+    "signin.bad_credentials": {
+        "vi": "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa do nhập sai nhiều lần (thử lại "
+        "sau {minutes} phút).",
+        "en": "Wrong user name or password, or the account is locked after repeated failures (try again in {minutes} "
+        "minutes).",
     },
     "signin.unknown_email": {
         "vi": "Tài khoản {email} chưa được cấp quyền trong hệ thống; liên hệ quản trị.",
@@ -173,10 +184,12 @@ ACCESS: dict[str, dict[str, str]] = {
     # app: approvals page
     "approvals.title": {"vi": "Phê duyệt kỳ báo cáo", "en": "Period approval"},
     "approvals.caption": {
-        "vi": "Quý đã phê duyệt bị khóa: mọi lần nạp hay hoàn tác chạm đến quý đó bị từ chối cho đến khi mở lại "
-        "(phải ghi lý do). Số liệu thuộc quý mà kỳ của nó kết thúc: 6 tháng → Quý II, cả năm → Quý IV.",
-        "en": "An approved quarter is locked: every upload or undo touching it is refused until it is reopened "
-        "(with a reason). A figure belongs to the quarter its span ends in: H1 → Q2, the year → Q4.",
+        "vi": "Phê duyệt một quý là khóa kết quả lũy kế đến hết quý đó: mọi lần nạp hay hoàn tác chạm đến số liệu "
+        "của quý đó hoặc các quý trước trong năm (kể cả 6 tháng, 9 tháng) bị từ chối cho đến khi mở lại (phải ghi "
+        "lý do). Số liệu cả năm chỉ bị khóa khi Quý IV được phê duyệt.",
+        "en": "Approving a quarter freezes the year to date through it: every upload or undo touching a figure of "
+        "that quarter or an earlier one of the year (H1 and 9 months included) is refused until it is reopened (with "
+        "a reason). The year figure is locked only when Q4 is approved.",
     },
     "approvals.period": {"vi": "Quý", "en": "Quarter"},
     "approvals.scope": {"vi": "Phạm vi", "en": "Scope"},

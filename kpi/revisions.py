@@ -12,11 +12,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from kpi.access import Actor
+from kpi.access import Actor, WriteRights
 from kpi.approval import lock_index
 from kpi.audit import Action, record
 from kpi.fmt import format_time
-from kpi.plan import Plan
+from kpi.plan import Plan, load_plans
 from kpi.store import Store, bump_data_version, now, period_locks, submissions, uploads
 
 
@@ -82,7 +82,7 @@ def undo_upload(store: Store, upload_id: int, actor: Actor | str, plans: dict[in
     nobody may undo an upload with a figure in an approved quarter (`plans` place units under a lock that covers
     children; without them the store's plan files are read).
 
-    Raises UndoError('unknown_upload' | 'already_undone' | 'not_yours' | 'locked').
+    Raises UndoError('unknown_upload' | 'already_undone' | 'not_yours' | 'unit_not_permitted' | 'locked').
     """
     if isinstance(actor, str):
         actor = Actor.local_admin(actor)
@@ -94,7 +94,16 @@ def undo_upload(store: Store, upload_id: int, actor: Actor | str, plans: dict[in
             raise UndoError("already_undone", upload_id)
         if not actor.may_undo(row.author):
             raise UndoError("not_yours", upload_id, author=row.author or "—")
-        _refuse_locked(conn, plans, upload_id)
+        pairs = conn.execute(sa.select(submissions.c.unit_code, submissions.c.period, submissions.c.year).distinct()
+                             .where(submissions.c.upload_id == upload_id)).all()
+        if not actor.is_admin:
+            plans = plans or load_plans()
+            rights = WriteRights(actor, plans)
+            # An analyst's own upload, but of a unit no longer theirs: only an administrator may take it back.
+            foreign = next((unit for unit, _, year in pairs if not rights.allows(unit, year)), None)
+            if foreign is not None:
+                raise UndoError("unit_not_permitted", upload_id, unit=foreign, user=actor.name)
+        _refuse_locked(conn, plans, pairs, upload_id)
         mine = sa.select(submissions.c.unit_code, submissions.c.indicator_code, submissions.c.period).where(
             submissions.c.upload_id == upload_id)
         withdrawn = conn.execute(sa.select(sa.func.count()).select_from(mine.subquery())).scalar_one()
@@ -115,21 +124,18 @@ def undo_upload(store: Store, upload_id: int, actor: Actor | str, plans: dict[in
     return UndoResult(upload_id, int(withdrawn), int(restored))
 
 
-def _refuse_locked(conn: Connection, plans: dict[int, Plan] | None, upload_id: int) -> None:
-    """Raise UndoError('locked') when a figure of the upload lies in an approved quarter (`kpi.approval`)."""
+def _refuse_locked(conn: Connection, plans: dict[int, Plan] | None, pairs: list, upload_id: int) -> None:
+    """Raise UndoError('locked') when a figure of the upload (its distinct `pairs` of unit, period, year) lies in
+    an approved quarter (`kpi.approval`)."""
     if plans is None:
         live = sa.select(sa.func.count()).select_from(period_locks).where(period_locks.c.reopened_at.is_(None))
         if not conn.execute(live).scalar():
             return  # nothing is approved: no plan needed
-        from kpi.plan import load_plans
-
         plans = load_plans()
     locks = lock_index(conn, plans)
     if not locks:
         return
-    pairs = conn.execute(sa.select(submissions.c.unit_code, submissions.c.period).distinct()
-                         .where(submissions.c.upload_id == upload_id)).all()
-    for unit, period in pairs:
+    for unit, period, _ in pairs:
         lock = locks.lock_for(unit, period)
         if lock is not None:
             raise UndoError("locked", upload_id, unit=unit, period=lock.period, by=lock.approved_by,

@@ -112,6 +112,17 @@ def _replace_links(conn: Connection, username: str, roles: frozenset[Role], unit
         conn.execute(user_units.insert(), [{"username": username, "unit_code": c} for c in sorted(units)])
 
 
+def _check_email_free(conn: Connection, email: str | None, username: str) -> None:
+    """UserError('email_taken') when another user has `email` (case-insensitive): an organisation sign-in by
+    e-mail must map to one user only."""
+    if not email:
+        return
+    other = conn.execute(sa.select(users.c.username).where(sa.func.lower(users.c.email) == email.strip().lower(),
+                                                           users.c.username != username)).first()
+    if other is not None:
+        raise UserError("email_taken", email=email[:80])
+
+
 def _check_analyst(roles: frozenset[Role], units: frozenset[str]) -> None:
     if Role.ANALYST in roles and not units:
         raise UserError("analyst_needs_unit")
@@ -131,6 +142,7 @@ def add_user(store: Store, actor: str, username: str, *, roles: list[str], units
     with store.begin() as conn:
         if conn.execute(sa.select(users.c.username).where(users.c.username == username)).first():
             raise UserError("user_exists", username=username)
+        _check_email_free(conn, email, username)
         conn.execute(users.insert().values(username=username, display_name=(display_name.strip() or username)[:200],
                                            email=email.strip() if email else None, password_hash=password_hash,
                                            disabled=False, failed_signins=0, created_at=now()))
@@ -160,6 +172,7 @@ def change_user(store: Store, actor: str, username: str, *, roles: list[str] | N
         if email is not None:
             if email and not EMAIL.match(email.strip()):
                 raise UserError("bad_email", email=email[:80])
+            _check_email_free(conn, email, user.username)
             values["email"] = email.strip() or None
         if values:
             conn.execute(users.update().where(users.c.username == user.username).values(**values))

@@ -164,7 +164,7 @@ def test_an_administrator_and_the_local_administrator_load_for_any_unit(opened: 
 
 # ---------------------------------------------------------------- period approval
 
-def test_an_approved_quarter_refuses_every_figure_whose_span_ends_in_it_even_the_administrators(
+def test_an_approved_quarter_freezes_the_year_to_date_through_it_even_for_the_administrators(
         opened: Opened) -> None:
     store, plans = opened
     hoa = add(opened, "hoa", "approver")
@@ -174,26 +174,34 @@ def test_an_approved_quarter_refuses_every_figure_whose_span_ends_in_it_even_the
     data = csv_bytes(
         "TPKT,tourist_arrivals,2024-Q3,400000,",  # line 2: the approved quarter itself
         "TPKT,tourist_arrivals,2024-9M,1000000,",  # line 3: nine months end with Q3
-        "TPKT,tourist_arrivals,2024-H1,600000,",  # line 4: the half year ends with Q2: open
-        "TPKT,tourist_arrivals,2024,1300000,",  # line 5: the year ends with Q4: open
-        "DHA,tourist_arrivals,2024-Q3,90000,",  # line 6: another unit: open
+        "TPKT,tourist_arrivals,2024-H1,600000,",  # line 4: the half year is part of the nine months Q3 is judged on
+        "TPKT,tourist_arrivals,2024-Q1,300000,",  # line 5: so is the first quarter
+        "TPKT,tourist_arrivals,2024-Q4,350000,",  # line 6: the fourth quarter comes after: open
+        "TPKT,tourist_arrivals,2024,1300000,",  # line 7: the year ends with Q4: open
+        "DHA,tourist_arrivals,2024-Q3,90000,",  # line 8: another unit: open
+        "TPKT,tourist_arrivals,2023-Q2,250000,",  # line 9: the baseline year: open
     )
     result = reject(opened, data, actor=an)
     assert problem_keys(result) == [(2, "period", "period_locked", "2024-Q3"),
-                                    (3, "period", "period_locked", "2024-9M")]
+                                    (3, "period", "period_locked", "2024-9M"),
+                                    (4, "period", "period_locked", "2024-H1"),
+                                    (5, "period", "period_locked", "2024-Q1")]
     for problem in result.blocking:
         assert {k: problem.params[k] for k in ("period", "unit", "by", "lock")} == {
             "period": "2024-Q3", "unit": "TPKT", "by": "hoa", "lock": q3.id}
     assert f"#{q3.id}" in result.blocking[0].describe("en") and "hoa" in result.blocking[0].describe("en")
-    # The three open lines alone load.
+    # The four open lines alone load.
     lines = data.decode().splitlines()
-    done = load_ok(opened, csv_bytes(*lines[3:6]), actor=an)
-    assert done.count("new") == 3
+    done = load_ok(opened, csv_bytes(*lines[5:9]), actor=an)
+    assert done.count("new") == 4
     # Once Q4 is approved as well, the year figure (its span ends in Q4) is refused too, for the local admin too.
     q4 = approve(store, plans, hoa, "2024-Q4", "TPKT")
     year = reject(opened, csv_bytes("TPKT,tourist_arrivals,2024,1350000,"))
     assert problem_keys(year) == [(2, "period", "period_locked", "2024")]
     assert year.blocking[0].params["lock"] == q4.id
+    # A first quarter under both approvals names the earliest one that covers it (Q3's).
+    first = reject(opened, csv_bytes("TPKT,tourist_arrivals,2024-Q1,310000,"))
+    assert first.blocking[0].params["lock"] == q3.id
 
 
 def test_an_approval_covers_one_unit_its_children_or_every_unit(opened: Opened) -> None:
@@ -205,7 +213,8 @@ def test_an_approval_covers_one_unit_its_children_or_every_unit(opened: Opened) 
     assert q1.unit is None
     data = csv_bytes(
         "SGTVT,admin_satisfaction,2024-Q2,90,",  # line 2: q2
-        "VP,admin_satisfaction,2024-Q2,91,",  # line 3: open (q2 is without children)
+        # line 3: not q2 (without children), but q3: VP is below SGTVT and Q2 is part of the nine months
+        "VP,admin_satisfaction,2024-Q2,91,",
         "VP,admin_satisfaction,2024-Q3,92,",  # line 4: q3 (VP is below SGTVT)
         "TPKT,tourist_arrivals,2024-Q3,400000,",  # line 5: open (TPKT is not below SGTVT)
         "KT,budget_revenue,2024-Q1,1032.6,",  # line 6: q1
@@ -213,8 +222,8 @@ def test_an_approval_covers_one_unit_its_children_or_every_unit(opened: Opened) 
     )
     result = reject(opened, data)  # the local administrator
     assert [(p.line, p.code, p.params["lock"]) for p in sorted(result.blocking, key=lambda p: p.line)] == [
-        (2, "period_locked", q2.id), (4, "period_locked", q3.id), (6, "period_locked", q1.id),
-        (7, "period_locked", q1.id)]
+        (2, "period_locked", q2.id), (3, "period_locked", q3.id), (4, "period_locked", q3.id),
+        (6, "period_locked", q1.id), (7, "period_locked", q1.id)]
 
 
 def test_reopening_needs_a_reason_and_then_the_same_file_loads(opened: Opened) -> None:
@@ -321,21 +330,22 @@ def test_nobody_undoes_an_upload_with_a_figure_in_an_approved_quarter(opened: Op
     lan = add(opened, "lan", "analyst", units=("TPKT",))
     hoa = add(opened, "hoa", "approver")
     an = add(opened, "an", "admin")
-    # Both uploads are made before the approval; the first has a figure in Q3, the second only in Q1.
+    # Both uploads are made before the approval of Q2; the first has figures in Q2 and Q3, the second only in Q3,
+    # which comes after the approved quarter.
     touching = load_ok(opened, csv_bytes("TPKT,tourist_arrivals,2024-Q2,200000,",
                                          "TPKT,tourist_arrivals,2024-Q3,400000,"), actor=lan).upload_id
-    elsewhere = load_ok(opened, csv_bytes("TPKT,tourist_arrivals,2024-Q1,185234,"), actor=lan).upload_id
-    lock = approve(store, plans, hoa, "2024-Q3", "TPKT")
+    elsewhere = load_ok(opened, csv_bytes("TPKT,tourist_arrivals,2024-Q4,185234,"), actor=lan).upload_id
+    lock = approve(store, plans, hoa, "2024-Q2", "TPKT")
     before = snapshot(store)
     for who in (lan, an, ROOT):  # ROOT: the local administrator, by name (plans then read from the plan files)
         with pytest.raises(UndoError) as refused:
             undo_upload(store, touching, who, None if who == ROOT else plans)
         assert refused.value.code == "locked"
         assert {k: refused.value.params[k] for k in ("unit", "period", "by", "lock")} == {
-            "unit": "TPKT", "period": "2024-Q3", "by": "hoa", "lock": lock.id}
+            "unit": "TPKT", "period": "2024-Q2", "by": "hoa", "lock": lock.id}
     before.assert_same(snapshot(store))
-    assert undo_upload(store, elsewhere, lan, plans).withdrawn == 1  # Q1 is not approved
-    reopen(store, hoa, lock.id, "Sửa số liệu quý III")
+    assert undo_upload(store, elsewhere, lan, plans).withdrawn == 1  # Q4 comes after the approved Q2
+    reopen(store, hoa, lock.id, "Sửa số liệu quý II")
     assert undo_upload(store, touching, lan, plans).withdrawn == 2
 
 
@@ -692,3 +702,89 @@ def test_display_names_with_markup_or_formulas_are_stored_as_given(opened: Opene
         assert {n: get_user(conn, n).display_name for n in shown} == shown
         listed = list_users(conn)
     assert dict(zip(listed["username"], listed["display_name"])) == shown
+
+
+# ---------------------------------------------------------------- found in review
+
+def _plans_with_a_2025_tree(plans: dict[int, Plan]) -> dict[int, Plan]:
+    """The shipped plans and a 2025 plan in which Đắk Hà (DHA) has become part of the city (TPKT)."""
+    plan = plans[2024]
+    units = [u.model_copy(update={"parent": "TPKT"}) if u.code == "DHA" else u for u in plan.units]
+    header = plan.plan.model_copy(update={"year": 2025, "baseline_year": 2024})
+    return {**plans, 2025: plan.model_copy(update={"plan": header, "units": units})}
+
+
+def test_an_analysts_units_follow_the_tree_of_the_figures_own_year(opened: Opened) -> None:
+    store, plans = opened
+    lan = add(opened, "lan", "analyst", units=("TPKT",))
+    later = _plans_with_a_2025_tree(plans)
+    # DHA is below TPKT in 2025 only: its 2025 figure is lan's to send, its 2024 figure is not. 2024 is governed by
+    # the 2024 plan (its own year), even though it is also the 2025 plan's baseline year.
+    from kpi.ingest import ingest_bytes
+
+    refused = ingest_bytes(store, later, csv_bytes("DHA,tourist_arrivals,2024-Q1,1000,"), "a.csv", actor=lan)
+    assert problem_keys(refused) == [(2, "unit", "unit_not_permitted", "DHA")]
+    done = ingest_bytes(store, later, csv_bytes("DHA,tourist_arrivals,2025-Q1,1000,"), "b.csv", actor=lan)
+    assert done.ok and done.count("new") == 1
+
+
+def test_an_analyst_no_longer_bound_to_a_unit_cannot_undo_its_figures(opened: Opened) -> None:
+    store, plans = opened
+    lan = add(opened, "lan", "analyst", units=("TPKT",))
+    upload = load_ok(opened, csv_bytes("TPKT,tourist_arrivals,2024-Q1,185234,"), actor=lan).upload_id
+    moved = change_user(store, ROOT, "lan", units=["DHA"], known_units={"DHA", "TPKT"}).actor()
+    before = snapshot(store)
+    with pytest.raises(UndoError) as refused:
+        undo_upload(store, upload, moved, plans)
+    assert refused.value.code == "unit_not_permitted" and refused.value.params == {"unit": "TPKT", "user": "lan"}
+    before.assert_same(snapshot(store))
+    assert undo_upload(store, upload, ROOT, plans).withdrawn == 1  # the local administrator still may
+
+
+def test_a_name_that_is_no_user_is_audited_by_its_digest_only(opened: Opened, cheap_hashing: None) -> None:
+    store, _ = opened
+    with pytest.raises(SignInError):
+        sign_in(store, "Xq7-secret-43", "")  # a password typed into the name box
+    assert "xq7-secret-43" not in table_text(store, audit)
+    detail = details(store, "sign_in_failed")[-1]
+    assert detail["reason"] == "unknown_user"
+    assert detail["name_sha256"] == hashlib.sha256(b"xq7-secret-43").hexdigest()[:16]
+
+
+def test_simultaneous_wrong_passwords_are_all_counted_and_audited(duck_url: str, cheap_hashing: None) -> None:
+    # DuckDB reports a write conflict when two sign-ins update one user's row at once; each is tried again, so 12
+    # threads × 2 wrong passwords give 24 audit rows and, at 100 failures allowed, a count of 24.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kpi.bootstrap import open_store
+
+    store, plans = open_store(duck_url)
+    add((store, plans), "boss", "approver", password=PASSWORD)
+    change_setting(store, ROOT, "max_failures", "100")
+
+    def guess(n: int) -> str:
+        try:
+            sign_in(store, "boss", f"wrong {n}")
+        except SignInError as exc:
+            return exc.code
+        return "in"
+
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(guess, range(24)))
+    assert answers == ["bad_credentials"] * 24
+    assert len(details(store, "sign_in_failed")) == 24
+    with store.connect() as conn:
+        assert conn.execute(sa.select(users.c.failed_signins).where(users.c.username == "boss")).scalar() == 24
+
+
+def test_two_users_cannot_share_an_e_mail(opened: Opened) -> None:
+    store, _ = opened
+    known = {"TPKT"}
+    add_user(store, ROOT, "vien", roles=["viewer"], units=[], known_units=known, email="boss@example.org")
+    with pytest.raises(UserError) as taken:
+        add_user(store, ROOT, "adm", roles=["admin"], units=[], known_units=known, email="BOSS@example.org")
+    assert taken.value.code == "email_taken"
+    add_user(store, ROOT, "adm", roles=["admin"], units=[], known_units=known)
+    with pytest.raises(UserError) as taken:
+        change_user(store, ROOT, "adm", email="Boss@Example.org")
+    assert taken.value.code == "email_taken"

@@ -269,3 +269,10 @@ def test_users_list_as_csv_neutralises_formulas_in_display_names(capsys, duck_ur
     table = list(csv.DictReader(io.StringIO(out)))
     # Stored as given; the CSV a spreadsheet opens gets the leading apostrophe that keeps it text.
     assert table[0]["display_name"] == '\'=HYPERLINK("http://evil.example","Bấm")'
+
+
+def test_sample_data_only_for_an_administrator(capsys, duck_url: str) -> None:
+    assert run_cli(capsys, "users", "add", "vien", "--role", "viewer", "--no-password", "--db", duck_url)[0] == 0
+    code, _, err = run_cli(capsys, "sample", "--as", "vien", "--db", duck_url)
+    assert code == 1 and "không có quyền" in err
+    assert run_cli(capsys, "sample", "--db", duck_url)[0] == 0  # the local administrator

@@ -79,13 +79,13 @@ def test_sign_in_by_url_then_sign_out_in_chromium(live_app: tuple[str, str], bro
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "sign-in-1366x768.png"))
     _sign_in(page, "quantri", "không phải mật khẩu")
-    page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.").wait_for(timeout=30_000)
+    page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng", exact=False).wait_for(timeout=30_000)
     _sign_in(page, "quantri", TEST_PASSWORD)
     page.get_by_role("heading", name="Quản trị").wait_for(timeout=30_000)
     page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("link", name="Nạp số liệu").count() == 1
-    assert page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.").count() == 0  # not carried over
+    assert page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng", exact=False).count() == 0  # not carried over
     page.screenshot(path=str(ARTIFACTS / "admin-1366x768.png"), full_page=True)
     page.get_by_role("button", name="Đăng xuất").click()
     page.get_by_text("Trang này cần đăng nhập.").wait_for(timeout=30_000)

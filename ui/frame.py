@@ -85,11 +85,6 @@ class Frame:
         return self.plans[int(self.period[:4])]
 
 
-def md_escape(text: str) -> str:
-    """`text` with Markdown's special characters escaped, for user-supplied names shown through st.markdown."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in text)
-
-
 def _from_query(key: str, valid: list[str], default: str) -> str:
     """The filter `key` (kept in session_state["f_<key>"]): seeded from the URL once per session, falling back to
     `default` when absent or invalid, and kept across pages."""

@@ -26,7 +26,7 @@ from kpi.series import unit_ranking
 from kpi.store import DatabaseBusy
 from kpi.wording import actual_text, missing_text, row_status
 from ui import data
-from ui.frame import md_escape
+from ui.markdown import md_escape
 
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 SLIDES = ("overview", "units", "quarters", "ranking")

@@ -12,11 +12,11 @@ import streamlit as st
 
 from kpi.access import Actor
 from kpi.auth import KIOSK, SignInError, resume, sign_in, sign_in_by_email, sign_out
-from kpi.fmt import format_time
 from kpi.i18n import t
 from kpi.settings import Settings, load_settings
 from kpi.store import Store
 from ui import data
+from ui.markdown import md_escape
 
 TOKEN_KEY = "auth_token"
 
@@ -29,26 +29,38 @@ def _oidc_configured() -> bool:
         return False
 
 
-def _oidc_email() -> str | None:
+def _oidc_email() -> tuple[str, bool] | None:
+    """(e-mail, verified) of the identity the provider signed in, or None. A provider that says nothing of
+    verification is trusted to have verified (it is the department's own); one that says False is not."""
     try:
-        if st.user.is_logged_in:
-            return str(st.user.email or "") or None
+        if st.user.is_logged_in and st.user.get("email"):
+            return str(st.user["email"]), st.user.get("email_verified") is not False
     except (AttributeError, KeyError):
         return None
     return None
 
 
+def _forget_work() -> None:
+    """Drop what the last user had checked or chosen on the upload page: it is not the next user's."""
+    for key in list(st.session_state):
+        if key.startswith(("upload_", "undo_")):
+            del st.session_state[key]
+
+
 def current_actor(store: Store, lang: str) -> tuple[Actor, Settings]:
     """Who this browser session is (a signed-in user, or an anonymous viewer who may view when the settings
     allow it) and the access settings in force. A session that ended elsewhere (sign-out on another server, idle
-    time-out, a disabled user) is dropped here with a message."""
+    time-out, a disabled user) is dropped here with a message, and so is the organisation sign-in behind it: the
+    next sign-in must be a fresh one."""
     with store.connect() as conn:
         settings = load_settings(conn)
     token = st.session_state.get(TOKEN_KEY)
-    if token is None and _oidc_configured() and (email := _oidc_email()):
-        session = sign_in_by_email(store, email)
+    if token is None and _oidc_configured() and (identity := _oidc_email()):
+        email, verified = identity
+        session = sign_in_by_email(store, email) if verified else None
         if session is None:
-            st.error(t("signin.unknown_email", lang, email=email))
+            st.error(md_escape(t("signin.unknown_email" if verified else "signin.unverified_email", lang,
+                                 email=email)))
             st.button(t("signin.out", lang), on_click=st.logout)
         else:
             st.session_state[TOKEN_KEY] = token = session.token
@@ -57,7 +69,10 @@ def current_actor(store: Store, lang: str) -> tuple[Actor, Settings]:
         if actor is not None:
             return actor, settings
         del st.session_state[TOKEN_KEY]
+        _forget_work()
         st.info(t("signin.expired", lang))
+        if _oidc_email():
+            st.logout()
     return Actor.anonymous(settings.anonymous_viewing), settings
 
 
@@ -67,9 +82,10 @@ def _submit(store: Store, lang: str) -> None:
     st.session_state["signin_password"] = ""  # never kept in the session after the attempt
     try:
         session = sign_in(store, username, password)
-    except SignInError as exc:
-        st.session_state["signin_error"] = (t("signin.locked", lang, until=format_time(exc.until))
-                                            if exc.code == "locked" else t("signin.bad_credentials", lang))
+    except SignInError:
+        with store.connect() as conn:
+            minutes = load_settings(conn).lockout_minutes
+        st.session_state["signin_error"] = t("signin.bad_credentials", lang, minutes=minutes)
         return
     st.session_state[TOKEN_KEY] = session.token
     st.session_state.pop("signin_error", None)
@@ -100,9 +116,7 @@ def refuse(store: Store, actor: Actor, settings: Settings, lang: str) -> None:
 
 def _sign_out(store: Store) -> None:
     sign_out(store, st.session_state.pop(TOKEN_KEY, None))
-    for key in list(st.session_state):
-        if key.startswith(("upload_", "undo_")):
-            del st.session_state[key]  # what the last user had checked is not the next user's
+    _forget_work()
     if _oidc_email():
         st.logout()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from kpi.access import Actor, writable_units
+from kpi.access import Actor, WriteRights
 from kpi.approval import lock_index
 from kpi.fmt import format_time
 from kpi.plan import Plan
@@ -28,24 +28,24 @@ def permission_problems(con: duckdb.DuckDBPyConnection, store: Store, plans: dic
     naming the approval). Rows whose unit or period is already wrong are left to the other checks. Also returns
     the store's data version read before the approvals: an approval that lands after it raises the version, so
     a commit claiming this version fails and the file is checked again."""
-    allowed = writable_units(actor, plans)
+    rights = WriteRights(actor, plans)
     with store.connect() as conn:
         version = data_version(conn)
         locks = lock_index(conn, plans)
-    if allowed is None and not locks:
+    if rights.everything and not locks:
         return [], version
-    pairs = con.execute("SELECT DISTINCT unit, period FROM t WHERE unit_ok AND period IS NOT NULL").fetchall()
-    foreign = sorted({unit for unit, _ in pairs if allowed is not None and unit not in allowed})
+    pairs = con.execute("SELECT DISTINCT unit, period, year FROM t WHERE unit_ok AND period IS NOT NULL").fetchall()
+    foreign = [(unit, period) for unit, period, year in pairs if not rights.allows(unit, year)]
     locked = {}
     if locks:
-        for unit, period in pairs:
+        for unit, period, _ in pairs:
             lock = locks.lock_for(unit, period)
             if lock is not None:
                 locked[(unit, period)] = lock
     problems: list[Problem] = []
     if foreign:
-        con.register("_foreign", pa.table({"unit": foreign}))
-        rows = con.execute("SELECT DISTINCT line, unit FROM t WHERE unit IN (SELECT unit FROM _foreign) "
+        con.register("_foreign", pa.table({"unit": [u for u, _ in foreign], "period": [p for _, p in foreign]}))
+        rows = con.execute("SELECT DISTINCT line, unit FROM t JOIN _foreign USING (unit, period) "
                            "ORDER BY line").fetchall()
         con.unregister("_foreign")
         problems += _listed([Problem("unit_not_permitted", int(line), headers.get("unit"), unit,
