@@ -76,8 +76,8 @@ with users_tab:
                 check_password_rules(username, first)
                 add_user(store, actor.name, username, roles=chosen_roles, units=chosen_units, known_units=known_units,
                          display_name=display, email=email or None, password_hash=hash_password(first))
-                _done(t("cli.user_added", lang, user=username, roles=", ".join(chosen_roles),
-                        units=", ".join(chosen_units) or "—"))
+                role_names = ", ".join(t(f"role.{r}", lang) for r in chosen_roles)
+                _done(t("cli.user_added", lang, user=username, roles=role_names, units=", ".join(chosen_units) or "—"))
             except UserError as exc:
                 _fail(exc)
     if not people.empty:
