@@ -108,3 +108,30 @@ def test_upload_a_file_with_problems_in_chromium(live_app: tuple[str, str], brow
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "upload-problems.png"), full_page=True)
     page.close()
+
+
+PATHS = ["/", "/Theo_don_vi", "/Theo_quy", "/Chi_tieu", "/Tinh_hinh_bao_cao", "/Ke_hoach", "/Dang_nhap",
+         "/Nap_so_lieu", "/?view=projector"]
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_every_page_stays_on_the_intranet_and_fits_the_screen(server: str, browser: object,
+                                                              size: tuple[int, int]) -> None:
+    """No request leaves the app's own origin (an intranet without internet must work fully), no page scrolls
+    sideways, and no "None" leaks into the text."""
+    for path in PATHS:
+        page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+        outside: list[str] = []
+        page.on("request", lambda request, seen=outside: seen.append(request.url)
+                if not request.url.startswith((server, "data:", "blob:")) else None)
+        page.goto(server + path)
+        page.locator("h1, [data-testid='stHeading'], .stMarkdown").first.wait_for(timeout=30_000)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1500)  # charts and late requests
+        assert outside == [], (path, outside)
+        width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], (path, width)
+        text = page.locator("body").inner_text()
+        assert "None" not in text.split(), path
+        assert page.locator("[data-testid='stException']").count() == 0, path
+        page.close()

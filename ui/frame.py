@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import streamlit as st
 
@@ -61,6 +62,9 @@ LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 FILTER_KEYS = ("lang", "period", "unit", "indicator", "cluster")
 ALL = "*"  # the "all clusters" choice
 _FRAME_KEY = "_frame"
+#: The tab icon, from the app's own folder: a Material icon name would make every browser fetch it from Google's
+#: font service, which an intranet without internet cannot reach.
+FAVICON = str(Path(__file__).with_name("favicon.png"))
 
 
 @dataclass
@@ -190,7 +194,7 @@ def run_app() -> None:
 
         projector(signin.projector_gate)
         return
-    st.set_page_config(page_title=t("app.title", lang), page_icon=":material/flag:", layout="wide")
+    st.set_page_config(page_title=t("app.title", lang), page_icon=FAVICON, layout="wide")
     # Streamlit derives each URL from the file name (`3_Theo_don_vi.py` → /Theo_don_vi), the URLs of old.
     pages = {spec.path: st.Page(spec.path, title=t(spec.title_key, lang), icon=spec.icon,
                                 default=not spec.url_path) for spec in PAGES}
