@@ -8,11 +8,11 @@ import streamlit as st
 from kpi.approval import locks_frame
 from kpi.charts import completeness_matrix
 from kpi.completeness import completeness, missing_list
-from kpi.export import to_csv_bytes
 from kpi.i18n import t
 from kpi.periods import parse_period, period_label
 from kpi.review import approvals_table
 from ui import data
+from ui.downloads import download_table
 from ui.frame import current
 
 ctx = current()
@@ -52,7 +52,7 @@ else:
         t("col.days_late", lang): [str(int(d)) if pd.notna(d) else "—" for d in todo["days_late"]],
     })
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(t("overview.download", lang), to_csv_bytes(table), f"can-don-doc-{ctx.period}.csv", "text/csv")
+    download_table(table, f"can-don-doc-{ctx.period}", lang)
 
 st.subheader(t("completeness.matrix", lang))
 st.plotly_chart(completeness_matrix(report, plan, lang), width="stretch", config={"displaylogo": False})

@@ -12,11 +12,11 @@ import streamlit as st
 from kpi.access import Role
 from kpi.audit import Action, audit_frame
 from kpi.auth import check_password_rules, hash_password, issue_kiosk_token, revoke_kiosk_tokens, set_password
-from kpi.export import to_csv_bytes
 from kpi.fmt import format_time
 from kpi.i18n import t
 from kpi.settings import BOUNDS, SettingError, change_setting
 from kpi.users import UserError, add_user, change_user, get_user, list_users, normalise_username, set_disabled
+from ui.downloads import download_table
 from ui.frame import current
 from ui.markdown import md_escape
 
@@ -162,4 +162,4 @@ with audit_tab:
         t("col.detail", lang): rows["detail"].fillna(""),
     })
     st.dataframe(shown, hide_index=True, width="stretch")
-    st.download_button(t("overview.download", lang), to_csv_bytes(shown), "nhat-ky.csv", "text/csv")
+    download_table(shown, "nhat-ky", lang)

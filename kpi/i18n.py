@@ -23,7 +23,9 @@ STATUS_SYMBOL = {
     "off_track": "▼",
     "incomplete": "◐",
     "undetermined": "?",
-    "awaiting": "⏳",
+    # ⧗ BLACK HOURGLASS is plain text (Noto Sans Math, in fonts-noto-core); ⏳ is an emoji that becomes a colour
+    # picture where an emoji font is installed and an empty box on a kiosk PC without one.
+    "awaiting": "⧗",
     "no_target": "—",
     "no_data": "○",
 }
@@ -84,10 +86,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "? cannot be determined, ○ no data. “Fewer than last year” targets compare counts with the same span.",
     },
     "units.ranking": {"vi": "Xếp hạng thi đua theo cụm, khối", "en": "Emulation ranking by cluster"},
+    "units.drill_choose": {"vi": "Đơn vị xem chi tiết", "en": "Unit in detail"},
+    "units.drill_ask": {"vi": "Chọn một đơn vị (hoặc bấm vào cột của đơn vị trong bảng xếp hạng) để xem chi tiết.",
+                        "en": "Choose a unit (or click its bar in the ranking) to see it in detail."},
     "units.ranking_help": {
-        "vi": "Tỷ lệ chỉ tiêu đã đạt hoặc đúng tiến độ trên số chỉ tiêu được đánh giá; "
-              "bấm vào một đơn vị để xem chi tiết.",
-        "en": "Share of judged targets achieved or on track; click a unit to see it in detail.",
+        "vi": "Tỷ lệ chỉ tiêu đã đạt hoặc đúng tiến độ trên số chỉ tiêu được đánh giá. Bằng tỷ lệ thì đơn vị có "
+              "nhiều chỉ tiêu đạt hơn đứng trước (4/4 trước 1/1), rồi đơn vị thiếu ít báo cáo hơn; vẫn bằng thì "
+              "cùng hạng. Bấm vào một đơn vị để xem chi tiết.",
+        "en": "Share of judged targets achieved or on track. On equal shares, more targets good comes first (4 of 4 "
+              "before 1 of 1), then fewer reports missing; units still equal share a rank. Click a unit to see it "
+              "in detail.",
     },
     "units.drill": {"vi": "Chi tiết đơn vị: {unit}", "en": "Unit detail: {unit}"},
     "units.none": {"vi": "Đơn vị này không có chỉ tiêu được giao.", "en": "This unit has no targets set."},
@@ -112,8 +120,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "indicator.definition": {"vi": "Định nghĩa và nguồn", "en": "Definition and source"},
     "indicator.by_unit": {"vi": "Các đơn vị trong {period}", "en": "Units in {period}"},
     "indicator.figures": {"vi": "Số liệu gốc", "en": "Underlying figures"},
-    "indicator.download_csv": {"vi": "Tải CSV", "en": "Download CSV"},
-    "indicator.download_xlsx": {"vi": "Tải Excel (.xlsx)", "en": "Download Excel (.xlsx)"},
     "indicator.facts": {
         "vi": "**Loại:** {kind} · **Mục tiêu:** {target} · **Đơn vị tính:** {measure} · **Chủ trì:** {lead} · "
               "**Mục trong kế hoạch:** {clause}",
@@ -142,6 +148,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "projector.none_behind": {
         "vi": "Không có đơn vị nào chậm tiến độ.", "en": "No unit is behind target.",
     },
+    "projector.more_units": {"vi": "+{n} đơn vị khác: {names}", "en": "+{n} more: {names}"},
+    "projector.n_indicators": {"vi": "{n} chỉ tiêu", "en": "{n} indicators"},
     "projector.offline": {
         "vi": "Tạm thời chưa kết nối được cơ sở dữ liệu — đang thử lại…",
         "en": "The database cannot be reached for the moment — retrying…",
@@ -171,7 +179,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "overview.summary": {"vi": "Tóm tắt", "en": "Summary"},
     "overview.chart": {"vi": "Mức độ hoàn thành so với chỉ tiêu", "en": "Attainment against target"},
     "overview.table": {"vi": "Chi tiết từng chỉ tiêu", "en": "Each target in detail"},
-    "overview.download": {"vi": "Tải bảng (CSV)", "en": "Download table (CSV)"},
     "col.indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
     "col.unit": {"vi": "Đơn vị", "en": "Unit"},
     "col.period": {"vi": "Kỳ", "en": "Period"},
@@ -198,6 +205,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "vi": "Tỷ lệ chỉ tiêu đã đạt hoặc đúng tiến độ (%)", "en": "Targets achieved or on track (%)",
     },
     "chart.target": {"vi": "Chỉ tiêu (100%)", "en": "Target (100%)"},
+    "chart.bars_caption": {
+        "vi": "Thanh: tỷ lệ hoàn thành so với chỉ tiêu cả năm; màu và ký hiệu theo tình trạng.",
+        "en": "Bars: attainment of the year's target, coloured and marked by status.",
+    },
+    "chart.pace_caption": {
+        "vi": "Chỉ tiêu cộng dồn được đánh giá theo tiến độ: so thanh với vạch “mức cần đạt đến kỳ này”, "
+              "không so với 100%.",
+        "en": "Cumulative targets are judged on pace: compare the bar with the “where it should be by now” tick, "
+              "not with 100%.",
+    },
+    "chart.beyond_axis": {
+        "vi": "Vượt quá {cap} (số thực ghi ở cột bên phải)", "en": "Beyond {cap} (true value in the right column)",
+    },
+    "chart.ranks_title": {
+        "vi": "Các chỉ số xếp hạng (công bố mỗi năm một lần)", "en": "Rank indices (published once a year)",
+    },
+    "chart.rank_axis": {"vi": "Thứ hạng trên {n} tỉnh, thành (1 = cao nhất)", "en": "Rank of {n} provinces (1 = best)"},
+    "chart.through": {"vi": "số liệu đến hết {period}", "en": "figures through {period}"},
     # plan page
     "plan.title": {"vi": "Kế hoạch và đơn vị", "en": "Plan and units"},
     "plan.indicators": {"vi": "Các chỉ tiêu của kế hoạch", "en": "The plan's targets"},
@@ -512,6 +537,36 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "upload.history": {"vi": "Lịch sử một số liệu", "en": "History of a figure"},
     "upload.none": {"vi": "Chưa có lần nạp nào.", "en": "No uploads yet."},
+    # Streamlit's drop zone keeps its own English words ("Upload", "… per file"): this line says it in Vietnamese.
+    "upload.accepts": {
+        "vi": "Nhận tệp CSV, TXT, TSV hoặc Excel (.xlsx), tối đa {size} mỗi tệp. Kéo thả tệp vào ô dưới đây hoặc "
+              "bấm nút “Upload” (tải lên) để chọn tệp.",
+        "en": "CSV, TXT, TSV or Excel (.xlsx) files, up to {size} each. Drop the file in the box below or press "
+              "“Upload” to choose it.",
+    },
+    "upload.file_help": {
+        "vi": "Mỗi dòng một số liệu (dạng dọc) hoặc mỗi cột một kỳ (dạng ngang); có thể dùng mẫu nhập liệu ở trên. "
+              "Tệp chỉ được ghi khi bạn bấm “Ghi vào cơ sở dữ liệu”.",
+        "en": "One figure a row (long) or one period a column (wide); the templates above have the right columns. "
+              "Nothing is written until you press “Write to the database”.",
+    },
+    "upload.decimal_undecided": {
+        "vi": "chưa xác định (có số đọc được theo hai cách, hãy chọn dấu thập phân ở trên)",
+        "en": "undecided (some numbers read two ways: choose the decimal mark above)",
+    },
+    "upload.col.when": {"vi": "Thời điểm", "en": "When"},
+    "upload.col.codes": {"vi": "Mã trong tệp", "en": "Codes in the file"},
+    "upload.undo_nothing": {
+        "vi": "Không có lần nạp nào bạn có thể hoàn tác.", "en": "There is no upload you may undo.",
+    },
+    "export.csv": {"vi": "Tải CSV", "en": "Download CSV"},
+    "export.xlsx": {"vi": "Tải Excel (.xlsx)", "en": "Download Excel (.xlsx)"},
+    "export.csv_help": {
+        "vi": "Các cột cách nhau bằng dấu chấm phẩy (;), số dùng dấu phẩy thập phân, mã hóa UTF-8: Excel tiếng Việt "
+              "mở ra đúng từng cột.",
+        "en": "Columns separated by semicolons (;), UTF-8 with a byte-order mark.",
+    },
+    "export.sheet": {"vi": "Dữ liệu", "en": "Data"},
     "col.qualifier": {"vi": "Dấu so sánh (>: dưới hạng)", "en": "Comparison sign (>: ranked below)"},
     "col.line": {"vi": "Dòng", "en": "Line"},
     "col.column": {"vi": "Cột", "en": "Column"},
