@@ -8,14 +8,15 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.charts import attainment_bullets
-from kpi.export import to_csv_bytes
 from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.scorecard import display_table
 from kpi.wording import status_counts
 from ui import data
+from ui.downloads import download_table
 from ui.frame import as_of_text, current
 from ui.markdown import md_escape
+from ui.tables import show_targets
 
 ctx = current()
 lang, plan = ctx.lang, ctx.plan
@@ -37,11 +38,6 @@ st.subheader(t("overview.chart", lang))
 st.plotly_chart(attainment_bullets(rows, plan, lang), width="stretch", config={"displaylogo": False})
 
 st.subheader(t("overview.table", lang))
-table = display_table(rows, plan, lang)
-st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)  # every row, no scroll
-st.download_button(
-    t("overview.download", lang),
-    to_csv_bytes(table),
-    file_name=f"tong-quan-{ctx.unit}-{ctx.period}.csv",
-    mime="text/csv",
-)
+table = display_table(rows, plan, lang, one="unit")  # one unit: its name is in the caption, not on every row
+show_targets(table)
+download_table(table, f"tong-quan-{ctx.unit}-{ctx.period}", lang)

@@ -8,7 +8,7 @@ import streamlit as st
 from kpi.charts import quarter_chart, ranking_chart, unit_heatmap
 from kpi.fmt import format_percent
 from kpi.i18n import t
-from kpi.periods import period_label
+from kpi.periods import parse_period, period_label
 from kpi.series import unit_ranking
 from ui import data
 from ui.frame import ALL, as_of_text, current
@@ -34,27 +34,41 @@ ranking = unit_ranking(result, plan)
 event = st.plotly_chart(ranking_chart(ranking, plan, lang), width="stretch", on_select="rerun",
                         selection_mode="points", key="ranking_chart", config={"displaylogo": False})
 points = (event or {}).get("selection", {}).get("points", []) if event else []
-# The clicked unit; else the unit chosen in the sidebar, unless that is the province (the overview's job).
-fallback = ctx.unit if ctx.unit != plan.plan.scope_unit or ranking.empty else ranking["unit"].iloc[0]
-drill = ranking["unit"].iloc[points[0]["point_index"]] if points else fallback
 st.dataframe(pd.DataFrame({
-    t("col.cluster", lang): [plan.cluster_of(u).name(lang) for u in ranking["unit"]],
     # A unit with nothing judged yet has no rank: a dash, never "None".
     t("col.rank", lang): ["—" if pd.isna(r) else str(int(r)) for r in ranking["rank"]],
     t("col.unit", lang): [plan.unit(u).name(lang) for u in ranking["unit"]],
-    t("col.judged", lang): ranking["judged"],
-    t("col.good", lang): ranking["good"],
-    t("col.incomplete", lang): ranking["incomplete"],
     t("col.share", lang): [format_percent(v, lang, 0) for v in ranking["share"]],
+    t("col.good", lang): ranking["good"],
+    t("col.judged", lang): ranking["judged"],
+    t("col.incomplete", lang): ranking["incomplete"],
+    t("col.cluster", lang): [plan.cluster_of(u).name(lang) for u in ranking["unit"]],
 }), hide_index=True, width="stretch")
 
+# The unit in detail: the one clicked in the ranking, else the one chosen in the sidebar; the province is the
+# overview's job, so with the province chosen the page asks rather than picking a unit by itself.
+choices = ranking["unit"].tolist()
+if ctx.unit != plan.plan.scope_unit and ctx.unit not in choices:
+    choices.insert(0, ctx.unit)  # the unit chosen in the sidebar, even outside the cluster shown
+if points:
+    st.session_state["drill_unit"] = choices[points[0]["point_index"]]
+elif st.session_state.get("drill_unit") not in choices:
+    st.session_state["drill_unit"] = ctx.unit if ctx.unit in choices else None
+drill = st.selectbox(t("units.drill_choose", lang), choices, key="drill_unit", placeholder=t("units.drill_ask", lang),
+                     format_func=lambda c: plan.unit(c).name(lang))
+if drill is None:
+    st.info(t("units.drill_ask", lang))
+    st.stop()
 st.subheader(md_escape(t("units.drill", lang, unit=plan.unit(drill).name(lang))))
 series = data.quarters(ctx.store, ctx.version, plan, drill)
+through = parse_period(ctx.period).through_quarter  # no quarter after the chosen period is drawn
 held = series[~series["status"].isin(["no_target"])]["indicator"].unique().tolist()
 if not held:
     st.info(t("units.none", lang))
 for left, right in zip(held[::2], [*held[1::2], None]):
     columns = st.columns(2)
-    columns[0].plotly_chart(quarter_chart(series, plan, left, lang), width="stretch", key=f"drill_{left}")
+    columns[0].plotly_chart(quarter_chart(series, plan, left, lang, through=through), width="stretch",
+                            key=f"drill_{left}")
     if right:
-        columns[1].plotly_chart(quarter_chart(series, plan, right, lang), width="stretch", key=f"drill_{right}")
+        columns[1].plotly_chart(quarter_chart(series, plan, right, lang, through=through), width="stretch",
+                                key=f"drill_{right}")

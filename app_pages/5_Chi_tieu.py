@@ -6,14 +6,15 @@ import pandas as pd
 import streamlit as st
 
 from kpi.charts import attainment_by_unit
-from kpi.export import to_csv_bytes, to_xlsx_bytes
 from kpi.fmt import format_figure
 from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.scorecard import display_table, plan_target_text
 from ui import data
+from ui.downloads import download_table
 from ui.frame import as_of_text, current
 from ui.markdown import md_escape
+from ui.tables import show_targets
 
 ctx = current()
 lang, plan = ctx.lang, ctx.plan
@@ -31,7 +32,7 @@ result = data.scorecard(ctx.store, ctx.version, ctx.period)
 rows = result[result["indicator"] == ind.code].reset_index(drop=True)
 st.subheader(t("indicator.by_unit", lang, period=period_label(ctx.period, lang)))
 st.plotly_chart(attainment_by_unit(rows, plan, lang), width="stretch", config={"displaylogo": False})
-st.dataframe(display_table(rows, plan, lang), hide_index=True, width="stretch")
+show_targets(display_table(rows, plan, lang, one="indicator"))  # one indicator: its name is the title
 
 st.subheader(t("indicator.figures", lang))
 figures = data.figures(ctx.store, ctx.version, plan)
@@ -52,7 +53,4 @@ table = pd.DataFrame({
 shown = table.assign(**{t("col.value", lang): [format_figure(v, q, lang, 4) for v, q in zip(
     table[t("col.value", lang)], table[t("col.qualifier", lang)])]}).drop(columns=t("col.qualifier", lang))
 st.dataframe(shown, hide_index=True, width="stretch")
-left, right = st.columns(2)
-left.download_button(t("indicator.download_csv", lang), to_csv_bytes(table), f"{ind.code}.csv", "text/csv")
-right.download_button(t("indicator.download_xlsx", lang), to_xlsx_bytes(table), f"{ind.code}.xlsx",
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+download_table(table, ind.code, lang)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
+from collections.abc import Mapping
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from kpi.fmt import PLOTLY_SEPARATORS, format_figure, format_number, format_percent
-from kpi.i18n import STATUS_SYMBOL, t
+from kpi.i18n import STATUS_ORDER, STATUS_SYMBOL, status_label, t
 from kpi.periods import period_label
-from kpi.plan import Plan
+from kpi.plan import Indicator, Plan
 from kpi.wording import actual_text, attainment_text, missing_text, rests_on_gaps, row_status
 
 STATUS_COLOUR = {
@@ -31,68 +33,163 @@ STATUS_COLOUR = {
     "no_data": "#A6A6A6",
 }
 FONT = "Noto Sans, Segoe UI, Roboto, Arial, sans-serif"
+FONT_SIZE = 14  # px, the body text's size: no chart text is smaller
+INK = "#1F1F1F"  # text colour: 16:1 on white, where Streamlit's theme would draw 12-px grey
+LINE = "#222222"  # near-black lines and marks; the projector swaps exactly this colour for its theme's ink
 AXIS_CAP = 150.0  # attainment beyond this is drawn at the edge and labelled with its true value
+CAPTION = "caption"  # the `name` of the annotation that explains a chart's marks in words
+def _status_words(row: Mapping, lang: str) -> str:
+    """The row's status as the charts print it: symbol (a text glyph) and words, e.g. `⧗ Chờ công bố`."""
+    return row_status(row, lang)
+
+
+def font(size: int = FONT_SIZE, colour: str = INK) -> dict:
+    """A Plotly font spec in the charts' family; `size` in px."""
+    return {"family": FONT, "size": size, "color": colour}
 
 
 def base_layout(figure: go.Figure, lang: str, height: int) -> go.Figure:
-    """Apply the shared look: the language's number separators, font, margins, transparent background."""
+    """Apply the shared look: the language's number separators, font, margins, transparent background. Returns
+    `figure` (height in px).
+
+    Streamlit's theme gives axes and legends its own 12-px grey type unless the figure sets them itself, so every
+    axis and the legend get the body font explicitly."""
     figure.update_layout(
         separators=PLOTLY_SEPARATORS[lang],
-        font={"family": FONT, "size": 14},
+        font=font(),
         height=height,
         margin={"l": 10, "r": 20, "t": 30, "b": 40},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         showlegend=False,
+        legend={"font": font()},
+        hoverlabel={"font": {"family": FONT, "size": FONT_SIZE}},
     )
+    figure.update_xaxes(tickfont=font(), title_font=font())
+    figure.update_yaxes(tickfont=font(), title_font=font())
     return figure
 
 
+def _axis_floor(values: pd.Series) -> float:
+    """Where an attainment axis starts (%): 0, or below it only as far as the most negative value needs (in steps
+    of 25, at most a third of the cap)."""
+    lowest = values.min(skipna=True)
+    if pd.isna(lowest) or lowest >= 0:
+        return 0.0
+    return max(math.floor(lowest / 25) * 25, -AXIS_CAP / 3)
+
+
+def _wrap(text: str, width: int) -> str:
+    """`text` broken into lines of at most `width` characters at spaces, escaped for Plotly's HTML-like text."""
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or html.escape(text)
+
+
+def _caption(figure: go.Figure, lines: list[str], shift: int) -> int:
+    """Write `lines` under the plot, `shift` px below its bottom edge, as the chart's caption; returns the px the
+    caption needs (for the bottom margin). Plotly does not make room for annotations by itself."""
+    # Lines of at most 85 characters fit the plot's width beside the page's sidebar at 1366 px.
+    text = "<br>".join(_wrap(line, 85) for line in lines)
+    figure.add_annotation(text=text, name=CAPTION, xref="paper", yref="paper", x=0, y=0, xanchor="left",
+                          yanchor="top", yshift=-shift, align="left", showarrow=False, font=font())
+    return shift + 22 * (text.count("<br>") + 1)
+
+
 def attainment_bullets(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figure:
-    """A bullet chart: one bar per indicator (attainment, % of target) over the status bands of the plan's
-    thresholds, a line at the target (100%), and a tick where a flow indicator should stand by now."""
+    """A bullet chart: one bar per indicator (attainment, % of the year's target) coloured and named by status, a
+    line at the target (100%), and a tick where a flow indicator should stand by now. Returns the figure; the
+    status words and values stand in a column of their own on the right, so no mark ever covers them.
+
+    The bands of the status thresholds are not drawn: a flow is judged on its pace (its bar against its own tick),
+    a level on its value against the target, so no band on one shared attainment axis would mean what its colour
+    says for every row. Bars past the axis end stop at its edge with ▶ and the true value in the column."""
     rows = result.reset_index(drop=True)
     names = [plan.indicator(code).name(lang) for code in rows["indicator"]]
     attainment = rows["attainment"].astype("float64")
-    drawn = attainment.clip(lower=-AXIS_CAP / 3, upper=AXIS_CAP).fillna(0)
+    low = _axis_floor(attainment)
+    drawn = attainment.clip(lower=low, upper=AXIS_CAP).fillna(0)
     records = rows.to_dict("records")
     labels = [_label(row, plan, lang) for row in records]
     hover = [_hover(row, plan, lang) for row in records]
     colours = [STATUS_COLOUR[s] for s in rows["status"]]
     figure = go.Figure()
+    # The label stays on the bar trace for whoever reads the figure (tests, exports) but is printed in the
+    # right-hand column instead: at a bar's end it would run into the pace tick.
     figure.add_trace(
         go.Bar(
             x=drawn, y=names, orientation="h", marker={"color": colours, "line": {"width": 0}},
-            text=labels, textposition="outside", cliponaxis=False, width=0.6,
+            text=labels, textposition="none", width=0.6, showlegend=False,
             customdata=hover, hovertemplate="%{y}<br>%{customdata}<extra></extra>", name=t("col.attainment", lang),
         )
     )
+    # Rows as tall as the longest name's lines need (18 px a line), so that no two names touch.
+    ticktext = [_wrap(name, 32) for name in names]
+    row_px = max(46, 18 * max((text.count("<br>") + 1 for text in ticktext), default=1) + 10)
     expected = rows["expected"].astype("float64")
     if expected.notna().any():
         figure.add_trace(
             go.Scatter(
                 x=expected, y=names, mode="markers", name=t("chart.expected", lang),
-                marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#222222"}},
+                # As tall as the bar (0,6 of the row), so that the tick reads against it.
+                marker={"symbol": "line-ns", "size": round(0.6 * row_px), "line": {"width": 3, "color": LINE},
+                        "color": LINE},
                 hovertemplate="%{y}<br>" + t("chart.expected", lang) + ": %{x:.1f}%<extra></extra>",
             )
         )
-    thresholds = plan.status
-    bands = [(-AXIS_CAP / 3, thresholds.at_risk, "rgba(213,94,0,0.08)"),
-             (thresholds.at_risk, thresholds.on_track, "rgba(230,159,0,0.10)"),
-             (thresholds.on_track, AXIS_CAP * 1.45, "rgba(0,114,178,0.06)")]
-    for x0, x1, colour in bands:
-        figure.add_vrect(x0=x0, x1=x1, fillcolor=colour, line_width=0, layer="below")
-    figure.add_vline(x=100, line={"color": "#222222", "width": 3},
-                     annotation={"text": t("chart.target", lang), "showarrow": False, "yanchor": "bottom"},
-                     annotation_position="top")
-    figure.update_xaxes(title=t("chart.attainment_axis", lang), range=[-AXIS_CAP / 3, AXIS_CAP * 1.45],
-                        ticksuffix="%", zeroline=True, zerolinecolor="#888888", gridcolor="rgba(128,128,128,0.25)")
-    figure.update_yaxes(autorange="reversed", automargin=True)
-    return base_layout(figure, lang, height=max(320, 44 * len(rows) + 90))
+    beyond = attainment.notna() & ((attainment > AXIS_CAP) | (attainment < low))
+    if beyond.any():
+        figure.add_trace(
+            go.Scatter(
+                x=drawn[beyond], y=[n for n, past in zip(names, beyond) if past], mode="markers", hoverinfo="skip",
+                name=t("chart.beyond_axis", lang, cap=format_percent(AXIS_CAP, lang, 0)),
+                marker={"symbol": ["triangle-right" if a > AXIS_CAP else "triangle-left" for a in attainment[beyond]],
+                        "size": 16, "color": LINE},
+            )
+        )
+    # One legend swatch per status that has a bar: its colour beside its symbol and word.
+    for status in STATUS_ORDER:
+        if (rows["status"].eq(status) & attainment.notna()).any():
+            figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=status_label(status, lang),
+                                        marker={"symbol": "square", "size": 14, "color": STATUS_COLOUR[status]},
+                                        hoverinfo="skip"))
+    figure.add_trace(
+        go.Scatter(
+            x=[0] * len(rows), y=names, xaxis="x2", mode="text", text=[_column_label(r, plan, lang) for r in records],
+            textposition="middle right", textfont=font(), hoverinfo="skip", showlegend=False, name="",
+        )
+    )
+    figure.add_vline(x=100, line={"color": LINE, "width": 3}, name=t("chart.target", lang), showlegend=True)
+    captions = [t("chart.bars_caption", lang)] + ([t("chart.pace_caption", lang)] if expected.notna().any() else [])
+    bottom = _caption(figure, captions, shift=62)
+    ticks = [v for v in range(-50, int(AXIS_CAP) + 1, 25) if v >= low]
+    figure.update_layout(
+        xaxis={"domain": [0, 0.7], "range": [low, AXIS_CAP + 6], "tickvals": ticks,
+               "ticktext": [format_percent(v, lang, 0) for v in ticks],
+               "title": {"text": t("chart.attainment_axis", lang)}, "zeroline": low < 0, "zerolinecolor": "#888888",
+               "gridcolor": "rgba(128,128,128,0.25)"},
+        xaxis2={"domain": [0.72, 1], "range": [0, 1], "anchor": "y", "visible": False, "fixedrange": True},
+    )
+    figure.update_yaxes(autorange="reversed", automargin=True, tickmode="array", tickvals=names, ticktext=ticktext)
+    figure = base_layout(figure, lang, height=row_px * len(rows) + 110 + bottom)
+    figure.update_layout(showlegend=True, barmode="overlay", margin={"b": bottom, "t": 20},
+                         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
+                                 "traceorder": "normal"})
+    return figure
+
+
+def _column_label(row: dict, plan: Plan, lang: str) -> str:
+    """A row's words in the bullet chart's right-hand column: the status, then the attainment (true value, even past
+    the axis end), on one line when short and on two otherwise."""
+    status, attainment = _status_words(row, lang), attainment_text(row, plan, lang)
+    if attainment == "—":
+        return html.escape(status)
+    if len(status) + len(attainment) > 24:
+        return f"{html.escape(status)}<br>{html.escape(attainment)}"
+    return html.escape(f"{status} · {attainment}")
 
 
 def _label(row: dict, plan: Plan, lang: str) -> str:
-    """A bar's label: the status words and the attainment (or the count against last year's)."""
+    """A bar's label: the status words and the attainment (or the count against last year's), with the shared
+    status symbols."""
     attainment = attainment_text(row, plan, lang)
     return row_status(row, lang) + ("" if attainment == "—" else f" · {attainment}")
 
@@ -100,7 +197,7 @@ def _label(row: dict, plan: Plan, lang: str) -> str:
 def _hover(row: dict, plan: Plan, lang: str) -> str:
     """Hover text for a row: status, actual (with "(ước)"), attainment and the missing reports. Plotly renders
     hover text as HTML, so user-given names are escaped."""
-    parts = [row_status(row, lang), f"{t('col.actual', lang)}: {actual_text(row, plan, lang)}",
+    parts = [_status_words(row, lang), f"{t('col.actual', lang)}: {actual_text(row, plan, lang)}",
              f"{t('col.attainment', lang)}: {attainment_text(row, plan, lang)}"]
     missing = missing_text(row.get("missing"), plan, lang)
     # One unit a line: a hover box is as wide as its longest line, and a long one is cut at the chart's edge.
@@ -190,7 +287,7 @@ def ranking_chart(ranking: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Fig
              for label, share, waiting in zip(labels, rows["share"], rows["waiting"])]
     figure = go.Figure(go.Bar(
         x=rows["share"].fillna(0), y=labels, orientation="h", text=text, customdata=hover, textposition="outside",
-        cliponaxis=False,
+        cliponaxis=False, textfont=font(),
         marker={"color": [colour[c] for c in rows["cluster"]]},
         hovertemplate="%{customdata}<extra></extra>",
     ))
@@ -199,38 +296,30 @@ def ranking_chart(ranking: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Fig
     return base_layout(figure, lang, height=max(320, 30 * len(rows) + 100))
 
 
-def quarter_chart(series: pd.DataFrame, plan: Plan, indicator: str, lang: str = "vi") -> go.Figure:
+def quarter_chart(series: pd.DataFrame, plan: Plan, indicator: str, lang: str = "vi", through: int = 4) -> go.Figure:
     """One indicator by quarter for one unit, drawn as its kind needs: a flow's quarterly bars with the cumulative
     actual against the pace line to the annual target and the projection; a level's values against the target
-    line; a rank on an inverted axis (1 at the top) with the baseline and target ranks marked."""
+    line; a rank (published once a year) on an inverted axis (1 at the top) with the baseline and target ranks
+    marked, and the published rank or its status (`⧗ Chờ công bố`) in words. Values are in the indicator's measure.
+
+    Only quarters up to `through` (the chosen period's last quarter) are drawn as figures; the pace line still runs
+    to the year's end, since it is the plan, not a figure. Returns the figure."""
     ind = plan.indicator(indicator)
     rows = series[series["indicator"] == indicator].sort_values("quarter")
     quarters = [f"Q{q}" for q in rows["quarter"]]
-    reported = rows["as_of"].fillna(0).astype(int) >= rows["quarter"]
+    within = rows["quarter"] <= through
+    reported = (rows["as_of"].fillna(0).astype(int) >= rows["quarter"]) & within
     measure = ind.measure(lang)
     figure = go.Figure()
     target = rows["target"].dropna()
     target_value = float(target.iloc[0]) if len(target) else None
     if ind.kind == "rank_gain":
-        published = rows["annual_actual"].dropna() if "annual_actual" in rows else pd.Series(dtype=float)
-        if len(published):  # a rank is published for the year: draw it across the year, labelled
-            rank = float(published.iloc[0])
-            qualifier = rows["annual_actual_qualifier"].dropna()
-            label = format_figure(rank, qualifier.iloc[0] if len(qualifier) else None, lang, 0)
-            figure.add_trace(go.Scatter(x=quarters, y=[rank] * len(rows), mode="lines+markers+text",
-                                        name=t("col.actual", lang), line={"width": 4},
-                                        text=[""] * (len(rows) - 1) + [label], textposition="top left"))
-        for value, key, dash in ((rows["baseline"].dropna(), "col.baseline", "dot"),
-                                 (rows["target"].dropna(), "col.target", "dash")):
-            if len(value):
-                figure.add_hline(y=float(value.iloc[0]), line={"dash": dash, "width": 3},
-                                 annotation={"text": f"{t(key, lang)}: {format_number(value.iloc[0], lang, 0)}"})
-        figure.update_yaxes(autorange=False, range=[ind.max + 0.5, 0.5], title=measure)
+        _rank_in_year(figure, rows[rows["quarter"] == through], ind, plan, lang)
     elif ind.flow == "flow":
-        figure.add_trace(go.Bar(x=quarters, y=rows["period_value"], name=t("chart.quarter_value", lang),
+        figure.add_trace(go.Bar(x=quarters, y=rows["period_value"].where(within), name=t("chart.quarter_value", lang),
                                 marker={"color": "#9CC3E0"}))
         # Hover gives the figure as the tables word it: "(ước)" where an estimate governs, the status with it.
-        words = [f"{actual_text(r, plan, lang)}<br>{html.escape(row_status(r, lang))}"
+        words = [f"{actual_text(r, plan, lang)}<br>{html.escape(_status_words(r, lang))}"
                  for r in rows[reported].to_dict("records")]
         figure.add_trace(go.Scatter(x=[q for q, ok in zip(quarters, reported) if ok], y=rows["actual"][reported],
                                     mode="lines+markers", name=t("chart.cumulative", lang), customdata=words,
@@ -240,11 +329,11 @@ def quarter_chart(series: pd.DataFrame, plan: Plan, indicator: str, lang: str = 
             last_year = rows["last_year"].cumsum()
             figure.add_trace(go.Scatter(x=quarters, y=last_year, mode="lines", name=t("chart.last_year_cumulative",
                                                                                       lang),
-                                        line={"dash": "dash", "width": 3, "color": "#222222"}))
+                                        line={"dash": "dash", "width": 3, "color": LINE}))
         else:
             figure.add_trace(go.Scatter(x=quarters, y=rows["expected_value"].where(rows["expected_value"].notna()),
                                         mode="lines", name=t("chart.pace", lang),
-                                        line={"dash": "dash", "width": 3, "color": "#222222"}))
+                                        line={"dash": "dash", "width": 3, "color": LINE}))
         # Projected from the last quarter the figures reach; a view reaching the year's end has none.
         last = rows[reported].iloc[-1] if reported.any() else None
         if last is not None and pd.notna(last["projection"]):
@@ -252,8 +341,10 @@ def quarter_chart(series: pd.DataFrame, plan: Plan, indicator: str, lang: str = 
                                         mode="lines+markers", name=t("col.projection", lang),
                                         line={"dash": "dot", "width": 3, "color": "#E69F00"}))
         if target_value is not None:
-            figure.add_hline(y=target_value, line={"width": 3, "color": "#222222"},
-                             annotation={"text": f"{t('col.target', lang)}: {format_number(target_value, lang, 0)}"})
+            # Labelled at the left: the pace line ends on the target at the right.
+            figure.add_hline(y=target_value, line={"width": 3, "color": LINE}, annotation_position="top left",
+                             annotation={"text": f"{t('col.target', lang)}: {format_number(target_value, lang, 0)}",
+                                         "font": font()})
         figure.update_yaxes(title=measure, rangemode="tozero")
     else:
         values = rows["reported"] if ind.kind == "reduce_by" else rows["actual"]
@@ -261,12 +352,12 @@ def quarter_chart(series: pd.DataFrame, plan: Plan, indicator: str, lang: str = 
         points_y = list(values[reported])
         marks = [" " + t("estimate.mark", lang) if e else "" for e in rows["estimate"][reported]]
         column = "annual_reported" if ind.kind == "reduce_by" else "annual_actual"
-        year_end = rows[column].dropna() if column in rows else pd.Series(dtype=float)
+        year_end = rows[column].dropna() if column in rows and through == 4 else pd.Series(dtype=float)
         if len(year_end) and "Q4" not in points_x:  # the year's own figure stands at the year's end
             points_x.append("Q4")
             points_y.append(float(year_end.iloc[0]))
         figure.add_trace(go.Scatter(x=points_x, y=points_y, mode="lines+markers+text", name=t("col.actual", lang),
-                                    line={"width": 4}, textposition="top center",
+                                    line={"width": 4, "color": "#0072B2"}, textposition="top center", textfont=font(),
                                     text=[format_number(v, lang, ind.decimals) + m
                                           for v, m in zip(points_y, [*marks, *[""] * len(points_y)])]))
         if ind.kind == "reduce_by":
@@ -276,15 +367,122 @@ def quarter_chart(series: pd.DataFrame, plan: Plan, indicator: str, lang: str = 
                 for value, key, dash in ((base, "col.baseline", "dot"), (base - (ind.target or 0), "col.target",
                                                                          "dash")):
                     figure.add_hline(y=value, line={"dash": dash, "width": 3},
-                                     annotation={"text": f"{t(key, lang)}: {format_number(value, lang, 2)}"})
+                                     annotation={"text": f"{t(key, lang)}: {format_number(value, lang, 2)}",
+                                                 "font": font()})
         elif target_value is not None:
             figure.add_hline(y=target_value, line={"dash": "dash", "width": 3},
-                             annotation={"text": f"{t('col.target', lang)}: {format_number(target_value, lang, 2)}"})
+                             annotation={"text": f"{t('col.target', lang)}: {format_number(target_value, lang, 2)}",
+                                         "font": font()})
         figure.update_yaxes(title=measure)
-    figure.update_xaxes(categoryorder="array", categoryarray=["Q1", "Q2", "Q3", "Q4"])
-    figure.update_yaxes(tickformat=",~f")  # 1.500.000, not 1,5M
-    figure = base_layout(figure, lang, height=360)
-    figure.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.2}, title=ind.name(lang))
+    if ind.kind != "rank_gain":
+        # The whole year on the axis, whichever quarters have figures: the reader sees how far the year has gone.
+        figure.update_xaxes(categoryorder="array", categoryarray=["Q1", "Q2", "Q3", "Q4"], range=[-0.5, 3.5])
+        figure.update_yaxes(tickformat=",~f")  # 1.500.000, not 1,5M
+    # A long name takes two lines rather than running into the next chart of the row.
+    title = _wrap(ind.name(lang), 48)
+    figure = base_layout(figure, lang, height=380 + 20 * title.count("<br>"))
+    figure.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.15, "yanchor": "top"},
+                         title={"text": title, "font": font(16)}, margin={"t": 40 + 20 * title.count("<br>")})
+    return figure
+
+
+def _published(row: pd.Series | None, ind: Indicator, lang: str) -> str | None:
+    """A rank row's published figure as printed (`36`, `>30`), or None while it is not published."""
+    if row is None or pd.isna(row["actual"]):
+        return None
+    return format_figure(float(row["actual"]), row.get("actual_qualifier"), lang, ind.decimals)
+
+
+def _rank_in_year(figure: go.Figure, row: pd.DataFrame, ind: Indicator, plan: Plan, lang: str) -> None:
+    """Draw one rank indicator's year on `figure` (`row`: its series row for the period's last quarter): the
+    baseline and target ranks as labelled lines (censored ones as `>30`, `≤26`), the published rank as a labelled
+    mark, and the status in words (`⧗ Chờ công bố`, `✔ Đã đạt`) where no line or mark is. A rank has no quarters:
+    the x axis is the year alone."""
+    year = period_label(str(plan.year), lang)
+    record = row.iloc[0] if len(row) else None
+    taken = []  # ranks where a line or the mark stands
+    if record is not None:
+        # The target's label above its line, the baseline's below: they never overlap, however close the ranks.
+        for value, qualifier, key, dash, where in (
+                (record["baseline"], record["baseline_qualifier"], "col.baseline", "dot", "bottom left"),
+                (record["target"], record["target_qualifier"], "col.target", "dash", "top right")):
+            if pd.notna(value):
+                taken.append(float(value))
+                label = f"{t(key, lang)}: {format_figure(float(value), qualifier, lang, 0)}"
+                figure.add_hline(y=float(value), line={"dash": dash, "width": 3, "color": LINE},
+                                 annotation_position=where, annotation={"text": label, "font": font()})
+    published = _published(record, ind, lang)
+    if published is not None:
+        taken.append(float(record["actual"]))
+        figure.add_trace(go.Scatter(x=[year], y=[float(record["actual"])], mode="markers+text",
+                                    name=t("col.actual", lang), text=[published], textposition="middle left",
+                                    textfont=font(), marker={"size": 16, "color": "#0072B2",
+                                                             "line": {"width": 2, "color": LINE}}))
+    if record is not None:
+        figure.add_annotation(x=0, y=_open_rank(taken, ind), text=html.escape(_status_words(record, lang)),
+                              showarrow=False, font=font(16), name=str(record["status"]))
+    # A category axis shows the year even with nothing drawn on it (no published rank yet).
+    figure.update_xaxes(type="category", categoryorder="array", categoryarray=[year], range=[-0.5, 0.5])
+    figure.update_yaxes(autorange=False, range=[ind.max + 0.5, 0.5], title=ind.measure(lang))
+
+
+def _open_rank(taken: list[float], ind: Indicator) -> float:
+    """The rank in the middle of the widest stretch of the axis where no line or mark is: where words fit."""
+    edges = sorted([0.5, ind.max + 0.5, *taken])
+    low, high = max(zip(edges, edges[1:]), key=lambda pair: pair[1] - pair[0])
+    return (low + high) / 2
+
+
+def rank_chart(series: pd.DataFrame, plan: Plan, lang: str = "vi", through: int = 4) -> go.Figure:
+    """Every rank indicator (published once a year) of one unit in one figure, a row each: the baseline rank (○,
+    `>30` when only a bound is known), the target rank (│, `≤26`), the published rank (●), and under them the
+    status in words with the published rank (`36 · ✔ Đã đạt`, `⧗ Chờ công bố`). Ranks run from the last (left)
+    to 1 (right). `through`: the period's last quarter; a rank published for the year shows only in a view
+    reaching the fourth. Returns the figure."""
+    codes = [i.code for i in plan.indicators if i.kind == "rank_gain"]
+    rows = series[series["indicator"].isin(codes) & (series["quarter"] == through)]
+    order = {code: n for n, code in enumerate(codes)}
+    rows = rows.sort_values("indicator", key=lambda c: c.map(order)).reset_index(drop=True)
+    inds = [plan.indicator(code) for code in rows["indicator"]]
+    places = list(range(len(rows)))
+    most = max((i.max for i in inds), default=63)
+    figure = go.Figure()
+    # Above each row, the baseline's number to the left of its mark and the target's to the right: the target is
+    # the better rank (to the right), so the two never meet.
+    figure.add_trace(go.Scatter(
+        x=rows["baseline"], y=places, mode="markers+text", textposition="top left", textfont=font(),
+        text=[format_figure(v, q, lang, 0) for v, q in zip(rows["baseline"], rows["baseline_qualifier"])],
+        name=f"{t('col.baseline', lang)} ({plan.baseline_year})", hoverinfo="skip",
+        marker={"symbol": "circle-open", "size": 14, "line": {"width": 3}, "color": LINE}))
+    figure.add_trace(go.Scatter(
+        x=rows["target"], y=places, mode="markers+text", textposition="top right", textfont=font(),
+        text=[format_figure(v, q, lang, 0) for v, q in zip(rows["target"], rows["target_qualifier"])],
+        name=t("col.target", lang), hoverinfo="skip",
+        marker={"symbol": "line-ns", "size": 24, "line": {"width": 4, "color": LINE}, "color": LINE}))
+    published = [_published(row, ind, lang) for ind, (_, row) in zip(inds, rows.iterrows())]
+    if any(text is not None for text in published):
+        figure.add_trace(go.Scatter(
+            x=[row["actual"] for (_, row), text in zip(rows.iterrows(), published) if text is not None],
+            y=[n for n, text in zip(places, published) if text is not None], mode="markers",
+            name=t("col.actual", lang), hoverinfo="skip",
+            marker={"size": 18, "color": "#0072B2", "line": {"width": 2, "color": LINE}}))
+    # Under each row, its status in words (with the published rank): the one place no mark or number is.
+    for n, (text, (_, row)) in enumerate(zip(published, rows.iterrows())):
+        known = [v for v in (row["actual"], row["baseline"], row["target"]) if pd.notna(v)]
+        x = float(row["actual"]) if text is not None else (sum(known) / len(known) if known else (most + 1) / 2)
+        words = _status_words(row, lang) if text is None else f"{text} · {_status_words(row, lang)}"
+        figure.add_annotation(x=x, y=n + 0.38, text=html.escape(words), showarrow=False, font=font(),
+                              xanchor="right" if x < most * 0.15 else "left" if x > most * 0.85 else "center",
+                              name=str(row["status"]))
+    figure.update_xaxes(range=[most + 0.5, 0.5], tickvals=[v for v in (most, 50, 40, 30, 20, 10, 1) if v <= most],
+                        title=t("chart.rank_axis", lang, n=most), gridcolor="rgba(128,128,128,0.25)", zeroline=False)
+    figure.update_yaxes(range=[len(rows) - 0.4, -0.7], tickmode="array", tickvals=places,
+                        ticktext=[_wrap(i.name(lang), 28) for i in inds], automargin=True, zeroline=False,
+                        showgrid=False)
+    figure = base_layout(figure, lang, height=95 * max(len(rows), 1) + 150)
+    figure.update_layout(showlegend=True, title={"text": t("chart.ranks_title", lang), "font": font(16)},
+                         margin={"t": 60},
+                         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.2, "yanchor": "top"})
     return figure
 
 
@@ -329,14 +527,14 @@ def attainment_by_unit(rows: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.F
     judged = rows[~rows["status"].isin(["no_target"])].reset_index(drop=True)
     records = judged.to_dict("records")
     labels = [_label(row, plan, lang) for row in records]
+    low = _axis_floor(judged["attainment"].astype("float64"))
     figure = go.Figure(go.Bar(
-        x=judged["attainment"].clip(lower=-AXIS_CAP / 3, upper=AXIS_CAP).fillna(0),
+        x=judged["attainment"].clip(lower=low, upper=AXIS_CAP).fillna(0),
         y=[plan.unit(u).name(lang) for u in judged["unit"]], orientation="h", text=labels, textposition="outside",
-        cliponaxis=False, marker={"color": [STATUS_COLOUR[s] for s in judged["status"]]},
+        cliponaxis=False, marker={"color": [STATUS_COLOUR[s] for s in judged["status"]]}, textfont=font(),
         customdata=[_hover(row, plan, lang) for row in records], hovertemplate="%{y}<br>%{customdata}<extra></extra>",
     ))
     figure.add_vline(x=100, line={"color": "#222222", "width": 3})
-    figure.update_xaxes(title=t("chart.attainment_axis", lang), range=[-AXIS_CAP / 3, AXIS_CAP * 1.45],
-                        ticksuffix="%")
+    figure.update_xaxes(title=t("chart.attainment_axis", lang), range=[low, AXIS_CAP * 1.45], ticksuffix="%")
     figure.update_yaxes(autorange="reversed", automargin=True)
     return base_layout(figure, lang, height=max(260, 34 * len(judged) + 100))

@@ -95,27 +95,35 @@ def plan_target_text(ind: Indicator, lang: str = "vi") -> str:
     return _level_target(ind, float(ind.target), None if ind.stretch is None else float(ind.stretch), lang)
 
 
-def display_table(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> pd.DataFrame:
-    """The evaluation as text columns for people: names, numbers in the language's format ("(ước)" on estimates),
-    status word+symbol, and the reports a status is missing (`kpi.wording`)."""
+#: Which column a view leaves out because every row would repeat it: one unit's targets, or one indicator's units.
+REPEATED = {"unit": "col.unit", "indicator": "col.indicator"}
+
+
+def display_table(result: pd.DataFrame, plan: Plan, lang: str = "vi", *, one: str | None = None) -> pd.DataFrame:
+    """The evaluation as text columns for people: status (symbol and word) and name first, then the figure, the
+    target, the attainment (%) and the year's verdict, then projection, measure and the reports a status is missing
+    (`kpi.wording`); numbers in the language's format, "(ước)" on estimates. `one` = 'unit' or 'indicator' leaves
+    out that column, which would repeat on every row of a view of one unit or one indicator."""
     rows = []
     for row in result.to_dict("records"):
         ind = plan.indicator(row["indicator"])
-        unit = plan.unit(row["unit"])
-        # The status right after the name: on a 1366-px screen it is read without scrolling sideways.
+        # What matters first, so that a 1366-px laptop shows it without scrolling sideways.
         rows.append({
-            t("col.indicator", lang): ind.name(lang),
             t("col.status", lang): row_status(row, lang),
-            t("col.unit", lang): unit.name(lang),
-            t("col.measure", lang): ind.measure(lang),
+            t("col.indicator", lang): ind.name(lang),
+            t("col.unit", lang): plan.unit(row["unit"]).name(lang),
             t("col.actual", lang): actual_text(row, plan, lang),
             t("col.target", lang): target_text(pd.Series(row), plan, lang),
             t("col.attainment", lang): attainment_text(row, plan, lang),
-            t("col.projection", lang): format_number(_number(row["projection"]), lang, ind.decimals),
             t("col.met", lang): met_label(row["met"], row["stretch_met"], lang, bool(row.get("estimate"))),
+            t("col.projection", lang): format_number(_number(row["projection"]), lang, ind.decimals),
+            t("col.measure", lang): ind.measure(lang),
             t("col.missing", lang): missing_text(row.get("missing"), plan, lang),
         })
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=[t(key, lang) for key in (
+        "col.status", "col.indicator", "col.unit", "col.actual", "col.target", "col.attainment", "col.met",
+        "col.projection", "col.measure", "col.missing")])
+    return table.drop(columns=t(REPEATED[one], lang)) if one else table
 
 
 def machine_table(result: pd.DataFrame, fmt: str) -> pd.DataFrame:

@@ -60,7 +60,8 @@ def unit_ranking(result: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     a target, undetermined or resting on missing reports are not judged; `incomplete` counts the targets a unit
     left without its reports, so a unit that has not reported is not ranked as if it had. Columns: unit, cluster,
     judged, good (achieved or on track), incomplete, waiting (the indicators whose reports are missing), share (%),
-    rank (1 = best, within the cluster; ties share a rank).
+    rank (1 = best, within the cluster: by share, then more targets good, then fewer waiting; units equal on all
+    three share a rank).
     """
     members = {m: c.code for c in plan.clusters for m in c.members}
     rows = result[result["unit"].isin(members)]
@@ -73,7 +74,11 @@ def unit_ranking(result: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     table["cluster"] = table["unit"].map(members)
     with np.errstate(divide="ignore", invalid="ignore"):
         table["share"] = np.where(table["judged"] > 0, table["good"] / table["judged"] * 100, np.nan)
-    table["rank"] = table.groupby("cluster")["share"].rank(ascending=False, method="min").astype("Int64")
+    # Ties on the share are broken by more targets achieved or on track (4 of 4 before 1 of 1), then by fewer targets
+    # waiting for reports; units equal on all three share a rank. One number orders all three: the share (0–100)
+    # dominates, then good (below 1,000 targets), then incomplete (below 1,000).
+    order = table["share"] * 1e6 + table["good"] * 1e3 - table["incomplete"]
+    table["rank"] = order.groupby(table["cluster"]).rank(ascending=False, method="min").astype("Int64")
     waiting = rows[rows["status"] == "incomplete"].groupby("unit")["indicator"].agg(list)
     table["waiting"] = [waiting.get(unit, []) for unit in table["unit"]]
     cluster_order = {c.code: n for n, c in enumerate(plan.clusters)}

@@ -207,3 +207,13 @@ def signed_in(url: str, username: str = "quantri", roles: tuple[str, ...] = ("ad
     token = sign_in(store, username, TEST_PASSWORD).token
     store.dispose()
     return token
+
+
+def shown_table(at: Any, index: int = 0) -> pd.DataFrame:
+    """The `index`-th static table (st.table) of an AppTest run as a reader sees it: the Markdown escapes the app
+    puts in every cell (st.table renders Markdown) taken out again."""
+    def plain(cell: Any) -> Any:
+        return re.sub(r"\\(.)", r"\1", cell) if isinstance(cell, str) else cell
+
+    frame = at.table[index].value
+    return frame.rename(columns=plain).map(plain)

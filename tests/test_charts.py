@@ -12,16 +12,20 @@ import pytest
 
 from kpi.charts import (
     AXIS_CAP,
+    CAPTION,
     REPORT_COLOUR,
     STATUS_COLOUR,
+    attainment_bullets,
     attainment_by_unit,
     completeness_matrix,
     quarter_chart,
+    rank_chart,
     ranking_chart,
     unit_heatmap,
 )
 from kpi.completeness import completeness, expected_reports
 from kpi.evaluate import evaluate
+from kpi.i18n import STATUS_SYMBOL, status_label
 from kpi.plan import Plan
 from kpi.series import quarter_series, unit_ranking
 from tests.test_evaluate import figures
@@ -164,9 +168,11 @@ def test_rank_chart_has_rank_1_at_the_top_and_the_baseline_and_target_ranks(plan
     assert low > high  # reversed: rank 63 at the bottom, rank 1 at the top
     assert (low, high) == (63.5, 0.5)
     assert _hlines(figure) == {43: "dot", 38: "dash"}  # 2023's rank, and 5 places up
-    assert _annotations(figure) == ["Năm gốc: 43", "Mục tiêu: 38"]
+    # Nothing published for 2024 yet: the chart says so in words, not with an empty plot.
+    assert _annotations(figure) == ["Năm gốc: 43", "Mục tiêu: 38", "⧗ Chờ công bố"]
     assert figure.layout.yaxis.title.text == "hạng / 63"
-    assert figure.layout.title.text == "Chỉ số Hiệu quả quản trị và Hành chính công cấp tỉnh (PAPI)"
+    # A long name on two lines, so that it does not run into the next chart of the row.
+    assert figure.layout.title.text == "Chỉ số Hiệu quả quản trị và Hành chính công cấp<br>tỉnh (PAPI)"
 
 
 def test_rank_chart_shows_the_published_rank(plan: Plan) -> None:
@@ -256,6 +262,209 @@ def test_chart_for_a_unit_without_target_draws_no_target_line(plan: Plan) -> Non
     assert not figure.layout.shapes and not figure.layout.annotations
     assert list(_trace(figure, "Lũy kế từ đầu năm").y) == [134_488, 297_554]
     assert all(v is None or math.isnan(v) for v in _trace(figure, "Tiến độ cần đạt").y)
+
+
+def test_flow_chart_draws_only_the_quarters_of_the_period(plan: Plan, series: pd.DataFrame) -> None:
+    figure = quarter_chart(series, plan, "tourist_arrivals", "vi", through=2)  # "6 tháng 2024"
+    bars = _trace(figure, "Số liệu của quý")
+    assert list(bars.y[:2]) == ARRIVALS_2024[:2] and all(math.isnan(v) for v in bars.y[2:])  # Q3 is in the data
+    cumulative = _trace(figure, "Lũy kế từ đầu năm")
+    assert list(cumulative.x) == ["Q1", "Q2"] and list(cumulative.y) == [395_571, 850_413]
+    # Projected from the half-year: 850.413 over the season's 24% + 27% share of the year.
+    projection = _trace(figure, "Dự báo cả năm")
+    assert list(projection.x) == ["Q2", "Q4"] and projection.y[1] == pytest.approx(850_413 / 0.51)
+    assert len(_trace(figure, "Tiến độ cần đạt").y) == 4  # the pace is the plan, drawn to the year's end
+    assert list(figure.layout.xaxis.range) == [-0.5, 3.5]  # the whole year on the axis
+
+
+def test_level_chart_draws_only_the_quarters_of_the_period(plan: Plan, series: pd.DataFrame) -> None:
+    assert list(_trace(quarter_chart(series, plan, "trained_labour_rate", "vi", through=2), "Thực hiện").x) == [
+        "Q1", "Q2"]  # 58,1 is the third quarter's
+    assert list(_trace(quarter_chart(series, plan, "poverty_rate_reduction", "vi", through=2), "Thực hiện").x) == []
+
+
+# --- charts that explain themselves ------------------------------------------------------------------------------
+
+def _unexplained(figure: go.Figure) -> list[str]:
+    """The marks of `figure` whose meaning the reader is not told: a trace or shape with no legend entry and no
+    words of its own (a text trace, a line's label), on a chart without a caption."""
+    legend = figure.layout.showlegend is not False
+    captioned = any(a.name == CAPTION and a.text for a in figure.layout.annotations)
+    lost = []
+    for trace in figure.data:
+        words = getattr(trace, "mode", None) == "text"
+        if not (words or captioned or legend and trace.showlegend is not False and trace.name):
+            lost.append(f"trace {trace.name!r}")
+    for shape in figure.layout.shapes:
+        horizontal = shape.y0 == shape.y1
+        labelled = any((a.y == shape.y0 and a.yref == "y") if horizontal else (a.x == shape.x0 and a.xref == "x")
+                       for a in figure.layout.annotations)
+        if not (labelled or legend and shape.showlegend and shape.name):
+            lost.append(f"shape {shape.type} {shape.x0}–{shape.x1}")
+    return lost
+
+
+def _contrast(colour: str) -> float:
+    """WCAG contrast of a #RRGGBB colour against white."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def _texts(figure: go.Figure) -> list[tuple[str, dict | None]]:
+    """(where, font) of every text of `figure`: the axes' ticks and titles, the legend, the title, annotations and
+    printed values. Streamlit's theme draws any font the figure leaves unset in its own 12 px grey."""
+    layout = figure.layout
+    axes = [name for name in layout.to_plotly_json() if name.startswith(("xaxis", "yaxis"))]
+    fonts = [("layout", layout.font), ("legend", layout.legend.font)]
+    fonts += [(f"{a} ticks", layout[a].tickfont) for a in axes if layout[a].visible is not False]
+    fonts += [(f"{a} title", layout[a].title.font) for a in axes if layout[a].title.text]
+    fonts += [("title", layout.title.font)] if layout.title.text else []
+    fonts += [(f"annotation {a.text!r}", a.font) for a in layout.annotations]
+    fonts += [(f"trace {tr.name!r}", tr.textfont) for tr in figure.data
+              if tr.text is not None and getattr(tr, "textposition", None) != "none"]
+    return [(where, f.to_plotly_json() if f is not None else None) for where, f in fonts]
+
+
+@pytest.fixture(scope="module")
+def bullets(plan: Plan) -> pd.DataFrame:
+    """The province at mid-year: growth of 82,5% against 10% (825%), the budget at 2.070 of 4.600 (45%, the
+    pace needs 50%), poverty up from 16,84% to 17,5% (−0,66 points of a 3-point fall: −22%), PAPI awaited."""
+    data = figures(("KT", "grdp_growth", "2024-Q2", 82.5), ("KT", "budget_revenue", "2024-Q1", 1000.0),
+                   ("KT", "budget_revenue", "2024-Q2", 1070.0), ("KT", "poverty_rate_reduction", "2023", 16.84),
+                   ("KT", "poverty_rate_reduction", "2024-Q2", 17.5), ("KT", "papi_rank", "2023", 43))
+    return evaluate(plan, data, "2024-Q2", ["KT"])
+
+
+def _row(figure: go.Figure, name: str) -> int:
+    return list(figure.data[0].y).index(name)
+
+
+def _column(figure: go.Figure) -> go.Scatter:
+    """The bullet chart's column of words (status and value per row)."""
+    [column] = [tr for tr in figure.data if getattr(tr, "mode", None) == "text"]
+    return column
+
+
+def test_bullet_chart_explains_every_mark(plan: Plan, bullets: pd.DataFrame) -> None:
+    figure = attainment_bullets(bullets, plan, "vi")
+    assert _unexplained(figure) == []
+    assert figure.layout.showlegend is True
+    # Every bar colour stands in the legend with its status symbol and word: growth on track, budget at risk,
+    # poverty off track.
+    swatches = {tr.name: tr.marker.color for tr in figure.data if len(tr.x) == 1 and tr.x[0] is None}
+    assert swatches == {status_label(s, "vi"): STATUS_COLOUR[s] for s in ("on_track", "at_risk", "off_track")}
+    assert _trace(figure, "Mức cần đạt đến kỳ này").showlegend is not False  # the pace tick
+    # No status bands on the attainment axis (a flow is judged on pace): the only shape is the target, in the legend.
+    [target] = figure.layout.shapes
+    assert (target.x0, target.x1, target.showlegend, target.name) == (100, 100, True, "Chỉ tiêu (100%)")
+    caption = [a.text for a in figure.layout.annotations if a.name == CAPTION]
+    assert len(caption) == 1 and "theo tiến độ" in caption[0] and "Thanh: tỷ lệ hoàn thành" in caption[0]
+
+
+def test_bullet_chart_axis_starts_at_zero_unless_a_value_is_negative(plan: Plan, bullets: pd.DataFrame) -> None:
+    positive = attainment_bullets(bullets[bullets["indicator"] != "poverty_rate_reduction"], plan, "vi")
+    assert positive.layout.xaxis.range[0] == 0
+    figure = attainment_bullets(bullets, plan, "vi")
+    assert figure.layout.xaxis.range[0] == -25  # −22% rounds down to the next step of 25
+    assert figure.data[0].x[_row(figure, "Tỷ lệ hộ nghèo giảm")] == pytest.approx(-22)
+    assert figure.layout.xaxis.ticktext[0] == "-25%"
+    by_unit = attainment_by_unit(bullets[bullets["indicator"] == "budget_revenue"], plan, "vi")
+    assert by_unit.layout.xaxis.range[0] == 0
+
+
+def test_bullet_chart_labels_a_value_past_the_cap_with_its_true_value(plan: Plan, bullets: pd.DataFrame) -> None:
+    figure = attainment_bullets(bullets, plan, "vi")
+    growth = _row(figure, "Tốc độ tăng trưởng GRDP")
+    assert figure.data[0].x[growth] == AXIS_CAP == 150  # the bar stops at the axis end…
+    beyond = _trace(figure, "Vượt quá 150% (số thực ghi ở cột bên phải)")
+    assert list(beyond.x) == [150] and list(beyond.y) == ["Tốc độ tăng trưởng GRDP"]  # …marked there with ▶…
+    assert list(beyond.marker.symbol) == ["triangle-right"]
+    column = _column(figure)
+    assert column.text[growth] == "▲ Đúng tiến độ · 825%"  # …and its true value printed: 82,5 / 10
+    assert column.text[_row(figure, "Thu ngân sách nhà nước trên địa bàn")] == "◆ Có nguy cơ · 45%"
+
+
+def test_bullet_chart_words_stand_apart_from_the_marks(plan: Plan, bullets: pd.DataFrame) -> None:
+    figure = attainment_bullets(bullets, plan, "vi")
+    assert figure.data[0].textposition == "none"  # nothing printed at a bar's end, where the pace tick stands
+    column = _column(figure)
+    assert column.xaxis == "x2" and figure.layout.xaxis.domain[1] < figure.layout.xaxis2.domain[0]
+    # Status words and values on one line when short, on two when long: never wider than the column.
+    accidents = evaluate(plan, figures(*[("KT", "traffic_accidents", f"2023-Q{q}", v) for q, v in
+                                         enumerate(ACCIDENTS_2023, 1)], ("KT", "traffic_accidents", "2024-Q1", 27)),
+                         "2024-Q1", ["KT"])
+    words = _column(attainment_bullets(accidents, plan, "vi")).text
+    assert words[list(accidents["indicator"]).index("traffic_accidents")] == "▲ Đúng tiến độ<br>27 so với 29 cùng kỳ"
+
+
+def test_every_chart_explains_its_marks_with_text_of_at_least_13_px(plan: Plan, series: pd.DataFrame,
+                                                                     bullets: pd.DataFrame,
+                                                                     ranking: pd.DataFrame) -> None:
+    charts = {"bullets": attainment_bullets(bullets, plan, "vi"), "ranks": rank_chart(series, plan, "vi"),
+              "ranking": ranking_chart(ranking, plan, "vi"),
+              "by unit": attainment_by_unit(bullets[bullets["indicator"] == "budget_revenue"], plan, "vi")}
+    charts |= {code: quarter_chart(series, plan, code, "vi") for code in series["indicator"].unique()}
+    for name, figure in charts.items():
+        texts = _texts(figure)
+        small = [(where, f) for where, f in texts if not f or not f.get("size") or f["size"] < 13]
+        assert small == [], name
+        pale = [(where, f["color"]) for where, f in texts if not f.get("color") or _contrast(f["color"]) < 4.5]
+        assert pale == [], name
+        if name not in ("ranking", "by unit"):  # those two label their bars only
+            assert _unexplained(figure) == [], name
+
+
+def test_awaiting_ranks_say_so_in_words_on_a_meaningful_axis(plan: Plan, series: pd.DataFrame) -> None:
+    # ⧗, a text glyph that Noto Sans Math draws (the emoji ⏳ is an empty box without an emoji font).
+    awaiting = "⧗ Chờ công bố"
+    figure = quarter_chart(series, plan, "sipas_rank", "vi")  # neither a baseline nor a 2024 rank
+    assert _annotations(figure) == [awaiting]
+    # The year is the axis (a rank has no quarters), not an empty 0–6 scale.
+    assert figure.layout.xaxis.type == "category" and list(figure.layout.xaxis.categoryarray) == ["Năm 2024"]
+    ranks = rank_chart(series, plan, "vi")
+    assert [a.text for a in ranks.layout.annotations] == [awaiting] * 4
+    assert list(ranks.layout.yaxis.ticktext)[0] == "Chỉ số năng lực cạnh tranh<br>cấp tỉnh (PCI)"  # 28 a line
+    assert not [tr for tr in ranks.data if tr.name == "Thực hiện"]  # no published mark
+
+
+def test_charts_print_the_awaiting_status_with_a_text_glyph(plan: Plan, series: pd.DataFrame,
+                                                            bullets: pd.DataFrame) -> None:
+    assert STATUS_SYMBOL["awaiting"] == "⧗"  # the shared table: a text glyph, never the emoji ⏳
+    figure = attainment_bullets(bullets, plan, "vi")
+    papi = _row(figure, "Chỉ số Hiệu quả quản trị và Hành chính công cấp tỉnh (PAPI)")
+    assert _column(figure).text[papi] == "⧗ Chờ công bố"
+    assert figure.data[0].customdata[papi].startswith("⧗ Chờ công bố<br>")  # the hover too
+    for chart in (figure, rank_chart(series, plan, "vi"), quarter_chart(series, plan, "papi_rank", "vi")):
+        printed = [a.text for a in chart.layout.annotations] + [str(text) for tr in chart.data
+                                                                if getattr(tr, "textposition", None) != "none"
+                                                                for text in (tr.text or ())]
+        assert not [text for text in printed if "⏳" in text]
+
+
+def test_censored_baseline_is_labelled_as_a_bound(plan: Plan, series: pd.DataFrame) -> None:
+    # 2023's PCI rank is ">30" (31st or worse); 5 places up is 26th or better for certain.
+    figure = quarter_chart(series, plan, "pci_rank", "vi")
+    assert _annotations(figure)[:2] == ["Năm gốc: >30", "Mục tiêu: ≤26"]
+    ranks = rank_chart(series, plan, "vi")
+    pci = list(ranks.layout.yaxis.tickvals)[0]
+    assert _trace(ranks, "Năm gốc (2023)").text[pci] == ">30"
+    assert _trace(ranks, "Mục tiêu").text[pci] == "≤26"
+    assert _trace(ranks, "Năm gốc (2023)").text[1] == "43"  # PAPI: known exactly
+
+
+def test_published_rank_is_marked_with_its_status_once_the_period_reaches_the_year(plan: Plan) -> None:
+    data = figures(("KT", "papi_rank", "2023", 43), ("KT", "papi_rank", "2024", 36))
+    year_series = quarter_series(plan, data, "KT")
+    ranks = rank_chart(year_series, plan, "vi")
+    assert list(_trace(ranks, "Thực hiện").x) == [36]
+    assert "36 · ✔ Đã đạt" in [a.text for a in ranks.layout.annotations]  # 7 places up of the 5 needed
+    figure = quarter_chart(year_series, plan, "papi_rank", "vi")
+    assert list(_trace(figure, "Thực hiện").text) == ["36"] and "✔ Đã đạt" in _annotations(figure)
+    # Seen from the half-year, the 2024 rank is not out yet.
+    half = rank_chart(year_series, plan, "vi", through=2)
+    assert not [tr for tr in half.data if tr.name == "Thực hiện"]
+    assert "⧗ Chờ công bố" in [a.text for a in half.layout.annotations]
 
 
 # --- reporting completeness matrix -------------------------------------------------------------------------------

@@ -4,11 +4,14 @@ that are in the database."""
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
+import math
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -19,11 +22,11 @@ from streamlit.testing.v1 import AppTest
 from kpi.bootstrap import open_store
 from kpi.fmt import format_figure, format_number
 from kpi.ingest import ingest_bytes
-from kpi.periods import period_label
+from kpi.periods import parse_period, period_label
 from kpi.plan import Plan
 from kpi.sample import load_sample
 from kpi.store import current_figures
-from tests.support import csv_bytes
+from tests.support import csv_bytes, shown_table
 from tests.test_app import run_page
 
 UNITS = "app_pages/3_Theo_don_vi.py"
@@ -120,7 +123,8 @@ def test_reporting_status_chases_kon_ray_first_then_dak_glei(sample_url: str, mo
 # year view before Q4 is in judges one target: Đắk Glei's road deaths, 4+3+1 = 8 already over 2023's whole 1+0+1+0
 # = 2, are decided "not met" (0 of 1, rank 1); every other target waits for its fourth quarter, unranked.
 UNIT_CASES = [
-    ("2024-Q3", "CUM_BAC", "KT", "vi", ["DTO", "TMR", "DGL", "NHO"], [1, 2, 3, 3], "DTO"),
+    # With the province chosen the page asks which unit to show in detail rather than picking one (None).
+    ("2024-Q3", "CUM_BAC", "KT", "vi", ["DTO", "TMR", "DGL", "NHO"], [1, 2, 3, 3], None),
     ("2024-H1", "CUM_BAC", "KRA", "en", ["DTO", "NHO", "TMR", "DGL"], [1, 1, 1, 4], "KRA"),
     ("2024-9M", "*", "TPKT", "vi", None, None, "TPKT"),
     ("2024-Q1", "*", "VP", "en", None, None, "VP"),
@@ -131,21 +135,22 @@ UNIT_CASES = [
 @pytest.mark.parametrize(("period", "cluster", "unit", "lang", "order", "ranks", "drill"), UNIT_CASES)
 def test_by_unit_page_ranks_the_cluster(sample_url: str, monkeypatch: pytest.MonkeyPatch, plan: Plan, period: str,
                                         cluster: str, unit: str, lang: str, order: list[str] | None,
-                                        ranks: list[int] | None, drill: str) -> None:
+                                        ranks: list[int] | None, drill: str | None) -> None:
     at = run_page(UNITS, sample_url, monkeypatch, **_query(lang, period=period, cluster=cluster, unit=unit))
     assert at.title[0].value == TITLES[UNITS][lang]
     assert at.caption[0].value.startswith(period_label(period, lang))
     assert at.selectbox(key="w_cluster").value == cluster
     table = at.dataframe[0].value
+    rank_column, unit_column, cluster_column = table.columns[0], table.columns[1], table.columns[-1]
     names = {u.name(lang): u.code for u in plan.units}
-    shown = [names[n] for n in table[table.columns[2]]]
+    shown = [names[n] for n in table[unit_column]]
     clustered = [m for c in plan.clusters for m in c.members]
     if order is not None:
         assert shown == order
-        assert list(table[table.columns[1]]) == ["—" if r is None else str(r) for r in ranks]
+        assert list(table[rank_column]) == ["—" if r is None else str(r) for r in ranks]
     else:
         assert sorted(shown) == sorted(clustered)  # every unit of every cluster, not the province
-        for _, ranks_in_cluster in table.groupby(table.columns[0], sort=False)[table.columns[1]]:
+        for _, ranks_in_cluster in table.groupby(cluster_column, sort=False)[rank_column]:
             shown_ranks = list(ranks_in_cluster)
             ranked = [int(r) for r in shown_ranks if r != "—"]  # units with nothing judged come last, unranked
             assert ranked[0] == 1 and ranked == sorted(ranked)
@@ -153,8 +158,13 @@ def test_by_unit_page_ranks_the_cluster(sample_url: str, monkeypatch: pytest.Mon
     heatmap = _charts(at)[0]["data"][0]
     expected_rows = order or [u.code for u in plan.units if u.code in clustered]
     assert sorted(heatmap["y"]) == sorted(plan.unit(u).name(lang) for u in expected_rows)
-    word = {"vi": "Chi tiết đơn vị", "en": "Unit detail"}[lang]
-    assert at.subheader[2].value == f"{word}: {plan.unit(drill).name(lang)}"
+    if drill is None:
+        assert at.selectbox(key="drill_unit").value is None
+        assert len(at.subheader) == 2 and at.info[0].value.startswith(("Chọn một đơn vị", "Choose a unit"))
+    else:
+        assert at.selectbox(key="drill_unit").value == drill
+        word = {"vi": "Chi tiết đơn vị", "en": "Unit detail"}[lang]
+        assert at.subheader[2].value == f"{word}: {plan.unit(drill).name(lang)}"
 
 
 def test_by_unit_page_first_of_the_northern_cluster(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -165,6 +175,7 @@ def test_by_unit_page_first_of_the_northern_cluster(sample_url: str, monkeypatch
     assert first == {"Cụm, khối": "Cụm thi đua các huyện phía Bắc", "Hạng trong cụm": 1,
                      "Đơn vị": "Huyện Đắk Tô", "Chỉ tiêu được đánh giá": 4, "Đạt hoặc đúng tiến độ": 4,
                      "Chỉ tiêu thiếu số liệu": 0, "Tỷ lệ (%)": "100%"}
+    assert list(first)[:3] == ["Hạng trong cụm", "Đơn vị", "Tỷ lệ (%)"]  # rank, unit and share read first
     last = at.dataframe[0].value.iloc[-1].to_dict()
     assert (last["Đơn vị"], last["Hạng trong cụm"], last["Tỷ lệ (%)"]) == ("Huyện Ngọc Hồi", "3", "50%")
     # The heatmap's cells carry a status symbol and the attainment with Vietnamese separators.
@@ -203,7 +214,12 @@ def test_by_quarter_page_province_tourism_has_three_quarters(sample_url: str, mo
     assert tourism["So cùng kỳ (%)"].iloc[2] == "—"
     titles = [c["layout"]["title"]["text"] for c in _charts(at)]
     assert "Lượt khách du lịch đến tỉnh" in titles
-    assert "Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)" in titles  # ranks are shown for the province
+    # The province's four rank indices share one chart, a row each, none published for 2024 yet.
+    ranks = _charts(at)[titles.index("Các chỉ số xếp hạng (công bố mỗi năm một lần)")]
+    assert [n.replace("<br>", " ") for n in ranks["layout"]["yaxis"]["ticktext"]] == [
+        "Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)", "Chỉ số Hiệu quả quản trị và Hành chính công cấp tỉnh (PAPI)",
+        "Chỉ số cải cách hành chính (PAR INDEX)", "Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)"]
+    assert [a["text"].endswith("Chờ công bố") for a in ranks["layout"]["annotations"]] == [True] * 4
 
 
 # (unit, period, lang, indicator) → that indicator's quarters in the changes table come from the unit's own figures.
@@ -223,10 +239,40 @@ def test_by_quarter_page_shows_the_units_own_figures(sample_url: str, monkeypatc
     ind = plan.indicator(indicator)
     rows = table[table[table.columns[0]] == ind.name(lang)]
     own = _own(sample_figures, unit, indicator)
+    own = own[own.index <= parse_period(period).through_quarter]  # the quarters the chosen period covers
     assert list(rows[table.columns[1]]) == [f"Q{q}" for q in own.index]
     assert list(rows[table.columns[2]]) == [format_number(v, lang, ind.decimals) for v in own]
     reporting = {i.code for i in plan.indicators if unit in plan.reporters(i)}
     assert {plan.indicator(c).name(lang) for c in reporting} >= set(table[table.columns[0]])
+
+
+def test_by_quarter_page_shows_no_quarter_after_the_period(sample_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                          sample_figures: pd.DataFrame) -> None:
+    at = run_page(QUARTERS, sample_url, monkeypatch, period="2024-H1", unit="KT")
+    assert "số liệu đến hết 6 tháng 2024" in at.caption[0].value
+    table = at.dataframe[0].value
+    assert set(table["Quý"]) == {"Q1", "Q2"}  # the sample has third-quarter figures: not for "6 tháng 2024"
+    charts = {c["layout"]["title"]["text"]: c for c in _charts(at)}
+    # The province's budget revenue as stored, Q3's included: the chart sums the first two quarters only.
+    own = _own(sample_figures, "KT", "budget_revenue")
+    assert list(own.index) == [1, 2, 3]
+    budget = {trace["name"]: trace for trace in charts["Thu ngân sách nhà nước trên địa bàn"]["data"]}
+    assert _values(budget["Lũy kế từ đầu năm"]["x"]) == ["Q1", "Q2"]
+    assert _values(budget["Lũy kế từ đầu năm"]["y"]) == pytest.approx([own[1], own[1] + own[2]])
+    assert _values(budget["Số liệu của quý"]["y"])[:2] == pytest.approx([own[1], own[2]])
+    for title, chart in charts.items():
+        for trace in chart["data"]:
+            if trace.get("name") in ("Số liệu của quý", "Lũy kế từ đầu năm", "Thực hiện"):
+                drawn = [x for x, y in zip(_values(trace["x"]), _values(trace["y"]))
+                         if y is not None and not math.isnan(y)]
+                assert not {"Q3", "Q4"} & set(drawn), (title, trace["name"], drawn)
+
+
+def _values(array: list | dict) -> list:
+    """A chart spec's array as a list: Plotly sends number arrays base64-encoded (`{"dtype", "bdata"}`)."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
 
 
 def test_by_quarter_page_kon_ray_stops_at_the_second_quarter(sample_url: str,
@@ -258,7 +304,7 @@ def test_indicator_page_shows_its_figures_and_units(sample_url: str, monkeypatch
     assert at.title[0].value == ind.name(lang)
     assert at.selectbox(key="w_indicator").value == indicator
     assert period_label(period, lang) in at.subheader[1].value
-    units_table, figures_table = (d.value for d in at.dataframe)
+    units_table, figures_table = shown_table(at), at.dataframe[0].value
     # The province, the usual reporters, and the department where its figure is its divisions' lowest.
     rolled = {"SGTVT"} if indicator == "admin_satisfaction" else set()
     held = [u.code for u in plan.units if u.code == "KT" or u.code in plan.reporters(ind) or u.code in rolled]
@@ -278,7 +324,7 @@ def test_indicator_page_shows_its_figures_and_units(sample_url: str, monkeypatch
 
 def test_indicator_page_tourism_in_the_third_quarter(sample_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run_page(INDICATOR, sample_url, monkeypatch, period="2024-Q3", indicator="tourist_arrivals")
-    units_table, figures_table = (d.value for d in at.dataframe)
+    units_table, figures_table = shown_table(at), at.dataframe[0].value
     province = units_table[units_table["Đơn vị"] == "Tỉnh Kon Tum"].iloc[0]
     assert province["Mục tiêu"] == "≥ 1.700.000"
     assert province["Thực hiện"] == "1.221.800"
@@ -298,7 +344,7 @@ def test_indicator_page_tourism_in_the_third_quarter(sample_url: str, monkeypatc
 def test_indicator_page_censored_rank_column_is_in_vietnamese(sample_url: str,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     at = run_page(INDICATOR, sample_url, monkeypatch, period="2024", indicator="pci_rank")
-    figures_table = at.dataframe[1].value
+    figures_table = at.dataframe[0].value
     pci_2023 = figures_table.iloc[0]
     assert pci_2023["Kỳ"] == "2023" and pci_2023["Giá trị"] == ">30"  # ranked below 30th: shown as such
     assert "qualifier" not in figures_table.columns
@@ -336,12 +382,12 @@ def test_indicator_downloads_neutralise_formula_notes(tmp_path: Path, monkeypatc
     assert loaded.ok and loaded.upload_id is not None
 
     at = run_page(INDICATOR, url, monkeypatch, period="2024-Q3", indicator="tourist_arrivals")
-    shown = at.dataframe[1].value
+    shown = at.dataframe[0].value
     city = shown[(shown["Đơn vị"] == "TPKT") & (shown["Kỳ"] == "2024-Q3")].iloc[0]
     assert city["Ghi chú"] == FORMULA  # on screen the note is shown as written
 
     files = {name: content for name, content in downloads.values()}
-    csv_rows = list(csv.DictReader(io.StringIO(files["tourist_arrivals.csv"].decode("utf-8-sig"))))
+    csv_rows = list(csv.DictReader(io.StringIO(files["tourist_arrivals.csv"].decode("utf-8-sig")), delimiter=";"))
     notes = {(r["Đơn vị"], r["Kỳ"]): r["Ghi chú"] for r in csv_rows}
     assert notes[("TPKT", "2024-Q3")] == "'" + FORMULA
     assert notes[("KPL", "2024-Q3")] == "'" + AT_FORMULA
@@ -374,7 +420,7 @@ def test_other_dashboards_with_a_single_figure(one_figure_url: str, monkeypatch:
     budget = table[table["Chỉ tiêu"] == "Thu ngân sách nhà nước trên địa bàn"]
     assert list(budget["Số liệu quý"]) == ["1.032,6"]
     at = run_page(INDICATOR, one_figure_url, monkeypatch, indicator="budget_revenue")
-    assert at.dataframe[0].value.iloc[0]["Thực hiện"] == "1.032,6"
+    assert shown_table(at).iloc[0]["Thực hiện"] == "1.032,6"
     at = run_page(REPORTING, one_figure_url, monkeypatch, period="2024-Q1")
     # Loaded today, long after 15 April 2024: late; the other 62 first-quarter reports are missing.
     assert {m.label: m.value for m in at.metric} == dict(zip(STATE_WORDS["vi"], ["0", "1", "62", "0"]))

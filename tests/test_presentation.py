@@ -67,7 +67,7 @@ def test_bullet_chart_has_a_bar_per_indicator_with_status_words(plan: Plan) -> N
     assert bars.x[budget] == pytest.approx(2070 / 4600 * 100)
     assert bars.marker.color[budget] == STATUS_COLOUR["at_risk"]
     papi = list(bars.y).index("Chỉ số Hiệu quả quản trị và Hành chính công cấp tỉnh (PAPI)")
-    assert bars.text[papi] == "⏳ Chờ công bố"
+    assert bars.text[papi] == "⧗ Chờ công bố"
     assert figure.layout.separators == ",."  # decimal comma, thousands dot
     assert any(shape.x0 == 100 and shape.x1 == 100 for shape in figure.layout.shapes)  # the target line
     expected = figure.data[1]

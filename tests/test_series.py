@@ -217,3 +217,17 @@ def test_ranking_with_nothing_judged_is_empty(plan: Plan) -> None:
     ranking = unit_ranking(result, plan)
     assert ranking.empty
     assert {"unit", "cluster", "judged", "good", "share", "rank"} <= set(ranking.columns)
+
+
+def test_ranking_ties_are_broken_by_more_targets_good_then_fewer_missing(plan: Plan) -> None:
+    # Four units of the northern cluster, all at 100% of what is judged: Đắk Tô 3 of 3, Tu Mơ Rông 1 of 1, Ngọc
+    # Hồi 1 of 1, Đắk Glei 1 of 1 with one target waiting for reports. More good targets first (DTO), then the
+    # two equal ones share rank 2, then the one with a report missing is 4th (the shared rank skips 3).
+    rows = [("DTO", "traffic_accidents", "achieved"), ("DTO", "traffic_deaths", "achieved"),
+            ("DTO", "traffic_injuries", "on_track"), ("TMR", "traffic_accidents", "achieved"),
+            ("NHO", "traffic_accidents", "on_track"), ("DGL", "traffic_accidents", "achieved"),
+            ("DGL", "traffic_deaths", "incomplete")]
+    result = pd.DataFrame(rows, columns=["unit", "indicator", "status"])
+    ranking = unit_ranking(result, plan).set_index("unit")
+    assert ranking["share"].tolist() == [100.0] * 4
+    assert ranking.loc[["DTO", "TMR", "NHO", "DGL"], "rank"].tolist() == [1, 2, 2, 4]

@@ -1,0 +1,18 @@
+"""Tables of targets on screen: what a director reads first (status, name, figure, target, attainment, verdict)
+fits a 1366×768 laptop without scrolling sideways, and long names wrap instead of being cut."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui.markdown import md_escape
+
+
+def show_targets(table: pd.DataFrame) -> None:
+    """Draw a `kpi.scorecard.display_table` as a static table that fits the page width: every cell wraps, so no
+    name, target or verdict is cut and nothing scrolls sideways (an interactive grid cuts text at its column
+    width). The status column comes first, then the name. Cells are Markdown-escaped: st.table renders Markdown,
+    and a target such as "> 63,7" must not become a quotation."""
+    shown = table.rename(columns=md_escape).map(lambda cell: md_escape(cell) if isinstance(cell, str) else cell)
+    st.table(shown, hide_index=True)
