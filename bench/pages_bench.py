@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-PAGES = ["app.py", "pages/3_Theo_don_vi.py", "pages/4_Theo_quy.py", "pages/5_Chi_tieu.py",
-         "pages/6_Tinh_hinh_bao_cao.py", "pages/2_Nap_so_lieu.py", "pages/1_Ke_hoach.py"]
+PAGES = ["app.py", "app_pages/3_Theo_don_vi.py", "app_pages/4_Theo_quy.py", "app_pages/5_Chi_tieu.py",
+         "app_pages/6_Tinh_hinh_bao_cao.py", "app_pages/2_Nap_so_lieu.py", "app_pages/1_Ke_hoach.py"]
 
 
 def median_time(action, runs: int) -> float:
@@ -47,12 +47,16 @@ def bench_pages(work: Path, runs: int) -> None:
     store, plans = open_store(url)
     load_sample(store, plans)
     os.environ["KPI_DATABASE_URL"] = url
+    from tests.support import signed_in
+
+    token = signed_in(url)  # an administrator: the upload page is not open to anonymous viewers
     print("Pages under AppTest on the sample data (warm: caches filled by a first run), median of", runs)
     print(f"{'page':34} {'median s':>9}")
     st.cache_data.clear()
     for page in PAGES:
         def run(page: str = page) -> None:
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+            at.session_state["auth_token"] = token
             if page != "app.py":
                 at.switch_page(page)
             at.run()
