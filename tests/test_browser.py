@@ -118,7 +118,7 @@ PATHS = ["/", "/Theo_don_vi", "/Theo_quy", "/Chi_tieu", "/Tinh_hinh_bao_cao", "/
 def test_every_page_stays_on_the_intranet_and_fits_the_screen(server: str, browser: object,
                                                               size: tuple[int, int]) -> None:
     """No request leaves the app's own origin (an intranet without internet must work fully), no page scrolls
-    sideways, and no "None" leaks into the text."""
+    sideways, no "None" leaks into the text, and no table of targets is cut; each page is kept as a screenshot."""
     for path in PATHS:
         page = browser.new_page(viewport={"width": size[0], "height": size[1]})
         outside: list[str] = []
@@ -134,4 +134,19 @@ def test_every_page_stays_on_the_intranet_and_fits_the_screen(server: str, brows
         text = page.locator("body").inner_text()
         assert "None" not in text.split(), path
         assert page.locator("[data-testid='stException']").count() == 0, path
+        # A table of targets shows every column whole: nothing cut at its right edge, status first.
+        tables = page.locator("[data-testid='stTable'] table").all()
+        assert tables or path not in ("/", "/Chi_tieu"), path  # the overview and indicator pages have one
+        for table in tables:
+            box = table.evaluate("t => [t.scrollWidth, t.clientWidth, t.getBoundingClientRect().right]")
+            assert box[0] <= box[1] + 1 and box[2] <= size[0], (path, box)
+            assert table.locator("th").first.inner_text().strip() == "Tình trạng", path
+        # Every page kept as a picture for a person to look at: the whole page, on a screen tall enough for it.
+        page.set_viewport_size({"width": size[0], "height": 3200})
+        page.wait_for_timeout(1000)  # the page redraws at its new size: wait until no skeleton is left
+        page.locator("[data-testid='stSkeleton']").first.wait_for(state="detached", timeout=30_000)
+        page.wait_for_timeout(1000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = path.strip("/?").replace("=", "-") or "Tong_quan"
+        page.screenshot(path=str(ARTIFACTS / f"page-{name}-{size[0]}x{size[1]}.png"))
         page.close()
