@@ -50,8 +50,8 @@ st.dataframe(pd.DataFrame({
 choices = ranking["unit"].tolist()
 if ctx.unit != plan.plan.scope_unit and ctx.unit not in choices:
     choices.insert(0, ctx.unit)  # the unit chosen in the sidebar, even outside the cluster shown
-if points:
-    st.session_state["drill_unit"] = choices[points[0]["point_index"]]
+if points:  # the bar's position in the ranking, whatever the list of choices holds
+    st.session_state["drill_unit"] = ranking["unit"].iloc[points[0]["point_index"]]
 elif st.session_state.get("drill_unit") not in choices:
     st.session_state["drill_unit"] = ctx.unit if ctx.unit in choices else None
 drill = st.selectbox(t("units.drill_choose", lang), choices, key="drill_unit", placeholder=t("units.drill_ask", lang),

@@ -94,6 +94,22 @@ def _caption(figure: go.Figure, lines: list[str], shift: int) -> int:
     return shift + 22 * (text.count("<br>") + 1)
 
 
+def _beyond_markers(figure: go.Figure, attainment: pd.Series, drawn: pd.Series, names: list[str], low: float,
+                    name: str) -> pd.Series:
+    """Mark with ▶ (or ◀) at the axis edge every bar that runs past it, as a trace called `name` that tells where
+    the true value is printed. Returns the boolean mask of the rows marked (none marked: no trace)."""
+    beyond = attainment.notna() & ((attainment > AXIS_CAP) | (attainment < low))
+    if beyond.any():
+        figure.add_trace(
+            go.Scatter(
+                x=drawn[beyond], y=[n for n, past in zip(names, beyond) if past], mode="markers", hoverinfo="skip",
+                name=name, marker={"symbol": ["triangle-right" if a > AXIS_CAP else "triangle-left"
+                                              for a in attainment[beyond]], "size": 16, "color": LINE},
+            )
+        )
+    return beyond
+
+
 def attainment_bullets(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figure:
     """A bullet chart: one bar per indicator (attainment, % of the year's target) coloured and named by status, a
     line at the target (100%), and a tick where a flow indicator should stand by now. Returns the figure; the
@@ -135,16 +151,8 @@ def attainment_bullets(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> go
                 hovertemplate="%{y}<br>" + t("chart.expected", lang) + ": %{x:.1f}%<extra></extra>",
             )
         )
-    beyond = attainment.notna() & ((attainment > AXIS_CAP) | (attainment < low))
-    if beyond.any():
-        figure.add_trace(
-            go.Scatter(
-                x=drawn[beyond], y=[n for n, past in zip(names, beyond) if past], mode="markers", hoverinfo="skip",
-                name=t("chart.beyond_axis", lang, cap=format_percent(AXIS_CAP, lang, 0)),
-                marker={"symbol": ["triangle-right" if a > AXIS_CAP else "triangle-left" for a in attainment[beyond]],
-                        "size": 16, "color": LINE},
-            )
-        )
+    _beyond_markers(figure, attainment, drawn, names, low, t("chart.beyond_axis", lang,
+                                                              cap=format_percent(AXIS_CAP, lang, 0)))
     # One legend swatch per status that has a bar: its colour beside its symbol and word.
     for status in STATUS_ORDER:
         if (rows["status"].eq(status) & attainment.notna()).any():
@@ -262,7 +270,9 @@ def unit_heatmap(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figur
         z=grid.clip(upper=AXIS_CAP).to_numpy(), x=[plan.indicator(i).name(lang) for i in indicators],
         y=[plan.unit(u).name(lang) for u in units], text=text, texttemplate="%{text}", zmin=0, zmax=AXIS_CAP,
         colorscale=ATTAINMENT_SCALE, xgap=2, ygap=2, hoverongaps=False, customdata=hover,
-        colorbar={"title": {"text": t("col.attainment", lang)}, "ticksuffix": "%"},
+        # The colourbar's text in the body font too: Streamlit's theme would draw it in 12-px grey.
+        colorbar={"title": {"text": t("col.attainment", lang), "font": font()}, "ticksuffix": "%",
+                  "tickfont": font()},
         hovertemplate="%{y}<br>%{x}<br>%{customdata}<extra></extra>",
     ))
     figure.update_xaxes(side="top", tickangle=-30)
@@ -271,29 +281,44 @@ def unit_heatmap(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figur
 
 
 def ranking_chart(ranking: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figure:
-    """Horizontal bars per unit: share (%) of judged targets achieved or on track, grouped by cluster, with the
-    rank within the cluster and `good/judged` printed on each bar."""
+    """Horizontal bars per unit: share (%) of judged targets achieved or on track, the clusters one after another,
+    with the rank within the cluster and `good/judged` printed on each bar. Returns the figure: one bar trace
+    (the bars, named by unit), then one legend entry per cluster present, in the cluster's bar colour."""
     rows = ranking.reset_index(drop=True)
-    labels = [f"{plan.cluster_of(u).name(lang)} · {plan.unit(u).name(lang)}" for u in rows["unit"]]
+    names = [plan.unit(u).name(lang) for u in rows["unit"]]
     # A unit with targets left without reports says so on its bar (◐ n): it is not ranked as if complete.
     text = [("—" if pd.isna(r) else f"#{r}") + f" · {g}/{j}" + (f" · {STATUS_SYMBOL['incomplete']} {n}" if n else "")
             for r, g, j, n in zip(rows["rank"], rows["good"], rows["judged"], rows["incomplete"])]
     palette = ["#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00"]
     colour = {c.code: palette[n % len(palette)] for n, c in enumerate(plan.clusters)}
-    # Hover names the targets still waiting for reports, one a line.
-    hover = ["<br>".join([f"{label}: {'—' if pd.isna(share) else format_percent(share, lang, 0)}",
+    cluster_name = {c.code: c.name(lang) for c in plan.clusters}
+    # Hover names the unit's cluster and the targets still waiting for reports, one a line.
+    hover = ["<br>".join([f"{html.escape(name)}: {'—' if pd.isna(share) else format_percent(share, lang, 0)}",
+                          html.escape(cluster_name[cluster]),
                           *([t("col.incomplete", lang) + ":"] if waiting else []),
                           *(html.escape(plan.indicator(code).name(lang)) for code in waiting)])
-             for label, share, waiting in zip(labels, rows["share"], rows["waiting"])]
+             for name, cluster, share, waiting in zip(names, rows["cluster"], rows["share"], rows["waiting"])]
+    # One bar trace for all units, not one per cluster: the by-unit page maps a clicked point's index to the
+    # ranking's row and the projector restyles the single bar trace; the clusters get their legend entries from
+    # the swatches below.
     figure = go.Figure(go.Bar(
-        x=rows["share"].fillna(0), y=labels, orientation="h", text=text, customdata=hover, textposition="outside",
-        cliponaxis=False, textfont=font(),
+        x=rows["share"].fillna(0), y=names, orientation="h", text=text, customdata=hover, textposition="outside",
+        cliponaxis=False, textfont=font(), constraintext="none", showlegend=False, name=t("rank.share_axis", lang),
         marker={"color": [colour[c] for c in rows["cluster"]]},
         hovertemplate="%{customdata}<extra></extra>",
     ))
+    for cluster in dict.fromkeys(rows["cluster"]):
+        figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=cluster_name[cluster],
+                                    marker={"symbol": "square", "size": 14, "color": colour[cluster]},
+                                    hoverinfo="skip"))
     figure.update_xaxes(title=t("rank.share_axis", lang), range=[0, 118], ticksuffix="%")
     figure.update_yaxes(autorange="reversed", automargin=True)
-    return base_layout(figure, lang, height=max(320, 30 * len(rows) + 100))
+    figure = base_layout(figure, lang, height=max(320, 30 * len(rows) + 130))
+    figure.update_layout(showlegend=True, margin={"t": 40},
+                         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
+                                 "traceorder": "normal", "title": {"text": t("col.cluster", lang) + ":",
+                                                                   "font": font()}})
+    return figure
 
 
 def quarter_chart(series: pd.DataFrame, plan: Plan, indicator: str, lang: str = "vi", through: int = 4) -> go.Figure:
@@ -491,18 +516,26 @@ REPORT_SYMBOL = {"on_time": "✔", "late": "◐", "missing": "✖", "not_due": "
 
 
 def completeness_matrix(report: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figure:
-    """One row per unit × indicator it reports, one column per period: on time, late, missing or not due, by
-    colour and by symbol."""
+    """One column per period and, unit by unit, a bold heading row naming the unit once, then a row per indicator
+    it reports: on time, late, missing or not due, by colour and by symbol. Returns the figure; its y categories
+    are `unit:indicator` codes (a heading row: `unit:`), shown as the names, and a legend above the grid names the
+    four states with their symbols and colours."""
     codes = {state: n for n, state in enumerate(REPORT_COLOUR)}
     unit_order = {u.code: n for n, u in enumerate(plan.units)}
     indicator_order = {i.code: n for n, i in enumerate(plan.indicators)}
     report = report.assign(
-        row=[f"{plan.unit(u).name(lang)} · {plan.indicator(i).name(lang)}"
-             for u, i in zip(report["unit"], report["indicator"])],
+        row=[f"{u}:{i}" for u, i in zip(report["unit"], report["indicator"])],
         _u=report["unit"].map(unit_order), _i=report["indicator"].map(indicator_order),
     ).sort_values(["_u", "_i", "quarter"])
-    rows = list(dict.fromkeys(report["row"]))
+    rows, labels = [], []
+    for unit, indicators in report.groupby("unit", sort=False)["indicator"]:
+        rows.append(f"{unit}:")
+        labels.append(f"<b>{html.escape(plan.unit(unit).name(lang))}</b>")
+        for indicator in dict.fromkeys(indicators):
+            rows.append(f"{unit}:{indicator}")
+            labels.append(html.escape(plan.indicator(indicator).name(lang)))
     periods = list(dict.fromkeys(report.sort_values("quarter")["period"]))
+    # Heading rows have no report: their cells stay empty (NaN, no colour, no hover).
     state = report.pivot_table(index="row", columns="period", values="state", aggfunc="first").reindex(
         index=rows, columns=periods)
     z = state.apply(lambda col: col.map(codes)).to_numpy(dtype=float)
@@ -510,31 +543,59 @@ def completeness_matrix(report: pd.DataFrame, plan: Plan, lang: str = "vi") -> g
     # A discrete scale: state k fills the band [k/n, (k+1)/n] and z runs from -0.5 to n-0.5.
     n = len(codes)
     scale = [[edge / n, REPORT_COLOUR[name]] for name, code in codes.items() for edge in (code, code + 1)]
-    words = state.apply(lambda col: col.map(lambda s: t(f"report.{s}", lang) if isinstance(s, str) else ""))
+    where = {row: f"{html.escape(plan.unit(row.split(':')[0]).name(lang))}<br>{label}"
+             for row, label in zip(rows, labels)}
+    hover = [[f"{where[row]}<br>{t(f'report.{s}', lang)}" if isinstance(s, str) else "" for s in states]
+             for row, states in zip(rows, state.to_numpy())]
     figure = go.Figure(go.Heatmap(
         z=z, x=[period_label(p, lang) for p in periods], y=rows, text=text, texttemplate="%{text}",
-        zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False, xgap=3, ygap=2, hoverongaps=False,
-        customdata=words.to_numpy(), hovertemplate="%{y}<br>%{x}<br>%{customdata}<extra></extra>",
+        textfont=font(), zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False, xgap=3, ygap=2,
+        hoverongaps=False, customdata=hover, hovertemplate="%{x}<br>%{customdata}<extra></extra>",
+        name="", showlegend=False,
     ))
-    figure.update_xaxes(side="top")
-    figure.update_yaxes(autorange="reversed", automargin=True)
-    return base_layout(figure, lang, height=max(300, 22 * len(rows) + 120))
+    # The legend: a swatch per state in its colour, named with its symbol and word (as the page's counts are).
+    for name, colour in REPORT_COLOUR.items():
+        figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t(f"report.{name}", lang),
+                                    hoverinfo="skip", marker={"symbol": "square", "size": 14, "color": colour,
+                                                              "line": {"width": 1, "color": "#888888"}}))
+    figure.update_xaxes(side="top", showgrid=False, zeroline=False)
+    # 24 px a row: room for a 14-px line, so no two names touch however many rows there are.
+    figure.update_yaxes(autorange="reversed", automargin=True, tickmode="array", tickvals=rows, ticktext=labels,
+                        showgrid=False, zeroline=False)
+    figure = base_layout(figure, lang, height=24 * len(rows) + 130)
+    # The legend at the top of the figure, above the periods' names (a tall grid's foot is off screen).
+    figure.update_layout(showlegend=True, margin={"t": 95}, legend={
+        "orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yref": "container", "yanchor": "top",
+        "title": {"text": t("chart.report_states", lang), "font": font()}})
+    return figure
 
 
 def attainment_by_unit(rows: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figure:
     """One indicator across units: attainment bars (% of each unit's target) coloured by status with the status
-    word, and the target line at 100%. Units without a target are left out."""
+    word, and the target line at 100%. Units without a target are left out. A bar past the axis end stops at it
+    with ▶ (the bullet chart's marker) and its label keeps the true value. Returns the figure."""
     judged = rows[~rows["status"].isin(["no_target"])].reset_index(drop=True)
     records = judged.to_dict("records")
-    labels = [_label(row, plan, lang) for row in records]
-    low = _axis_floor(judged["attainment"].astype("float64"))
+    attainment = judged["attainment"].astype("float64")
+    low = _axis_floor(attainment)
+    drawn = attainment.clip(lower=low, upper=AXIS_CAP).fillna(0)
+    names = [plan.unit(u).name(lang) for u in judged["unit"]]
+    beyond = attainment.notna() & ((attainment > AXIS_CAP) | (attainment < low))
+    # Two en spaces before a marked bar's label: the ▶ at the bar's end would otherwise cover its first glyph.
+    labels = [("\u2002\u2002" if past else "") + _label(row, plan, lang) for row, past in zip(records, beyond)]
     figure = go.Figure(go.Bar(
-        x=judged["attainment"].clip(lower=low, upper=AXIS_CAP).fillna(0),
-        y=[plan.unit(u).name(lang) for u in judged["unit"]], orientation="h", text=labels, textposition="outside",
+        x=drawn, y=names, orientation="h", text=labels, textposition="outside", name=t("col.attainment", lang),
         cliponaxis=False, marker={"color": [STATUS_COLOUR[s] for s in judged["status"]]}, textfont=font(),
         customdata=[_hover(row, plan, lang) for row in records], hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+        showlegend=False,
     ))
-    figure.add_vline(x=100, line={"color": "#222222", "width": 3})
+    _beyond_markers(figure, attainment, drawn, names, low,
+                    t("chart.beyond_bar", lang, cap=format_percent(AXIS_CAP, lang, 0)))
+    figure.add_vline(x=100, line={"color": LINE, "width": 3})
     figure.update_xaxes(title=t("chart.attainment_axis", lang), range=[low, AXIS_CAP * 1.45], ticksuffix="%")
     figure.update_yaxes(autorange="reversed", automargin=True)
-    return base_layout(figure, lang, height=max(260, 34 * len(judged) + 100))
+    figure = base_layout(figure, lang, height=max(260, 34 * len(judged) + 100 + (40 if beyond.any() else 0)))
+    if beyond.any():  # the marker says what it means in a legend of its own
+        figure.update_layout(showlegend=True, margin={"b": 90},
+                             legend={"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom"})
+    return figure

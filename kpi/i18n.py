@@ -218,6 +218,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "chart.beyond_axis": {
         "vi": "Vượt quá {cap} (số thực ghi ở cột bên phải)", "en": "Beyond {cap} (true value in the right column)",
     },
+    "chart.beyond_bar": {
+        "vi": "Vượt quá {cap} (số thực ghi cạnh thanh)", "en": "Beyond {cap} (true value beside the bar)",
+    },
+    "chart.report_states": {"vi": "Tình trạng báo cáo:", "en": "Report status:"},
     "chart.ranks_title": {
         "vi": "Các chỉ số xếp hạng (công bố mỗi năm một lần)", "en": "Rank indices (published once a year)",
     },

@@ -119,12 +119,12 @@ def ranking(plan: Plan) -> pd.DataFrame:
 
 
 def test_ranking_bars_in_rank_order_within_each_cluster(plan: Plan, ranking: pd.DataFrame) -> None:
-    bars = ranking_chart(ranking, plan, "vi").data[0]
-    offices, north = "Khối các phòng chuyên môn thuộc Sở", "Cụm thi đua các huyện phía Bắc"
+    figure = ranking_chart(ranking, plan, "vi")
+    bars = figure.data[0]
+    # Each bar is named by its unit alone: the cluster is said once, by the legend.
     assert list(bars.y) == [
-        f"{offices} · Phòng Quản lý kết cấu hạ tầng giao thông", f"{offices} · Văn phòng Sở",
-        f"{offices} · Thanh tra Sở", f"{north} · Huyện Đắk Tô", f"{north} · Huyện Tu Mơ Rông",
-        f"{north} · Huyện Đắk Glei", f"{north} · Huyện Ngọc Hồi",
+        "Phòng Quản lý kết cấu hạ tầng giao thông", "Văn phòng Sở", "Thanh tra Sở", "Huyện Đắk Tô",
+        "Huyện Tu Mơ Rông", "Huyện Đắk Glei", "Huyện Ngọc Hồi",
     ]
     # See tests/test_series.py NORTH: "fewer than last year" against 2023's first half.
     assert list(bars.x) == [100, 100, 0, 100, 50, 25, 25]
@@ -133,12 +133,28 @@ def test_ranking_bars_in_rank_order_within_each_cluster(plan: Plan, ranking: pd.
     assert len(set(colours[:3])) == 1 and len(set(colours[3:])) == 1 and colours[0] != colours[3]  # by cluster
 
 
+def test_ranking_has_a_legend_entry_per_cluster_and_no_cluster_on_a_bar(plan: Plan, ranking: pd.DataFrame) -> None:
+    figure = ranking_chart(ranking, plan, "vi")
+    offices, north = "Khối các phòng chuyên môn thuộc Sở", "Cụm thi đua các huyện phía Bắc"
+    assert figure.layout.showlegend is True
+    entries = [tr for tr in figure.data if tr.showlegend is not False and tr.name]
+    # Two clusters in the fixture (the offices and the north), so two entries, in the bars' order, each in the
+    # colour of its cluster's bars (the first bar an office's, the fourth a northern district's).
+    assert [tr.name for tr in entries] == [offices, north]
+    assert [tr.marker.color for tr in entries] == [figure.data[0].marker.color[0], figure.data[0].marker.color[3]]
+    clusters = [c.name("vi") for c in plan.clusters]
+    printed = [*figure.data[0].y, *figure.data[0].text]
+    assert not [label for label in printed for cluster in clusters if cluster in label]
+    assert figure.data[0].textfont.size == 14 and figure.data[0].constraintext == "none"  # never shrunk
+
+
 def test_ranking_chart_reads_top_down_with_a_percent_axis(plan: Plan, ranking: pd.DataFrame) -> None:
     figure = ranking_chart(ranking, plan, "en")
     assert figure.layout.yaxis.autorange == "reversed"  # rank 1 at the top
     assert figure.layout.xaxis.ticksuffix == "%"
     assert figure.layout.xaxis.range[0] == 0 and figure.layout.xaxis.range[1] > 100  # room for the "#1 · 4/4"
-    assert figure.data[0].y[3] == "Northern districts cluster · Dak To District"
+    assert figure.data[0].y[3] == "Dak To District"
+    assert figure.data[0].customdata[3].split("<br>")[:2] == ["Dak To District: 100%", "Northern districts cluster"]
     assert figure.layout.separators == ".,"
 
 
@@ -486,37 +502,76 @@ def report(plan: Plan) -> pd.DataFrame:
     return completeness(plan, receipts, 3, today=date(2024, 10, 10))
 
 
+def _matrix_rows(cells: go.Heatmap) -> dict[str, list[str]]:
+    """A matrix's rows by their `unit:indicator` code → the symbols in its cells."""
+    return {row: list(symbols) for row, symbols in zip(cells.y, cells.text)}
+
+
 def test_completeness_matrix_symbols_for_the_four_states(plan: Plan, report: pd.DataFrame) -> None:
     assert report["state"].value_counts().to_dict() == {"on_time": 125, "not_due": 62, "late": 1, "missing": 1}
-    cells = completeness_matrix(report, plan, "vi").data[0]
+    figure = completeness_matrix(report, plan, "vi")
+    cells = figure.data[0]
     assert list(cells.x) == ["Quý I/2024", "Quý II/2024", "Quý III/2024"]
     rows = list(cells.y)
-    assert len(rows) == 63 == len(set(rows))  # one row per unit · indicator it reports
-    text = {row: list(symbols) for row, symbols in zip(rows, cells.text)}
-    assert text["Huyện Đắk Glei · Lượt khách du lịch đến tỉnh"] == ["✔", "◐", "·"]
-    assert text["Huyện Kon Rẫy · Số người chết do tai nạn giao thông"] == ["✔", "✖", "·"]
-    assert text[f"Văn phòng Sở · {SATISFACTION}"] == ["✔", "✔", "✔"]
-    assert text["Tỉnh Kon Tum · Thu ngân sách nhà nước trên địa bàn"] == ["✔", "✔", "·"]
+    # 63 unit · indicator rows, and a heading row for each of the 19 units that report (`unit:`).
+    assert len(rows) == 63 + 19 == len(set(rows))
+    assert len([row for row in rows if row.endswith(":")]) == 19
+    text = _matrix_rows(cells)
+    assert text["DGL:tourist_arrivals"] == ["✔", "◐", "·"]
+    assert text["KRA:traffic_deaths"] == ["✔", "✖", "·"]
+    assert text["VP:admin_satisfaction"] == ["✔", "✔", "✔"]
+    assert text["KT:budget_revenue"] == ["✔", "✔", "·"]
+    assert text["KT:"] == ["", "", ""]  # a heading row has no cells
     words = {row: list(w) for row, w in zip(rows, cells.customdata)}
-    assert words["Huyện Đắk Glei · Lượt khách du lịch đến tỉnh"][1] == "◐ Trễ hạn"
-    assert words["Huyện Kon Rẫy · Số người chết do tai nạn giao thông"][1] == "✖ Chưa gửi (quá hạn)"
+    assert words["DGL:tourist_arrivals"][1] == "Huyện Đắk Glei<br>Lượt khách du lịch đến tỉnh<br>◐ Trễ hạn"
+    assert words["KRA:traffic_deaths"][1].endswith("<br>✖ Chưa gửi (quá hạn)")
+    assert cells.textfont.size >= 13
+
+
+def test_completeness_matrix_names_each_unit_once(plan: Plan, report: pd.DataFrame) -> None:
+    figure = completeness_matrix(report, plan, "vi")
+    labels = list(figure.layout.yaxis.ticktext)
+    assert list(figure.layout.yaxis.tickvals) == list(figure.data[0].y)
+    # The province is named once, in bold, over its five indicators named alone (the old matrix printed
+    # "Tỉnh Kon Tum · …" on each of its five rows).
+    assert [label for label in labels if "Tỉnh Kon Tum" in label] == ["<b>Tỉnh Kon Tum</b>"]
+    province = labels.index("<b>Tỉnh Kon Tum</b>")
+    assert labels[province + 1] == "Tốc độ tăng trưởng GRDP"
+    assert labels[province + 6].startswith("<b>")  # the next unit's heading after five indicators
+    assert sum(label == "<b>Huyện Kon Rẫy</b>" for label in labels) == 1
+    assert not [label for label in labels if " · " in label]
+    # Tall enough for 24 px a row, so 14-px names never overlap.
+    assert figure.layout.height >= 24 * len(labels)
+    assert figure.layout.yaxis.tickfont.size >= 13
+
+
+def test_completeness_matrix_has_a_legend_for_the_four_states(plan: Plan, report: pd.DataFrame) -> None:
+    figure = completeness_matrix(report, plan, "vi")
+    assert figure.layout.showlegend is True
+    entries = {tr.name: tr.marker.color for tr in figure.data if tr.showlegend is not False and tr.name}
+    # Symbol and word for each state, beside its colour in the grid.
+    assert entries == {"✔ Đúng hạn": REPORT_COLOUR["on_time"], "◐ Trễ hạn": REPORT_COLOUR["late"],
+                       "✖ Chưa gửi (quá hạn)": REPORT_COLOUR["missing"], "· Chưa đến hạn": REPORT_COLOUR["not_due"]}
+    assert figure.layout.legend.font.size >= 13 and figure.layout.legend.title.font.size >= 13
 
 
 def test_completeness_matrix_rows_follow_the_registry_and_colours_are_discrete(
         plan: Plan, report: pd.DataFrame) -> None:
     figure = completeness_matrix(report, plan, "en")
     cells = figure.data[0]
-    assert cells.y[0] == "Kon Tum Province · GRDP growth rate"
-    units = [row.split(" · ")[0] for row in cells.y]
-    assert units.index("Department Office") < units.index("Kon Tum City") < units.index("Ia H'Drai District")
-    assert not any(row.startswith("Kon Tum Province · Provincial Competitiveness") for row in cells.y)
+    assert list(cells.y[:2]) == ["KT:", "KT:grdp_growth"]
+    assert list(figure.layout.yaxis.ticktext[:2]) == ["<b>Kon Tum Province</b>", "GRDP growth rate"]
+    units = [row.split(":")[0] for row in cells.y]
+    assert units.index("VP") < units.index("TPKT") < units.index("IHD")
+    assert "KT:pci_rank" not in cells.y
     assert list(cells.x) == ["Q1 2024", "Q2 2024", "Q3 2024"]
     # Each state has its own colour band: z codes 0–3 land in the middle of the four bands.
     assert (cells.zmin, cells.zmax) == (-0.5, 3.5)
     band = {colour for edge, colour in cells.colorscale}
     assert band == set(REPORT_COLOUR.values())
-    row = list(cells.y).index("Dak Glei District · Tourist arrivals in the province")
+    row = list(cells.y).index("DGL:tourist_arrivals")
     assert list(cells.z[row]) == [0, 1, 3]  # on time, late, not due
+    assert all(math.isnan(v) for v in cells.z[list(cells.y).index("DGL:")])  # the heading row has no colour
     assert figure.layout.yaxis.autorange == "reversed"
 
 
@@ -560,3 +615,31 @@ def test_attainment_by_unit_leaves_out_units_without_a_target(plan: Plan) -> Non
     assert "Missing: Dak Ha District (Q1 2024)<br>Dak To District (Q1 2024)<br>Ngoc Hoi District" in bars.customdata[0]
     assert bars.customdata[0].endswith("<br>and 2 more reports")
     assert figure.layout.xaxis.title.text == "Attainment (% of target)"
+
+
+def test_attainment_by_unit_marks_a_bar_past_the_cap_with_its_true_value(plan: Plan) -> None:
+    # Two divisions' satisfaction against 95%: 96,4 is 101,5%; a (mistyped) 285 would be 300% (285 / 95).
+    data = figures(("VP", "admin_satisfaction", "2024-Q2", 96.4), ("TTS", "admin_satisfaction", "2024-Q2", 285.0))
+    result = evaluate(plan, data, "2024-Q2", ["VP", "TTS"])
+    figure = attainment_by_unit(result[result["indicator"] == "admin_satisfaction"], plan, "vi")
+    bars = figure.data[0]
+    assert list(bars.y) == ["Văn phòng Sở", "Thanh tra Sở"]
+    assert list(bars.x) == [pytest.approx(96.4 / 95 * 100), AXIS_CAP]  # the bar stops at the axis end…
+    beyond = _trace(figure, "Vượt quá 150% (số thực ghi cạnh thanh)")
+    assert list(beyond.x) == [150] and list(beyond.y) == ["Thanh tra Sở"]  # …marked there with ▶…
+    assert list(beyond.marker.symbol) == ["triangle-right"]
+    assert bars.text[1].strip().endswith("· 300%")  # …and labelled with its true value
+    assert bars.text[0] == "▲ Đúng tiến độ · 101,5%"  # a bar inside the axis: no marker, no padding
+    assert figure.layout.showlegend is True  # the legend says what ▶ means
+
+
+def test_attainment_by_unit_has_no_marker_when_every_bar_fits(plan: Plan) -> None:
+    data = figures(("VP", "admin_satisfaction", "2024-Q2", 96.4))
+    figure = attainment_by_unit(evaluate(plan, data, "2024-Q2", ["VP"]), plan, "vi")
+    assert [tr.type for tr in figure.data] == ["bar"]
+
+
+def test_heatmap_colourbar_text_is_the_body_font(plan: Plan, heat_result: pd.DataFrame) -> None:
+    bar = unit_heatmap(heat_result, plan, "vi").data[0].colorbar
+    assert (bar.tickfont.size, bar.tickfont.color) == (14, "#1F1F1F")
+    assert (bar.title.font.size, bar.title.font.color) == (14, "#1F1F1F")

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from kpi.charts import quarter_chart, ranking_chart
+from kpi.fmt import format_time
 from kpi.i18n import LANGS, t
 from kpi.periods import period_label
 from kpi.plan import Plan
@@ -419,7 +420,7 @@ def _header(title: str, position: int, total: int, as_of: datetime | None, lang:
         left, right = st.columns([3, 1])
         left.title(title, anchor=False)
         clock = datetime.now(UTC).astimezone(LOCAL_TIME)
-        stamp = as_of.replace(tzinfo=UTC).astimezone(LOCAL_TIME).strftime("%d/%m/%Y %H:%M") if as_of else "—"
+        stamp = format_time(as_of) if as_of else "—"  # Vietnam time, labelled, as on every page
         right.markdown(md_escape(f"{clock:%H:%M} · {'●' * (position + 1)}{'○' * (total - position - 1)} "
                                  f"{position + 1}/{total}"))
         right.markdown(md_escape(t("data_as_of", lang, when=stamp)))
