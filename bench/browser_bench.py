@@ -30,6 +30,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from procmem import status_mb  # noqa: E402 - the benchmarks' shared helper, beside this file
+
 PAGES = ["/", "/Theo_don_vi", "/Theo_quy", "/Chi_tieu", "/Tinh_hinh_bao_cao", "/Ke_hoach"]
 BASELINE = "/Dang_nhap"
 STABLE_MS = 400
@@ -83,14 +86,6 @@ def link_seconds(page: object, path: str) -> float:
     start = time.perf_counter()
     page.get_by_role("link", name=LINKS[path], exact=True).click()
     return _settle(page, start, before)
-
-
-def vm_hwm_mb(pid: int) -> float:
-    """Peak resident memory of process `pid` in MB (Linux VmHWM)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main() -> None:
@@ -152,7 +147,7 @@ def main() -> None:
                                                                      changed_open))
             browser.close()
     finally:
-        peak = vm_hwm_mb(server.pid)
+        peak = status_mb(server.pid, "VmHWM")
         server.terminate()
         server.wait(timeout=10)
     link_base, open_base = results[BASELINE][0], results[BASELINE][2]

@@ -19,18 +19,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from procmem import status_mb  # noqa: E402 - the benchmarks' shared helper, beside this file
+
 sys.path.insert(0, str(ROOT))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of process `pid` in MB (from /proc)."""
-    with open(f"/proc/{pid}/status", encoding="ascii") as handle:
-        for line in handle:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main() -> None:
@@ -67,7 +61,7 @@ def main() -> None:
                 samples = []
                 start = time.monotonic()
                 while time.monotonic() - start < args.minutes * 60:
-                    samples.append((time.monotonic() - start, rss_mb(server.pid)))
+                    samples.append((time.monotonic() - start, status_mb(server.pid, "VmRSS")))
                     page.wait_for_timeout(15_000)
                 browser.close()
         finally:

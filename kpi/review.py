@@ -30,24 +30,25 @@ def format_size(n_bytes: int, lang: str = "vi") -> str:
     return f"{format_number(size, lang, 1 if unit else 0)} {_SIZE_UNITS[unit]}"
 
 
-def unit_name(plan: Plan | None, code: object, lang: str = "vi") -> str:
-    """The unit's name in `plan`; the code itself when there is no plan or the plan does not know it."""
+def _name(plan: Plan | None, what: str, code: object, lang: str) -> str:
+    """The name of unit or indicator (`what`) `code` in `plan`; the code itself when there is no plan or the plan
+    does not know it."""
     if plan is not None:
         try:
-            return plan.unit(str(code)).name(lang)
+            return getattr(plan, what)(str(code)).name(lang)
         except KeyError:
             pass
     return str(code)
+
+
+def unit_name(plan: Plan | None, code: object, lang: str = "vi") -> str:
+    """The unit's name in `plan`, or its code (see `_name`)."""
+    return _name(plan, "unit", code, lang)
 
 
 def indicator_name(plan: Plan | None, code: object, lang: str = "vi") -> str:
-    """The indicator's name in `plan`; the code itself when there is no plan or the plan does not know it."""
-    if plan is not None:
-        try:
-            return plan.indicator(str(code)).name(lang)
-        except KeyError:
-            pass
-    return str(code)
+    """The indicator's name in `plan`, or its code (see `_name`)."""
+    return _name(plan, "indicator", code, lang)
 
 
 def _named(problem: Problem, plan: Plan | None, lang: str) -> Problem:
@@ -140,10 +141,7 @@ def history_table(revisions: pd.DataFrame, lang: str = "vi", plan: Plan | None =
 def _lock_scope(unit: object, with_children: bool, plan: Plan, lang: str) -> str:
     if unit is None or pd.isna(unit):
         return t("approvals.scope.all", lang)
-    try:
-        name = plan.unit(str(unit)).name(lang)
-    except KeyError:
-        name = str(unit)
+    name = unit_name(plan, unit, lang)
     return f"{name} ({t('approvals.scope.subtree', lang).lower()})" if with_children else name
 
 
