@@ -314,7 +314,9 @@ def _fit_groups(groups: list[_Group], header: list[str]) -> list[int]:
     room = BODY_LINES - (_row_lines(header) + 0.6)
     if sum(sizes) <= room:
         return list(range(len(groups)))
-    room -= MORE_LINES + 0.4  # the "+N" line and the gap above it
+    # The "+N" line and the gap above it, and three quarters of a line to spare: line counts are reckoned from
+    # characters, and a screen's font hinting can wrap a word sooner than the count says.
+    room -= MORE_LINES + 0.4 + 0.75
     kept = [n for n, group in enumerate(groups) if group.silent][:SILENT_KEPT]
     used = sum(sizes[n] for n in kept)
     shown, stopped = [], False
