@@ -67,7 +67,7 @@ with users_tab:
         chosen_units = st.multiselect(t("col.units", lang), sorted(unit_names),
                                       format_func=lambda c: f"{c} — {unit_names[c]}")
         first = st.text_input(t("signin.password", lang), type="password", max_chars=256)
-        again = st.text_input(t("cli.password_again", lang).rstrip(": "), type="password", max_chars=256)
+        again = st.text_input(t("admin.password_again", lang), type="password", max_chars=256)
         if st.form_submit_button(t("admin.add", lang), type="primary"):
             try:
                 username = normalise_username(name)
@@ -98,7 +98,7 @@ with users_tab:
                         _fail(exc)
             with st.form("password", clear_on_submit=True):
                 first = st.text_input(t("signin.password", lang), type="password", max_chars=256)
-                again = st.text_input(t("cli.password_again", lang).rstrip(": "), type="password", max_chars=256)
+                again = st.text_input(t("admin.password_again", lang), type="password", max_chars=256)
                 if st.form_submit_button(t("admin.set_password", lang)):
                     try:
                         if first != again:

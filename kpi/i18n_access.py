@@ -246,6 +246,7 @@ ACCESS: dict[str, dict[str, str]] = {
     "admin.yes": {"vi": "Có", "en": "Yes"},
     "admin.any": {"vi": "(tất cả)", "en": "(all)"},
     "admin.since": {"vi": "Từ ngày", "en": "Since"},
+    "admin.password_again": {"vi": "Nhập lại mật khẩu", "en": "Password again"},
     "admin.save": {"vi": "Lưu", "en": "Save"},
     "admin.set_password": {"vi": "Đặt mật khẩu mới", "en": "Set a new password"},
     "admin.enable": {"vi": "Mở khóa tài khoản", "en": "Enable the user"},

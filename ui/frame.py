@@ -27,10 +27,10 @@ from ui import data, signin
 
 @dataclass(frozen=True)
 class PageSpec:
-    """A page of the app: its file, URL, title key, icon, the permission it needs, and which filters it uses."""
+    """A page of the app: its file, title key, icon, the permission it needs, and which filters it uses. Its URL is
+    derived by Streamlit from the file name (`3_Theo_don_vi.py` → /Theo_don_vi), as before the frame existed."""
 
     path: str
-    url_path: str
     title_key: str
     icon: str
     needs: Permission | None = Permission.VIEW  # None: anyone (the sign-in page)
@@ -38,24 +38,25 @@ class PageSpec:
     indicator: bool = False
     cluster: bool = False
     period: bool = True  # False: the page does not depend on the period, so no period filter is shown
+    default: bool = False  # the page at the app's root URL
 
 
 PAGES = (
-    PageSpec("app_pages/0_Tong_quan.py", "", "nav.overview", ":material/dashboard:"),
-    PageSpec("app_pages/3_Theo_don_vi.py", "Theo_don_vi", "nav.units", ":material/grid_view:", cluster=True),
-    PageSpec("app_pages/4_Theo_quy.py", "Theo_quy", "nav.quarters", ":material/timeline:"),
-    PageSpec("app_pages/5_Chi_tieu.py", "Chi_tieu", "nav.indicator", ":material/query_stats:", unit=False,
+    PageSpec("app_pages/0_Tong_quan.py", "nav.overview", ":material/dashboard:", default=True),
+    PageSpec("app_pages/3_Theo_don_vi.py", "nav.units", ":material/grid_view:", cluster=True),
+    PageSpec("app_pages/4_Theo_quy.py", "nav.quarters", ":material/timeline:"),
+    PageSpec("app_pages/5_Chi_tieu.py", "nav.indicator", ":material/query_stats:", unit=False,
              indicator=True),
-    PageSpec("app_pages/6_Tinh_hinh_bao_cao.py", "Tinh_hinh_bao_cao", "nav.completeness", ":material/fact_check:",
+    PageSpec("app_pages/6_Tinh_hinh_bao_cao.py", "nav.completeness", ":material/fact_check:",
              unit=False),
-    PageSpec("app_pages/2_Nap_so_lieu.py", "Nap_so_lieu", "nav.upload", ":material/upload_file:", Permission.UPLOAD,
+    PageSpec("app_pages/2_Nap_so_lieu.py", "nav.upload", ":material/upload_file:", Permission.UPLOAD,
              unit=False),
-    PageSpec("app_pages/7_Phe_duyet.py", "Phe_duyet", "nav.approvals", ":material/verified:", Permission.APPROVE,
+    PageSpec("app_pages/7_Phe_duyet.py", "nav.approvals", ":material/verified:", Permission.APPROVE,
              unit=False),
-    PageSpec("app_pages/1_Ke_hoach.py", "Ke_hoach", "nav.plan", ":material/list_alt:", unit=False),
-    PageSpec("app_pages/8_Quan_tri.py", "Quan_tri", "nav.admin", ":material/admin_panel_settings:", Permission.ADMIN,
+    PageSpec("app_pages/1_Ke_hoach.py", "nav.plan", ":material/list_alt:", unit=False),
+    PageSpec("app_pages/8_Quan_tri.py", "nav.admin", ":material/admin_panel_settings:", Permission.ADMIN,
              unit=False, period=False),
-    PageSpec("app_pages/9_Dang_nhap.py", "Dang_nhap", "nav.signin", ":material/login:", None, unit=False,
+    PageSpec("app_pages/9_Dang_nhap.py", "nav.signin", ":material/login:", None, unit=False,
              period=False),
 )
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -119,8 +120,9 @@ def period_options(plans: dict[int, Plan]) -> list[str]:
     return options
 
 
-def _navigation(container, pages: dict[str, st.Page], actor: Actor, lang: str) -> None:
-    """Links to the pages `actor` may open, carrying the current filters so the next page opens on the same view."""
+def _navigation(container, pages: dict[str, st.Page], store: Store, actor: Actor, lang: str) -> None:
+    """Links to the pages `actor` may open, carrying the current filters so the next page opens on the same view,
+    and under them who is signed in (with a sign-out button)."""
     container.markdown(f"### {t('app.title', lang)}")
     carry = {k: st.session_state[f"f_{k}"] for k in FILTER_KEYS if f"f_{k}" in st.session_state}
     for spec in PAGES:
@@ -129,6 +131,7 @@ def _navigation(container, pages: dict[str, st.Page], actor: Actor, lang: str) -
         if spec.needs is None or actor.may(spec.needs):
             container.page_link(pages[spec.path], label=t(spec.title_key, lang), icon=spec.icon,
                                 query_params=carry)
+    signin.user_box(container, store, actor, lang)
 
 
 def _empty_state(store: Store, plans: dict[int, Plan], actor: Actor, lang: str) -> None:
@@ -195,22 +198,19 @@ def run_app() -> None:
         projector(signin.projector_gate)
         return
     st.set_page_config(page_title=t("app.title", lang), page_icon=FAVICON, layout="wide")
-    # Streamlit derives each URL from the file name (`3_Theo_don_vi.py` → /Theo_don_vi), the URLs of old.
-    pages = {spec.path: st.Page(spec.path, title=t(spec.title_key, lang), icon=spec.icon,
-                                default=not spec.url_path) for spec in PAGES}
+    pages = {spec.path: st.Page(spec.path, title=t(spec.title_key, lang), icon=spec.icon, default=spec.default)
+             for spec in PAGES}
     chosen = st.navigation(list(pages.values()), position="hidden")
     spec = next(s for s in PAGES if pages[s.path] is chosen)
     store, plans, version, (sample, as_of, has_data) = _open_store(lang)
     actor, settings = signin.current_actor(store, lang)
     navigation = st.sidebar.container()  # drawn once the filters are known, but shown first
     if spec.needs is not None and not actor.may(spec.needs):
-        _navigation(navigation, pages, actor, lang)
-        signin.user_box(navigation, store, actor, lang)
-        signin.refuse(store, actor, settings, lang)  # the sign-in form, or "not allowed": never the page
+        _navigation(navigation, pages, store, actor, lang)
+        signin.refuse(store, actor, lang)  # the sign-in form, or "not allowed": never the page
         st.stop()
     if not has_data and spec.needs is not None:
-        _navigation(navigation, pages, actor, lang)
-        signin.user_box(navigation, store, actor, lang)
+        _navigation(navigation, pages, store, actor, lang)
         _empty_state(store, plans, actor, lang)
     period, unit, indicator, cluster = _filters(spec, store, plans, version, lang) if has_data else (
         str(max(plans)), "", "", ALL)
@@ -220,8 +220,7 @@ def run_app() -> None:
     for key in FILTER_KEYS:
         if f"f_{key}" in st.session_state:
             st.query_params[key] = st.session_state[f"f_{key}"]
-    _navigation(navigation, pages, actor, lang)
-    signin.user_box(navigation, store, actor, lang)
+    _navigation(navigation, pages, store, actor, lang)
     if sample:
         st.warning(t("sample.banner", lang), icon=":material/science:")
     st.session_state[_FRAME_KEY] = Frame(lang, store, plans, version, period, unit or plans[int(period[:4])].plan
@@ -232,6 +231,7 @@ def run_app() -> None:
 def current() -> Frame:
     """What the frame decided for this run (language, store, filters, who is signed in): pages call this first."""
     return st.session_state[_FRAME_KEY]
+
 
 def as_of_text(as_of: datetime | None, lang: str) -> str:
     """The 'data as of' stamp in Vietnam time, e.g. `Số liệu cập nhật đến 25/11/2026 16:41 (UTC+7)`."""

@@ -105,7 +105,7 @@ def signin_form(store: Store, lang: str) -> None:
         st.button(t("signin.oidc", lang), on_click=st.login)
 
 
-def refuse(store: Store, actor: Actor, settings: Settings, lang: str) -> None:
+def refuse(store: Store, actor: Actor, lang: str) -> None:
     """In place of a page the actor may not open: the sign-in form for someone not signed in, else a refusal."""
     if not actor.signed_in:
         st.info(t("signin.needed", lang))
