@@ -4,7 +4,6 @@ settings, and the audit, read-only. Every change made here is itself in the audi
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -12,7 +11,7 @@ import streamlit as st
 from kpi.access import Role
 from kpi.audit import Action, audit_frame
 from kpi.auth import check_password_rules, hash_password, issue_kiosk_token, revoke_kiosk_tokens, set_password
-from kpi.fmt import format_time
+from kpi.fmt import format_time, vietnam_day_start
 from kpi.i18n import t
 from kpi.settings import BOUNDS, SettingError, change_setting
 from kpi.users import UserError, add_user, change_user, get_user, list_users, normalise_username, set_disabled
@@ -150,7 +149,7 @@ with audit_tab:
     action = cols[1].selectbox(t("col.action", lang), ["", *[a.value for a in Action]], key="audit_action",
                                format_func=lambda a: t(f"action.{a}", lang) if a else t("admin.any", lang))
     since = cols[2].date_input(t("admin.since", lang), value=None, key="audit_since", format="DD/MM/YYYY")
-    start = datetime.combine(since, time()) - timedelta(hours=7) if since else None  # Vietnam midnight in UTC
+    start = vietnam_day_start(since) if since else None
     with store.connect() as conn:
         rows = audit_frame(conn, since=start, user=by.strip().lower() or None, action=action or None, limit=2000)
     shown = pd.DataFrame({

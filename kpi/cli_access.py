@@ -112,13 +112,13 @@ def _password_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _date(text: str) -> datetime:
-    from datetime import timedelta
+    from kpi.fmt import vietnam_day_start
 
     try:
-        day = datetime.strptime(text, "%Y-%m-%d")
+        day = datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
         raise argparse.ArgumentTypeError("YYYY-MM-DD") from None
-    return day - timedelta(hours=7)  # midnight in Vietnam, as the stored UTC time
+    return vietnam_day_start(day)
 
 
 def _read_password(args: argparse.Namespace) -> str:

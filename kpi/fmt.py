@@ -6,7 +6,7 @@ Babel carries CLDR's locale data, so the separators come from the standard rathe
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
@@ -49,3 +49,8 @@ def format_time(stamp: datetime | None) -> str:
     if stamp is None or stamp != stamp:  # None or NaT
         return ""
     return stamp.replace(tzinfo=UTC).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") + " (UTC+7)"
+
+
+def vietnam_day_start(day: date) -> datetime:
+    """Midnight at the start of `day` in Vietnam, as the naive UTC time the store keeps (17:00 the day before)."""
+    return datetime.combine(day, time(), VIETNAM).astimezone(UTC).replace(tzinfo=None)

@@ -147,7 +147,8 @@ def _empty_state(store: Store, plans: dict[int, Plan], actor: Actor, lang: str) 
 def _filters(spec: PageSpec, store: Store, plans: dict[int, Plan], version: int, lang: str) -> tuple[str, ...]:
     """Draw the filters `spec` uses in the sidebar; returns (period, unit, indicator, cluster)."""
     sidebar = st.sidebar
-    sidebar.divider()
+    if spec.period or spec.unit or spec.indicator or spec.cluster:
+        sidebar.divider()  # above the filters; a page with none shows one divider, above the language
     periods = period_options(plans)
     period = _from_query("period", periods, data.latest(store, version))
     if spec.period:
