@@ -10,7 +10,7 @@ import streamlit as st
 from kpi.charts import attainment_bullets
 from kpi.i18n import t
 from kpi.periods import period_label
-from kpi.scorecard import display_table
+from kpi.scorecard import display_table, export_table
 from kpi.wording import status_counts
 from ui import data
 from ui.downloads import download_table
@@ -40,4 +40,5 @@ st.plotly_chart(attainment_bullets(rows, plan, lang), width="stretch", config={"
 st.subheader(t("overview.table", lang))
 table = display_table(rows, plan, lang, one="unit")  # one unit: its name is in the caption, not on every row
 show_targets(table)
-download_table(table, f"tong-quan-{ctx.unit}-{ctx.period}", lang)
+# The download keeps figures as numbers (Excel can sum them); the screen shows them as people write them.
+download_table(export_table(rows, plan, lang, one="unit"), f"tong-quan-{ctx.unit}-{ctx.period}", lang)

@@ -189,6 +189,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "col.gap": {"vi": "Chênh lệch", "en": "Gap"},
     "col.pace": {"vi": "Tiến độ (%)", "en": "Pace (%)"},
     "col.projection": {"vi": "Dự báo cả năm", "en": "Year-end projection"},
+    "col.target_value": {"vi": "Giá trị mục tiêu", "en": "Target value"},
+    "col.same_span": {"vi": "Cùng kỳ năm trước", "en": "Same period last year"},
     "col.status": {"vi": "Tình trạng", "en": "Status"},
     "col.missing": {"vi": "Báo cáo còn thiếu", "en": "Missing reports"},
     "col.incomplete": {"vi": "Chỉ tiêu thiếu số liệu", "en": "Targets with reports missing"},

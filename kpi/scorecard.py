@@ -126,6 +126,36 @@ def display_table(result: pd.DataFrame, plan: Plan, lang: str = "vi", *, one: st
     return table.drop(columns=t(REPEATED[one], lang)) if one else table
 
 
+def export_table(result: pd.DataFrame, plan: Plan, lang: str = "vi", *, one: str | None = None) -> pd.DataFrame:
+    """The evaluation for a spreadsheet: the columns of `display_table`, but every figure a number (the actual, the
+    target's value, the attainment in %, the same span last year, the projection; each rounded to the indicator's
+    decimals, attainment to 0,1) beside its words (the censoring sign, "ước"/"chính thức", the target as the plan
+    states it), so that Excel can sum and sort them. `one` leaves out a repeated column as in `display_table`."""
+    def rounded(values: pd.Series, digits: list[int]) -> list[float | None]:
+        return [None if _number(v) is None else round(float(v), d) for v, d in zip(values, digits)]
+
+    digits = [plan.indicator(i).decimals for i in result["indicator"]]
+    table = pd.DataFrame({
+        t("col.status", lang): [row_status(r, lang) for r in result.to_dict("records")],
+        t("col.indicator", lang): [plan.indicator(i).name(lang) for i in result["indicator"]],
+        t("col.unit", lang): [plan.unit(u).name(lang) for u in result["unit"]],
+        t("col.actual", lang): rounded(result["actual"], digits),
+        t("col.qualifier", lang): [q if isinstance(q, str) else "" for q in result["actual_qualifier"]],
+        t("template.kind", lang): [t("kind.estimate" if e else "kind.official", lang) if _number(a) is not None
+                                   else "" for e, a in zip(result["estimate"], result["actual"])],
+        t("col.target", lang): [target_text(row, plan, lang) for _, row in result.iterrows()],
+        t("col.target_value", lang): rounded(result["target"], digits),
+        t("col.attainment", lang): rounded(result["attainment"], [1] * len(result)),
+        t("col.same_span", lang): rounded(result["same_span_last_year"], digits),
+        t("col.met", lang): [met_label(m, s, lang, bool(e)) for m, s, e in zip(
+            result["met"], result["stretch_met"], result["estimate"])],
+        t("col.projection", lang): rounded(result["projection"], digits),
+        t("col.measure", lang): [plan.indicator(i).measure(lang) for i in result["indicator"]],
+        t("col.missing", lang): [missing_text(m, plan, lang) for m in result["missing"]],
+    })
+    return table.drop(columns=t(REPEATED[one], lang)) if one else table
+
+
 def machine_table(result: pd.DataFrame, fmt: str) -> pd.DataFrame:
     """The evaluation for programs (the CLI's json and csv): `missing` as a list of {"unit", "period"} for json,
     as `UNIT PERIOD; …` text for csv; every other column as evaluated."""

@@ -17,8 +17,8 @@ from kpi.review import format_size
 from tests.support import signed_in
 from tests.test_app import run_page
 
-#: A table as pages hand it over: names, numbers as text in the Vietnamese format (the overview), numbers as
-#: numbers (the indicator page), gaps, and notes that a user wrote to look like formulas.
+#: A table as pages might hand it over: names, numbers as text in the Vietnamese format, numbers as numbers, gaps,
+#: and notes that a user wrote to look like formulas.
 TABLE = pd.DataFrame({
     "Đơn vị": ["Thành phố Kon Tum", "=HYPERLINK(\"http://x.invalid\")", "＝1+1", "+84 260", "@SUM(A1)", "－5", "-0,2"],
     "Thực hiện": ["10,2", "1.700.000", "63,7%", "—", "≥ 8", "-12%", ""],
@@ -126,3 +126,17 @@ def test_every_page_offers_csv_and_xlsx(page: str, stem: str, query: dict[str, s
     # The same table in both files: the same header, the same text cells (numbers differ only in their mark).
     assert read[0] == rows[0] and len(read) == len(rows)
     assert [r[0] for r in read] == [r[0] for r in rows]
+
+
+def test_overview_workbook_holds_numbers(sample_url: str, monkeypatch: pytest.MonkeyPatch,
+                                         downloads: dict[str, bytes]) -> None:
+    run_page("app.py", sample_url, monkeypatch, period="2024-Q3")
+    sheet = openpyxl.load_workbook(io.BytesIO(downloads["tong-quan-KT-2024-Q3.xlsx"])).active
+    header = [c.value for c in sheet[1]]
+    column = {name: n for n, name in enumerate(header)}
+    budget = next(row for row in sheet.iter_rows(min_row=2, values_only=True)
+                  if row[column["Chỉ tiêu"]] == "Thu ngân sách nhà nước trên địa bàn")
+    # Figures are cells Excel can sum, not text such as "3.407": the target as stated and as a number.
+    assert isinstance(budget[column["Thực hiện"]], (int, float))
+    assert budget[column["Giá trị mục tiêu"]] == 4600 and budget[column["Mục tiêu"]] == "≥ 4.600"
+    assert isinstance(budget[column["Tỷ lệ hoàn thành (%)"]], (int, float))

@@ -14,7 +14,7 @@ from kpi.export import neutralise, to_csv_bytes
 from kpi.fmt import format_figure, format_number, format_percent
 from kpi.i18n import CATALOGUE, LANGS, STATUS_ORDER, STATUS_SYMBOL, status_label
 from kpi.plan import Plan
-from kpi.scorecard import display_table
+from kpi.scorecard import display_table, export_table
 from tests.test_evaluate import figures
 
 
@@ -90,6 +90,23 @@ def test_display_table_targets_as_the_plan_states_them(plan: Plan) -> None:
     assert table.loc["GRDP bình quân đầu người", "Mục tiêu"] == "> 63,7"
     assert table.loc["Tỷ lệ hộ nghèo giảm", "Mục tiêu"] == "3–4"
     assert table.loc["Tỷ lệ hộ nghèo giảm", "Kết luận năm"] == "Chưa kết luận"
+
+
+def test_export_table_keeps_figures_as_numbers(plan: Plan) -> None:
+    data = figures(("KT", "budget_revenue", "2024-Q1", 1000.0), ("KT", "budget_revenue", "2024-Q2", 1070.5),
+                   ("KT", "budget_revenue", "2023-Q1", 900.0), ("KT", "budget_revenue", "2023-Q2", 1100.0),
+                   ("KT", "pci_rank", "2023", 30, ">"))
+    table = export_table(evaluate(plan, data, "2024-Q2", ["KT"]), plan, "vi", one="unit").set_index("Chỉ tiêu")
+    assert "Đơn vị" not in table.columns  # one unit: its name would repeat on every row
+    budget = table.loc["Thu ngân sách nhà nước trên địa bàn"]
+    # By hand: H1 = 1.000 + 1.070,5 = 2.070,5 tỷ đồng (one decimal); 2.070,5 / 4.600 = 45,01% → 45,0;
+    # the same half of 2023 = 900 + 1.100 = 2.000.
+    assert (budget["Thực hiện"], budget["Giá trị mục tiêu"], budget["Tỷ lệ hoàn thành (%)"]) == (2070.5, 4600, 45.0)
+    assert budget["Cùng kỳ năm trước"] == 2000 and budget["Mục tiêu"] == "≥ 4.600"
+    assert budget["Loại số liệu"] == "chính thức" and budget["Dấu so sánh (>: dưới hạng)"] == ""
+    assert budget["Tình trạng"] == "◆ Có nguy cơ"
+    tourism = table.loc["Lượt khách du lịch đến tỉnh"]
+    assert pd.isna(tourism["Thực hiện"]) and tourism["Loại số liệu"] == ""  # no figure: an empty cell
 
 
 @pytest.mark.parametrize(
