@@ -13,6 +13,7 @@ from kpi.series import unit_ranking
 from ui import data
 from ui.frame import ALL, as_of_text, current
 from ui.markdown import md_escape
+from ui.tables import show_targets
 
 ctx = current()
 lang, plan = ctx.lang, ctx.plan
@@ -34,16 +35,20 @@ ranking = unit_ranking(result, plan)
 event = st.plotly_chart(ranking_chart(ranking, plan, lang), width="stretch", on_select="rerun",
                         selection_mode="points", key="ranking_chart", config={"displaylogo": False})
 points = (event or {}).get("selection", {}).get("points", []) if event else []
-st.dataframe(pd.DataFrame({
+# A static table that wraps (an interactive grid cut its last two columns at 1366 px). Rank, unit and share read
+# first; the cluster is named only when several are shown (the chart's legend has its colour).
+ranking_table = pd.DataFrame({
     # A unit with nothing judged yet has no rank: a dash, never "None".
     t("col.rank", lang): ["—" if pd.isna(r) else str(int(r)) for r in ranking["rank"]],
     t("col.unit", lang): [plan.unit(u).name(lang) for u in ranking["unit"]],
     t("col.share", lang): [format_percent(v, lang, 0) for v in ranking["share"]],
-    t("col.good", lang): ranking["good"],
-    t("col.judged", lang): ranking["judged"],
-    t("col.incomplete", lang): ranking["incomplete"],
-    t("col.cluster", lang): [plan.cluster_of(u).name(lang) for u in ranking["unit"]],
-}), hide_index=True, width="stretch")
+    t("col.good", lang): [str(n) for n in ranking["good"]],
+    t("col.judged", lang): [str(n) for n in ranking["judged"]],
+    t("col.incomplete", lang): [str(n) for n in ranking["incomplete"]],
+})
+if ctx.cluster == ALL:
+    ranking_table[t("col.cluster", lang)] = [plan.cluster_of(u).name(lang) for u in ranking["unit"]]
+show_targets(ranking_table)
 
 # The unit in detail: the one clicked in the ranking, else the one chosen in the sidebar; the province is the
 # overview's job, so with the province chosen the page asks rather than picking a unit by itself.

@@ -1,7 +1,7 @@
 """Benchmark: how long each page takes to settle in a real browser, warm and right after a data change. Not a test:
 run it by hand (it needs Debian's chromium).
 
-    python bench/browser_bench.py [--runs 5] [--width 1366 --height 768]
+    python bench/browser_bench.py [--runs 5] [--width 1366 --height 768] [--pages /Theo_quy ...]
 
 One Streamlit server process on a fresh copy of the sample data; Chromium (headless, Debian's). Two ways in:
 - **link**: a director clicking a page in the sidebar of an open tab (no reload of Streamlit's own JavaScript),
@@ -93,6 +93,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--width", type=int, default=1366)
     parser.add_argument("--height", type=int, default=768)
+    parser.add_argument("--pages", nargs="*", default=PAGES, choices=PAGES, help="only these pages (default: all)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -130,7 +131,7 @@ def main() -> None:
             def away(path: str) -> None:  # to another page first, so that the click shows a new heading
                 link_seconds(tab, "/Ke_hoach" if path == BASELINE else BASELINE)
 
-            for path in [BASELINE, *PAGES]:
+            for path in [BASELINE, *args.pages]:
                 away(path)
                 link_seconds(tab, path)  # fill the caches
                 warm_link, changed_link, warm_open, changed_open = [], [], [], []

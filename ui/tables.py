@@ -10,9 +10,9 @@ from ui.markdown import md_escape
 
 
 def show_targets(table: pd.DataFrame) -> None:
-    """Draw a `kpi.scorecard.display_table` as a static table that fits the page width: every cell wraps, so no
-    name, target or verdict is cut and nothing scrolls sideways (an interactive grid cuts text at its column
-    width). The status column comes first, then the name. Cells are Markdown-escaped: st.table renders Markdown,
-    and a target such as "> 63,7" must not become a quotation."""
+    """Draw a table of text cells (a `kpi.scorecard.display_table`, the ranking) as a static table that fits the
+    page width: every cell wraps, so no name, target or verdict is cut and nothing scrolls sideways (an interactive
+    grid cuts text at its column width). Cells are Markdown-escaped: st.table renders Markdown, and a target such
+    as "> 63,7" must not become a quotation. Returns None."""
     shown = table.rename(columns=md_escape).map(lambda cell: md_escape(cell) if isinstance(cell, str) else cell)
     st.table(shown, hide_index=True)
