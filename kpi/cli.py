@@ -1,4 +1,4 @@
-"""The `kpi` command: init, sample, ingest, scorecard, history, uploads, undo; and (kpi.cli_access) users,
+"""The `kpi` command: init, sample, ingest, scorecard, history, uploads, undo, report; and (kpi.cli_access) users,
 approve, reopen, approvals, audit, settings. Every command takes `--as USER` (or $KPI_USER) and then applies that
 user's rights; without it a command acts as the local administrator.
 
@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--period", help="2024, 2024-Q2, 2024-H1 or 2024-9M (default: latest with data)")
     score.add_argument("--unit", default=None, help="unit code, or 'all' (default: the plan's scope unit, KT)")
     score.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    report = sub.add_parser("report", parents=[common], help="the review report of a period (sơ kết, tổng kết)")
+    report.add_argument("--period", required=True, help="2024-Q2, 2024-H1, 2024-9M or 2024")
+    report.add_argument("--unit", default=None, help="unit code (default: the plan's scope unit, KT); the units "
+                        "below it get a sheet each")
+    report.add_argument("--format", choices=("xlsx",), default="xlsx")
+    report.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     add_parsers(sub, common)
     return parser
 
@@ -227,11 +233,37 @@ def _cmd_scorecard(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kpi.periods import parse_period
+    from kpi.report.content import build_review
+    from kpi.report.workbook import review_workbook
+
+    try:
+        period = str(parse_period(args.period))
+    except ValueError:
+        print(f"kpi report: {t('review.bad_period', args.lang, period=args.period)}", file=sys.stderr)
+        return EXIT_USAGE
+    store, plans = open_store(resolve_url(args.db), args.plans)
+    try:
+        review = build_review(store, plans, period, args.unit and args.unit.upper(),
+                              args.lang)
+    except ValueError as exc:  # an unknown period, a year without a plan, a unit the plan does not know
+        print(f"kpi report: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    Path(args.out).write_bytes(review_workbook(review))
+    if not review.has_data:  # the file says so too; the command still succeeds
+        print(t("review.no_data", args.lang, period=args.period), file=sys.stderr)
+    print(t("review.written", args.lang, path=args.out, sheets=len(review.sections) + 1 if review.has_data else 1))
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `kpi` command line; returns the exit code."""
     args = _parser().parse_args(argv)
     handlers = {"init": _cmd_init, "sample": _cmd_sample, "ingest": _cmd_ingest, "scorecard": _cmd_scorecard,
-                "history": _cmd_history, "uploads": _cmd_uploads, "undo": _cmd_undo}
+                "history": _cmd_history, "uploads": _cmd_uploads, "undo": _cmd_undo, "report": _cmd_report}
     try:
         if args.command in ACCESS_COMMANDS:
             from kpi.cli_access import run

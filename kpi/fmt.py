@@ -16,11 +16,12 @@ _LOCALE = {"vi": "vi_VN", "en": "en_US"}
 PLOTLY_SEPARATORS = {"vi": ",.", "en": ".,"}
 
 
-def format_number(value: float | int | None, lang: str = "vi", decimals: int = 1) -> str:
-    """`value` with up to `decimals` decimals in the language's format; '—' for a missing value."""
+def format_number(value: float | int | None, lang: str = "vi", decimals: int = 1, *, fixed: bool = False) -> str:
+    """`value` with up to `decimals` decimals in the language's format (exactly `decimals` when `fixed`, as a
+    report writes "85,0%"); '—' for a missing value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
+    pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals > 0 else "")
     # Reports round half up (95,25 → 95,3); Babel alone would round half to even.
     rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     if rounded == 0:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from kpi.i18n_access import ACCESS  # sign-in, roles, approvals, audit
+from kpi.i18n_report import REPORT  # the review reports' sentences and headings
 
 LANGS = ("vi", "en")
 
@@ -592,9 +593,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.column": {"vi": "cột {column}", "en": "column {column}"},
 }
 
-if set(ACCESS) & set(CATALOGUE):  # one key, one meaning: a second catalogue never overwrites the first
-    raise KeyError(f"keys defined twice: {sorted(set(ACCESS) & set(CATALOGUE))}")
-CATALOGUE.update(ACCESS)
+for _part in (ACCESS, REPORT):
+    if set(_part) & set(CATALOGUE):  # one key, one meaning: a second catalogue never overwrites the first
+        raise KeyError(f"keys defined twice: {sorted(set(_part) & set(CATALOGUE))}")
+    CATALOGUE.update(_part)
 
 
 def t(key: str, lang: str = "vi", **fields: object) -> str:

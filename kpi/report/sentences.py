@@ -1,0 +1,196 @@
+"""The sentence a review report writes for one target, as a provincial office writes it:
+
+    Lượt khách du lịch đến tỉnh 6 tháng đầu năm đạt 1.445.000 lượt, bằng 85,0% kế hoạch năm, tăng 51,1% so với
+    cùng kỳ, đúng tiến độ.
+
+One function per kind of target, each from one row of the evaluation (`kpi.evaluate`): the figures and the status
+are the evaluation's, never worked out again here; this module only words them. An estimate says "ước".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+
+from kpi.fmt import format_figure, format_number
+from kpi.i18n import t
+from kpi.periods import Period, parse_period
+from kpi.plan import Indicator, Plan
+from kpi.scorecard import target_text
+from kpi.wording import missing_text
+
+_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+#: Measures in percent: a change of a rate is said in percentage points, not in % of itself.
+_PERCENT_MEASURES = {"%", "điểm %"}
+#: Verdicts a sentence ends with; "awaiting" and "no_data" are said by the sentence itself.
+_VERDICTS = {"achieved", "not_met", "on_track", "at_risk", "off_track", "undetermined"}
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def span_phrase(period: Period, lang: str = "vi") -> str:
+    """The span a period's figure covers, as a sentence says it: `quý III`, `6 tháng đầu năm`, `năm 2024`."""
+    if period.is_year:
+        return t("rspan.year", lang, year=period.year)
+    if period.view:
+        return t("rspan.months", lang, n=3 * period.through_quarter)
+    return t("rspan.quarter", lang, roman=_ROMAN[period.quarter], q=period.quarter)
+
+
+def _ytd_phrase(period: Period, lang: str) -> str:
+    """`lũy kế 9 tháng đầu năm`: the year to date at the end of a quarter after the first."""
+    if period.quarter == 4:
+        return t("rspan.ytd_year", lang)
+    return t("rspan.ytd", lang, n=3 * period.quarter)
+
+
+def amount(value: float | None, ind: Indicator, lang: str, qualifier: object = None) -> str:
+    """A figure with its measure: `1.445.000 lượt`, `9,06%`, `>30`."""
+    text = format_figure(value, qualifier, lang, ind.decimals)
+    measure = ind.measure(lang)
+    return text + measure if measure == "%" else f"{text} {measure}"
+
+
+def _change(now: float | None, before: float | None, ind: Indicator, lang: str, than: str, *,
+            absolute: bool = False) -> str | None:
+    """`tăng 51,1% so với cùng kỳ`, `giảm 4 vụ so với cùng kỳ`, `tăng 0,44 điểm % so với năm 2023`; None when a
+    side is missing (or a relative change has no base)."""
+    if now is None or before is None:
+        return None
+    if absolute or ind.measure("vi") in _PERCENT_MEASURES:
+        difference = now - before
+        size = abs(difference)
+        words = (amount(size, ind, lang) if absolute and ind.measure("vi") not in _PERCENT_MEASURES
+                 else t("rs.points", lang, n=format_number(size, lang, ind.decimals)))
+        zero = format_number(size, lang, ind.decimals) == "0"
+    else:
+        if before <= 0:
+            return None
+        difference = (now / before - 1) * 100
+        words = format_number(abs(difference), lang, 1, fixed=True) + "%"
+        zero = format_number(abs(difference), lang, 1) == "0"
+    if zero:
+        return t("rs.same", lang, than=than)
+    return t("rs.up" if difference > 0 else "rs.down", lang, change=words, than=than)
+
+
+def comparison_base(row: Mapping, plan: Plan, lang: str, period: Period) -> tuple[float | None, str]:
+    """(last year's figure to compare with, how a sentence names it): the same span (cùng kỳ) when the baseline
+    year has it; for a level indicator, else last year's figure (năm 2023); the year view compares whole years."""
+    same = _number(row.get("same_span_last_year"))
+    if period.is_year:
+        whole = same if same is not None else _number(row.get("baseline"))
+        return whole, t("rs.last_year", lang, year=plan.baseline_year)
+    if same is not None:
+        return same, t("rs.same_span", lang)
+    ind = plan.indicator(str(row["indicator"]))
+    if ind.flow == "level" and not isinstance(row.get("baseline_qualifier"), str):
+        return _number(row.get("baseline")), t("rs.last_year", lang, year=plan.baseline_year)
+    return None, ""
+
+
+def _verdict(row: Mapping, plan: Plan, lang: str) -> str | None:
+    """The sentence's last clause: the reports still missing when any are (the figure is then partial, whatever
+    its status), else the status in words."""
+    status = str(row["status"])
+    missing = row.get("missing")
+    if isinstance(missing, (list, tuple)) and missing:
+        return t("rs.missing", lang, units=missing_text(missing, plan, lang).split(": ", 1)[-1])
+    if status not in _VERDICTS:
+        return None
+    estimate = bool(row.get("estimate")) and status in ("achieved", "not_met")
+    return t(f"rv.{status}" + (".estimate" if estimate else ""), lang)
+
+
+def _rank_sentence(row: Mapping, plan: Plan, ind: Indicator, lang: str, subject: str) -> list[str]:
+    """`xếp hạng 38/63, tăng 5 bậc so với năm 2023`; unpublished: `chưa được công bố (năm 2023 xếp hạng 43/63)`."""
+    out_of = re.search(r"/\s*(\d+)", ind.measure("vi"))
+    suffix = f"/{out_of.group(1)}" if out_of else ""
+    year = plan.baseline_year
+    base, base_q = _number(row.get("baseline")), row.get("baseline_qualifier")
+    base_q = base_q if isinstance(base_q, str) and base_q else None
+    base_text = format_figure(base, base_q, lang, 0) + suffix if base is not None else None
+    actual, actual_q = _number(row.get("actual")), row.get("actual_qualifier")
+    actual_q = actual_q if isinstance(actual_q, str) and actual_q else None
+    if actual is None:
+        before = t("rs.rank_before", lang, year=year, base=base_text) if base_text else ""
+        return [t("rs.awaiting", lang, subject=subject, before=before).replace(" ()", "")]
+    parts = [f"{subject} " + t("rs.rank", lang, rank=format_figure(actual, actual_q, lang, 0) + suffix)]
+    if base is None:
+        return parts
+    if actual_q is None and base_q is None:
+        gain = int(base - actual)
+        key = "rs.places_up" if gain > 0 else "rs.places_down" if gain < 0 else "rs.places_same"
+        parts.append(t(key, lang, n=abs(gain), year=year))
+    elif actual_q is None and base_q == ">" and actual <= base:
+        # ">30" is 31st or worse: from 31st the gain is at least 31 − rank.
+        parts.append(t("rs.places_up_least", lang, n=int(base + 1 - actual), year=year, base=base_text))
+    else:
+        parts.append(t("rs.rank_before", lang, year=year, base=base_text))
+    return parts
+
+
+def _amount_sentence(row: Mapping, plan: Plan, ind: Indicator, lang: str, period: Period,
+                     subject: str) -> list[str]:
+    """The sentence of a figure against a target: flows say the share of the annual plan, levels the plan itself,
+    counts to bring below last year's say by how much they fell."""
+    estimate = bool(row.get("estimate"))
+    counting = ind.kind == "reduce_vs_baseline"
+    verb = t(("rverb.count" if counting else "rverb.reach") + (".estimate" if estimate else ""), lang)
+    actual = _number(row.get("actual"))
+    own = _number(row.get("period_value"))
+    figure = amount(actual, ind, lang, row.get("actual_qualifier"))
+    if period.quarter > 1 and not period.view and ind.flow == "flow":
+        # A flow's verdict is about the year to date: a quarter after the first says the quarter's own figure (when
+        # every report for it is in), then the year to date; a level is simply where it stands.
+        ytd = f"{_ytd_phrase(period, lang)} {verb} {figure}"
+        parts = [f"{subject} {verb} {amount(own, ind, lang)}", ytd] if own is not None else [f"{ind.name(lang)} {ytd}"]
+    else:
+        parts = [f"{subject} {verb} {figure}"]
+    if counting:
+        before, than = comparison_base(row, plan, lang, period)
+        change = _change(actual, before, ind, lang, than, absolute=True)
+        if change:
+            parts.append(change + (f" ({amount(before, ind, lang)})" if before is not None else ""))
+        return parts
+    attainment = _number(row.get("attainment"))
+    if ind.flow == "flow" and ind.kind in ("at_least", "more_than") and attainment is not None:
+        parts.append(t("rs.share_of_plan", lang, pct=format_number(attainment, lang, 1, fixed=True)))
+    elif _number(row.get("target")) is not None:  # a unit without a target of its own still reports its figure
+        parts.append(t("rs.plan", lang, target=_target_words(row, plan, ind, lang)))
+    before, than = comparison_base(row, plan, lang, period)
+    change = _change(actual, before, ind, lang, than) if ind.kind != "reduce_by" else None
+    if change:
+        parts.append(change)
+    return parts
+
+
+def _target_words(row: Mapping, plan: Plan, ind: Indicator, lang: str) -> str:
+    """The target as the table states it, with its measure: `≥ 10%`, `3–4 điểm %`."""
+    text = target_text(row, plan, lang)  # reads row["…"] only: a dict serves as well as a pandas row
+    measure = ind.measure(lang)
+    return text + measure if measure == "%" else f"{text} {measure}"
+
+
+def target_sentence(row: Mapping, plan: Plan, lang: str = "vi") -> str:
+    """The report's sentence for one row of the evaluation (one unit, one target, one period), ending with its
+    verdict: e.g. `Lượt khách du lịch đến tỉnh 6 tháng đầu năm đạt 1.445.000 lượt, bằng 85,0% kế hoạch năm, tăng
+    51,1% so với cùng kỳ, đúng tiến độ.` Returns the sentence, with its full stop."""
+    ind = plan.indicator(str(row["indicator"]))
+    period = parse_period(str(row["period"]))
+    # An index published once a year is the year's, whatever the period of the report.
+    said = Period(period.year) if ind.publication == "annual" else period
+    subject = f"{ind.name(lang)} {span_phrase(said, lang)}"
+    if ind.kind == "rank_gain":
+        parts = _rank_sentence(row, plan, ind, lang, subject)
+    elif _number(row.get("actual")) is None:
+        parts = [t("rs.no_data", lang, subject=subject)]
+    else:
+        parts = _amount_sentence(row, plan, ind, lang, period, subject)
+    verdict = _verdict(row, plan, lang)
+    if verdict:
+        parts.append(verdict)
+    return ", ".join(parts) + "."
