@@ -73,4 +73,10 @@ REPORT: dict[str, dict[str, str]] = {
                             "en": "The {year} plan has no unit “{unit}”"},
     "review.bad_period": {"vi": "“{period}” không phải là kỳ báo cáo (ví dụ: 2024-Q2, 2024-H1, 2024-9M, 2024)",
                           "en": "“{period}” is not a period (e.g. 2024-Q2, 2024-H1, 2024-9M, 2024)"},
+    "nav.reports": {"vi": "Báo cáo sơ kết, tổng kết", "en": "Review reports"},
+    "reports.title": {"vi": "Báo cáo sơ kết, tổng kết", "en": "Review reports"},
+    "reports.download": {"vi": "Tải báo cáo (.xlsx)", "en": "Download the report (.xlsx)"},
+    "reports.download_help": {
+        "vi": "Một trang tính tổng hợp, một trang cho mỗi đơn vị trực thuộc và danh sách báo cáo chưa gửi; in khổ A4.",
+        "en": "A summary sheet, a sheet per unit below it and the reports not received; prints on A4."},
 }

@@ -110,7 +110,7 @@ def test_upload_a_file_with_problems_in_chromium(live_app: tuple[str, str], brow
     page.close()
 
 
-PATHS = ["/", "/Theo_don_vi", "/Theo_quy", "/Chi_tieu", "/Tinh_hinh_bao_cao", "/Ke_hoach", "/Dang_nhap",
+PATHS = ["/", "/Theo_don_vi", "/Theo_quy", "/Chi_tieu", "/Tinh_hinh_bao_cao", "/Bao_cao", "/Ke_hoach", "/Dang_nhap",
          "/Nap_so_lieu", "/?view=projector"]
 
 

@@ -16,6 +16,7 @@ from kpi.report.content import build_review
 from kpi.report.sentences import target_sentence
 from kpi.report.workbook import review_workbook
 from tests.support import csv_bytes, load_ok, run_cli
+from tests.test_app import run_page
 from tests.test_evaluate import figures
 
 
@@ -177,3 +178,15 @@ def test_report_command(fresh, tmp_path, capsys) -> None:
     assert code == 2 and "Kế hoạch năm 2024 không có đơn vị “XX”" in err and not (tmp_path / "x.xlsx").exists()
     code, _, err = run_cli(capsys, "report", "--db", store.url, "--period", "2024-Q5", "--out", str(out))
     assert code == 2 and "“2024-Q5” không phải là kỳ báo cáo" in err
+
+
+def test_reports_page_reads_the_report_and_offers_the_workbook(sample_url: str, monkeypatch) -> None:
+    at = run_page("app_pages/10_Bao_cao.py", sample_url, monkeypatch, period="2024-9M")
+    assert at.title[0].value == "Báo cáo sơ kết, tổng kết"
+    assert [b.label for b in at.download_button] == ["Tải báo cáo (.xlsx)"]
+    said = [x.value for x in at.text]
+    # The sample's Kon Rẫy has not sent its third quarter: said under the province's targets and listed at the end.
+    assert any(x.startswith("- Lượt khách du lịch đến tỉnh 9 tháng đầu năm đạt ") and
+               x.endswith("còn thiếu báo cáo của Huyện Kon Rẫy (Quý III/2024).") for x in said)
+    assert any(x.startswith("- Huyện Kon Rẫy: Số xã đạt chuẩn nông thôn mới (tăng thêm) (Quý III/2024)") for x in said)
+    assert not at.exception

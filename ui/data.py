@@ -13,6 +13,8 @@ import streamlit as st
 
 from kpi.bootstrap import open_store
 from kpi.plan import Plan
+from kpi.report.content import Review, build_review
+from kpi.report.workbook import review_workbook
 from kpi.scorecard import default_period, load_scorecard
 from kpi.series import quarter_series
 from kpi.store import (
@@ -121,3 +123,15 @@ def _receipts(url: str, version_: int, year: int) -> pd.DataFrame:
 def received(store: Store, version_: int, year: int) -> pd.DataFrame:
     """When each figure of `year` first arrived (cached per data version)."""
     return _receipts(store.url, version_, year)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _review(url: str, version_: int, period: str, unit: str, lang: str) -> tuple[Review, bytes]:
+    store, plans = store_and_plans(url)
+    review = build_review(store, plans, period, unit, lang)
+    return review, review_workbook(review)
+
+
+def review(store: Store, version_: int, period: str, unit: str, lang: str) -> tuple[Review, bytes]:
+    """The review report of `period` for `unit` and its workbook's bytes (cached per data version)."""
+    return _review(store.url, version_, period, unit, lang)

@@ -49,6 +49,7 @@ PAGES = (
              indicator=True),
     PageSpec("app_pages/6_Tinh_hinh_bao_cao.py", "nav.completeness", ":material/fact_check:",
              unit=False),
+    PageSpec("app_pages/10_Bao_cao.py", "nav.reports", ":material/summarize:"),
     PageSpec("app_pages/2_Nap_so_lieu.py", "nav.upload", ":material/upload_file:", Permission.UPLOAD,
              unit=False),
     PageSpec("app_pages/7_Phe_duyet.py", "nav.approvals", ":material/verified:", Permission.APPROVE,

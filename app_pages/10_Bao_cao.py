@@ -1,0 +1,40 @@
+"""Review reports: the sơ kết / tổng kết of the chosen period and unit, read on screen as the office would write it,
+and downloaded as a workbook (`kpi.report`); the same report `kpi report` writes."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kpi.i18n import t
+from kpi.periods import period_label
+from ui import data
+from ui.downloads import XLSX_MIME
+from ui.frame import current
+from ui.markdown import md_escape
+
+ctx = current()
+lang, plan = ctx.lang, ctx.plan
+review, workbook = data.review(ctx.store, ctx.version, ctx.period, ctx.unit, lang)
+
+st.title(t("reports.title", lang))
+st.caption(md_escape(t("review.heading", lang, unit=plan.unit(ctx.unit).name(lang),
+                       period=period_label(ctx.period, lang))))
+st.download_button(t("reports.download", lang), workbook, f"bao-cao-{ctx.unit}-{ctx.period}.xlsx",
+                   XLSX_MIME, type="primary", on_click="ignore", help=t("reports.download_help", lang))
+if not review.has_data:
+    st.info(t("review.no_data", lang, period=period_label(ctx.period, lang)))
+    st.stop()
+st.subheader(t("review.results", lang))
+for n, section in enumerate(review.sections):
+    # The chosen unit first, open; each unit below it folded.
+    with st.expander(plan.unit(section.unit).name(lang)) if n else st.container():
+        for sentence in section.rows["sentence"]:
+            st.text(f"- {sentence}")  # text, not Markdown: names and figures are shown as they are
+st.subheader(t("review.not_reported", lang))
+if review.not_reported.empty:
+    st.caption(t("review.all_reported", lang))
+else:
+    for unit, rows in review.not_reported.groupby("unit", sort=False):
+        names = ", ".join(f"{plan.indicator(i).name(lang)} ({period_label(p, lang)})"
+                          for i, p in zip(rows["indicator"], rows["period"]))
+        st.text(f"- {plan.unit(unit).name(lang)}: {names}")
