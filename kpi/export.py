@@ -73,7 +73,8 @@ def _xlsx_text(value: object) -> object:
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
-def _sheet_name(name: str) -> str:
+def sheet_name(name: str) -> str:
+    """`name` as Excel accepts a sheet name: forbidden characters as spaces, at most 31 characters."""
     return _SHEET_FORBIDDEN.sub(" ", name)[:_SHEET_CHARS].strip() or "Sheet1"
 
 
@@ -86,7 +87,7 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Dữ liệu") -> bytes:
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(_xlsx_text)
-    name = _sheet_name(sheet)
+    name = sheet_name(sheet)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         out.to_excel(writer, index=False, sheet_name=name)

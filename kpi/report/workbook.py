@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import io
 import math
-import re
 
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from kpi.export import neutralise
+from kpi.export import neutralise, sheet_name
 from kpi.fmt import format_time
 from kpi.i18n import t
 from kpi.periods import period_label
@@ -27,14 +26,13 @@ TABLE = (("rcol.no", None, 5), ("col.indicator", "name", 42), ("col.measure", "m
          ("rcol.pct_last_year", "pct_of_last_year", 12), ("col.status", "status_text", 18),
          ("rcol.note", "note", 10))
 _NUMBERS = {"period_value", "cumulative", "pct_of_plan", "pct_of_last_year"}
-_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
 _PAPER_A4 = 9
 _TABLE_TOP = 4  # the table's header row (0-based): below the title, the period and the dates
 
 
 def _sheet_name(code: str, name: str, used: set[str]) -> str:
-    """A sheet name Excel accepts (31 characters, no []:*?/\\') and no other sheet has: the unit's code first."""
-    base = _SHEET_FORBIDDEN.sub(" ", f"{code} {name}")[:31].strip()
+    """A sheet name Excel accepts (`kpi.export.sheet_name`) and no other sheet has: the unit's code first."""
+    base = sheet_name(f"{code} {name}")
     candidate, n = base, 2
     while candidate.lower() in used:
         candidate = f"{base[:28]} {n}"
