@@ -28,10 +28,13 @@ COLUMNS = ("indicator", "name", "measure", "plan_target", "period_value", "cumul
 
 @dataclass(frozen=True)
 class Section:
-    """One unit's part of the report: `rows` has COLUMNS, one row per target the unit holds or reports."""
+    """One unit's part of the report: `rows` has COLUMNS, one row per target the unit holds or reports;
+    `evaluated` the same targets as the evaluation gives them (`kpi.evaluate` columns), which the app's chart
+    builders take (`kpi.charts.attainment_bullets`)."""
 
     unit: str
     rows: pd.DataFrame
+    evaluated: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def _sections(plan: Plan, result: pd.DataFrame, units: list[str], period: Period
         if rows.empty:
             continue
         table = pd.DataFrame([_row(r, plan, period, lang) for r in rows.to_dict("records")], columns=COLUMNS)
-        sections.append(Section(unit, table))
+        sections.append(Section(unit, table, rows.reset_index(drop=True)))
     return sections
 
 
