@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from kpi.charts import quarter_chart, ranking_chart, unit_heatmap
+from kpi.emulation import emulation_ranking
 from kpi.fmt import format_percent
 from kpi.i18n import t
 from kpi.periods import parse_period, period_label
-from kpi.series import unit_ranking
 from ui import data
 from ui.frame import ALL, as_of_text, current
 from ui.markdown import md_escape
@@ -31,7 +31,7 @@ st.plotly_chart(unit_heatmap(result, plan, lang), width="stretch", config={"disp
 
 st.subheader(t("units.ranking", lang))
 st.caption(t("units.ranking_help", lang))
-ranking = unit_ranking(result, plan)
+ranking = emulation_ranking(result, plan)
 event = st.plotly_chart(ranking_chart(ranking, plan, lang), width="stretch", on_select="rerun",
                         selection_mode="points", key="ranking_chart", config={"displaylogo": False})
 points = (event or {}).get("selection", {}).get("points", []) if event else []

@@ -160,6 +160,63 @@ class Indicator(_Named):
         return float(sum(shares[:through_quarter]))
 
 
+#: The statuses a target can score points with (judged ones: decided, or judged on pace).
+SCORED_STATUSES = ("achieved", "not_met", "on_track", "at_risk", "off_track")
+#: How units equal on their share of the maximum score are told apart, in the order the plan lists them.
+TieRule = Literal["score", "achieved", "improved", "missing"]
+
+
+class Title(_Named):
+    """A commendation the plan proposes (the council decides): for a unit whose figures are complete, whose score
+    is at least `min_share` % of its maximum, ranked within the first `top` of its cluster (None: any rank), in
+    `clusters` (empty: every cluster). Titles are listed from the highest; a unit is proposed for the first it
+    qualifies for."""
+
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
+    min_share: float = Field(ge=0, le=100)
+    top: int | None = Field(default=None, ge=1)
+    clusters: list[str] = Field(default_factory=list)
+
+
+class Emulation(_Strict):
+    """The emulation scoring rules (xếp hạng thi đua): points per judged target by status, extra points for a
+    target better than last year's figure, a weight per indicator (default 1), the tie-breaks after the share of
+    the maximum score, and the titles to propose. Without a section in the plan file: a target achieved or on
+    track scores 1, anything else 0; ties go to the higher score, then to fewer targets with reports missing."""
+
+    points: dict[str, float] = Field(default_factory=lambda: {"achieved": 1.0, "on_track": 1.0})
+    improved: float = Field(default=0, ge=0)
+    weights: dict[str, float] = Field(default_factory=dict)
+    ties: list[TieRule] = Field(default_factory=lambda: ["score", "missing"])
+    titles: list[Title] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Emulation:
+        for status, value in self.points.items():
+            if status not in SCORED_STATUSES:
+                raise ValueError(f"points: {status!r} is not a judged status ({', '.join(SCORED_STATUSES)})")
+            if value < 0:
+                raise ValueError(f"points.{status}: must not be negative")
+        if not self.points or max(self.points.values()) <= 0:
+            raise ValueError("points: at least one status must score more than 0")
+        for code, weight in self.weights.items():
+            if weight <= 0:
+                raise ValueError(f"weights.{code}: must be more than 0")
+        if len(set(self.ties)) != len(self.ties):
+            raise ValueError("ties: a rule is listed twice")
+        _unique([t.code for t in self.titles], "emulation.titles", "code")
+        return self
+
+    def weight(self, indicator: str) -> float:
+        """The indicator's weight in the score (1 unless the plan says otherwise)."""
+        return float(self.weights.get(indicator, 1.0))
+
+    @property
+    def best(self) -> float:
+        """The most points a target can score for its status (the maximum's unit, before weights)."""
+        return max(self.points.values())
+
+
 class Plan(_Strict):
     """One year's plan: header, thresholds, units, groups, clusters and indicators, cross-checked."""
 
@@ -171,6 +228,7 @@ class Plan(_Strict):
     groups: dict[str, list[str]] = Field(default_factory=dict)
     clusters: list[Cluster] = Field(default_factory=list)
     indicators: list[Indicator] = Field(min_length=1)
+    emulation: Emulation = Field(default_factory=Emulation)
 
     @model_validator(mode="after")
     def _references(self) -> Plan:
@@ -210,7 +268,19 @@ class Plan(_Strict):
                 for code in mapping:
                     if code not in known:
                         raise ValueError(f"{where}.{field}: unknown unit {code!r}")
+        self._check_emulation()
         return self
+
+    def _check_emulation(self) -> None:
+        indicators = {i.code for i in self.indicators}
+        for code in self.emulation.weights:
+            if code not in indicators:
+                raise ValueError(f"emulation.weights: unknown indicator {code!r}")
+        clusters = {c.code for c in self.clusters}
+        for title in self.emulation.titles:
+            for code in title.clusters:
+                if code not in clusters:
+                    raise ValueError(f"emulation.titles[{title.code}].clusters: unknown cluster {code!r}")
 
     def _check_acyclic(self) -> None:
         parents = {u.code: u.parent for u in self.units}

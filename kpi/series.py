@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 
 from kpi.evaluate import evaluate
-from kpi.i18n import JUDGED
 from kpi.plan import Plan
 from kpi.spans import Spans, quarter_values
 
@@ -51,36 +50,3 @@ def quarter_series(plan: Plan, figures: pd.DataFrame, unit: str) -> pd.DataFrame
     order = {i.code: n for n, i in enumerate(plan.indicators)}
     return series.sort_values(["indicator", "quarter"], key=lambda c: c.map(order) if c.name == "indicator" else c,
                               kind="stable").reset_index(drop=True)
-
-
-def unit_ranking(result: pd.DataFrame, plan: Plan) -> pd.DataFrame:
-    """Units ranked by the share (%) of their judged targets that are achieved or on track, within each cluster.
-
-    Judged: achieved, not met, on track, at risk, off track. Targets awaiting publication, without data, without
-    a target, undetermined or resting on missing reports are not judged; `incomplete` counts the targets a unit
-    left without its reports, so a unit that has not reported is not ranked as if it had. Columns: unit, cluster,
-    judged, good (achieved or on track), incomplete, waiting (the indicators whose reports are missing), share (%),
-    rank (1 = best, within the cluster: by share, then more targets good, then fewer waiting; units equal on all
-    three share a rank).
-    """
-    members = {m: c.code for c in plan.clusters for m in c.members}
-    rows = result[result["unit"].isin(members)]
-    rows = rows.assign(judged=rows["status"].isin(JUDGED).astype("int64"),
-                       good=rows["status"].isin(["achieved", "on_track"]).astype("int64"),
-                       incomplete=rows["status"].eq("incomplete").astype("int64"))
-    table = rows.groupby("unit", as_index=False)[["judged", "good", "incomplete"]].sum()
-    table = table[(table["judged"] > 0) | (table["incomplete"] > 0)].astype(
-        {"judged": "int64", "good": "int64", "incomplete": "int64"})
-    table["cluster"] = table["unit"].map(members)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["share"] = np.where(table["judged"] > 0, table["good"] / table["judged"] * 100, np.nan)
-    # Ties on the share are broken by more targets achieved or on track (4 of 4 before 1 of 1), then by fewer targets
-    # waiting for reports; units equal on all three share a rank. One number orders all three: the share (0–100)
-    # dominates, then good (below 1,000 targets), then incomplete (below 1,000).
-    order = table["share"] * 1e6 + table["good"] * 1e3 - table["incomplete"]
-    table["rank"] = order.groupby(table["cluster"]).rank(ascending=False, method="min").astype("Int64")
-    waiting = rows[rows["status"] == "incomplete"].groupby("unit")["indicator"].agg(list)
-    table["waiting"] = [waiting.get(unit, []) for unit in table["unit"]]
-    cluster_order = {c.code: n for n, c in enumerate(plan.clusters)}
-    return table.sort_values(["cluster", "rank", "unit"], key=lambda c: c.map(cluster_order) if c.name == "cluster"
-                             else c, na_position="last").reset_index(drop=True)

@@ -24,10 +24,11 @@ from kpi.charts import (
     unit_heatmap,
 )
 from kpi.completeness import completeness, expected_reports
+from kpi.emulation import emulation_ranking
 from kpi.evaluate import evaluate
 from kpi.i18n import STATUS_SYMBOL, status_label
 from kpi.plan import Plan
-from kpi.series import quarter_series, unit_ranking
+from kpi.series import quarter_series
 from tests.test_evaluate import figures
 from tests.test_series import ACCIDENTS_2023, ARRIVALS_2023, ARRIVALS_2024, north_and_offices
 
@@ -115,7 +116,7 @@ def test_heatmap_leaves_out_units_without_a_target_even_before_they_report(plan:
 @pytest.fixture(scope="module")
 def ranking(plan: Plan) -> pd.DataFrame:
     result = evaluate(plan, north_and_offices(), "2024-Q2")
-    return unit_ranking(result[result["unit"] != "KT"], plan)
+    return emulation_ranking(result[result["unit"] != "KT"], plan)
 
 
 def test_ranking_bars_in_rank_order_within_each_cluster(plan: Plan, ranking: pd.DataFrame) -> None:

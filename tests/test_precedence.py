@@ -313,13 +313,13 @@ def test_quarter_charts_mark_estimates(plan: Plan) -> None:
 
 def test_the_ranking_names_the_targets_waiting_for_reports(plan: Plan) -> None:
     from kpi.charts import ranking_chart
-    from kpi.series import unit_ranking
+    from kpi.emulation import emulation_ranking
 
     # Đắk Tô: accidents 3 against 4 a year before (on track, judged); deaths sent for Q2 only (Q1 missing).
     data = figures(("DTO", "traffic_accidents", "2023-Q1", 4), ("DTO", "traffic_accidents", "2024-Q1", 3),
                    ("DTO", "traffic_deaths", "2023-Q1", 2), ("DTO", "traffic_deaths", "2023-Q2", 2),
                    ("DTO", "traffic_deaths", "2024-Q2", 1))
-    ranking = unit_ranking(evaluate(plan, data, "2024-Q2", ["DTO"]), plan)
+    ranking = emulation_ranking(evaluate(plan, data, "2024-Q2", ["DTO"]), plan)
     dto = ranking.set_index("unit").loc["DTO"]
     # Q2 view: accidents lack Q2 (incomplete), deaths lack Q1 (incomplete); injuries no data: nothing judged.
     assert (dto["judged"], dto["incomplete"], dto["waiting"]) == (0, 2, ["traffic_accidents", "traffic_deaths"])

@@ -7,9 +7,10 @@ import math
 import pandas as pd
 import pytest
 
+from kpi.emulation import emulation_ranking
 from kpi.evaluate import evaluate
 from kpi.plan import Plan
-from kpi.series import quarter_series, unit_ranking
+from kpi.series import quarter_series
 from tests.test_evaluate import figures, with_indicator
 
 # The province's tourist arrivals, 2023 and the first three quarters of 2024 (shaped like the sample's).
@@ -149,7 +150,7 @@ def north_and_offices() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def ranked(plan: Plan) -> tuple[pd.DataFrame, pd.DataFrame]:
     result = evaluate(plan, north_and_offices(), "2024-Q2", [*NORTH, *OFFICES])
-    return result, unit_ranking(result, plan)
+    return result, emulation_ranking(result, plan)
 
 
 def test_the_statuses_behind_the_ranking(ranked) -> None:
@@ -194,7 +195,7 @@ def test_only_judged_targets_count_in_the_ranking(plan: Plan) -> None:
     assert status[("KPL", "traffic_deaths")] == "undetermined"
     assert status[("KPL", "traffic_injuries")] == "no_data"
     assert status[("VP", "sipas_rank")] == "no_target"
-    ranking = unit_ranking(result, changed).set_index("unit")
+    ranking = emulation_ranking(result, changed).set_index("unit")
     assert ranking.loc["KPL", ["judged", "good"]].tolist() == [1, 0]  # accidents only
     assert ranking.loc["VP", ["judged", "good"]].tolist() == [1, 1]  # satisfaction only
     assert ranking.loc["KPL", "share"] == 0 and ranking.loc["VP", "share"] == 100
@@ -207,14 +208,14 @@ def test_units_outside_any_cluster_are_not_ranked(plan: Plan) -> None:
     assert status[("KT", "budget_revenue")] == "at_risk"  # judged, but the province is in no cluster
     # The divisions' lowest so far, 96,8, but only the Office has reported: the others are missing.
     assert status[("KT", "admin_satisfaction")] == "incomplete"
-    ranking = unit_ranking(result, plan)
+    ranking = emulation_ranking(result, plan)
     assert list(ranking["unit"]) == ["VP"]
 
 
 def test_ranking_with_nothing_judged_is_empty(plan: Plan) -> None:
     result = evaluate(plan, figures(("KT", "budget_revenue", "2024-Q1", 1032.6)), "2024-Q1")
     result = result[result["unit"] != "KT"]  # as the by-unit page does: the province is the overview's job
-    ranking = unit_ranking(result, plan)
+    ranking = emulation_ranking(result, plan)
     assert ranking.empty
     assert {"unit", "cluster", "judged", "good", "share", "rank"} <= set(ranking.columns)
 
@@ -228,6 +229,6 @@ def test_ranking_ties_are_broken_by_more_targets_good_then_fewer_missing(plan: P
             ("NHO", "traffic_accidents", "on_track"), ("DGL", "traffic_accidents", "achieved"),
             ("DGL", "traffic_deaths", "incomplete")]
     result = pd.DataFrame(rows, columns=["unit", "indicator", "status"])
-    ranking = unit_ranking(result, plan).set_index("unit")
+    ranking = emulation_ranking(result, plan).set_index("unit")
     assert ranking["share"].tolist() == [100.0] * 4
     assert ranking.loc[["DTO", "TMR", "NHO", "DGL"], "rank"].tolist() == [1, 2, 2, 4]

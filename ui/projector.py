@@ -23,12 +23,12 @@ import sqlalchemy as sa
 import streamlit as st
 
 from kpi.charts import quarter_chart, ranking_chart
+from kpi.emulation import emulation_ranking
 from kpi.fmt import format_time
 from kpi.i18n import LANGS, t
 from kpi.periods import period_label
 from kpi.plan import Plan
 from kpi.scorecard import target_text
-from kpi.series import unit_ranking
 from kpi.store import DatabaseBusy
 from kpi.wording import actual_text, missing_text, row_status
 from ui import data
@@ -409,7 +409,7 @@ def _ranking_figure(ranking: pd.DataFrame, plan: Plan, theme: str, lang: str) ->
 
 def _ranking(result: pd.DataFrame, plan: Plan, theme: str, lang: str) -> None:
     """The emulation ranking of the units below the scope, filling the slide body."""
-    _chart(_ranking_figure(unit_ranking(result, plan), plan, theme, lang), "ranking")
+    _chart(_ranking_figure(emulation_ranking(result, plan), plan, theme, lang), "ranking")
 
 
 def _indicator(series: pd.DataFrame, code: str, plan: Plan, theme: str, lang: str) -> None:

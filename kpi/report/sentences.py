@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 
+from kpi.compare import last_year_base
 from kpi.fmt import format_figure, format_number
 from kpi.i18n import t
 from kpi.periods import Period, parse_period
@@ -78,18 +79,12 @@ def _change(now: float | None, before: float | None, ind: Indicator, lang: str, 
 
 
 def comparison_base(row: Mapping, plan: Plan, lang: str, period: Period) -> tuple[float | None, str]:
-    """(last year's figure to compare with, how a sentence names it): the same span (cùng kỳ) when the baseline
-    year has it; for a level indicator, else last year's figure (năm 2023); the year view compares whole years."""
-    same = _number(row.get("same_span_last_year"))
-    if period.is_year:
-        whole = same if same is not None else _number(row.get("baseline"))
-        return whole, t("rs.last_year", lang, year=plan.baseline_year)
-    if same is not None:
-        return same, t("rs.same_span", lang)
-    ind = plan.indicator(str(row["indicator"]))
-    if ind.flow == "level" and not isinstance(row.get("baseline_qualifier"), str):
-        return _number(row.get("baseline")), t("rs.last_year", lang, year=plan.baseline_year)
-    return None, ""
+    """(last year's figure to compare with, how a sentence names it: `cùng kỳ`, `năm 2023`), by
+    `kpi.compare.last_year_base`."""
+    value, base = last_year_base(row, plan, period)
+    if base == "same_span":
+        return value, t("rs.same_span", lang)
+    return value, t("rs.last_year", lang, year=plan.baseline_year) if base == "year" else ""
 
 
 def _verdict(row: Mapping, plan: Plan, lang: str) -> str | None:

@@ -1,0 +1,61 @@
+"""Which of last year's figures a figure is compared with, and whether it improved on it: one rule for the review
+report's "tăng/giảm so với cùng kỳ" and the emulation score's "improved on the previous year"."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Literal
+
+from kpi.periods import Period, parse_period
+from kpi.plan import Plan
+
+#: How the figure compared with is named: the same span of the baseline year (cùng kỳ), or its whole year.
+Base = Literal["same_span", "year", ""]
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+def last_year_base(row: Mapping, plan: Plan, period: Period | None = None) -> tuple[float | None, Base]:
+    """(the baseline year's figure to compare the row's actual with, which one it is). The same span (cùng kỳ)
+    when the baseline year has it complete; the year view compares whole years; a level indicator without a
+    same-span figure compares with the baseline year's figure unless that is censored (">30"); else (None, "")."""
+    period = period or parse_period(str(row["period"]))
+    same = _number(row.get("same_span_last_year"))
+    if period.is_year:
+        whole = same if same is not None else _number(row.get("baseline"))
+        return whole, "year" if whole is not None else ""
+    if same is not None:
+        return same, "same_span"
+    ind = plan.indicator(str(row["indicator"]))
+    qualifier = row.get("baseline_qualifier")
+    base = _number(row.get("baseline"))
+    if ind.flow == "level" and not (isinstance(qualifier, str) and qualifier) and base is not None:
+        return base, "year"
+    return None, ""
+
+
+def improved(row: Mapping, plan: Plan) -> bool | None:
+    """True when the row's actual is better than last year's figure it is compared with (`last_year_base`), in
+    the indicator's direction (fewer accidents, a higher rank number is worse); False when not; None when either is
+    missing or censored. A rank compares with the baseline rank: 38 improves on 43 and on ">43"."""
+    ind = plan.indicator(str(row["indicator"]))
+    actual = _number(row.get("actual"))
+    if actual is None or (isinstance(row.get("actual_qualifier"), str) and row.get("actual_qualifier")):
+        return None
+    if ind.kind == "rank_gain":
+        base = _number(row.get("baseline"))
+        if base is None:
+            return None
+        # ">30" is 31st or worse: any rank up to 30 beats it; beyond that it cannot be told.
+        if row.get("baseline_qualifier") == ">":
+            return True if actual <= base else None
+        return actual < base
+    if ind.kind == "reduce_by":
+        return None  # its figure is already the change on last year; the target says how much is enough
+    before, _ = last_year_base(row, plan)
+    if before is None:
+        return None
+    return actual < before if ind.lower_is_better else actual > before
