@@ -119,7 +119,7 @@ def emulation_ranking(result: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     table["tied"] = table["rank"].notna() & (counts > 1)
     waiting = parts[parts["incomplete"]].groupby("unit")["indicator"].agg(list)
     table["waiting"] = [waiting.get(unit, []) for unit in table["unit"]]
-    table["proposal"] = _proposals(table, plan)
+    table["proposal"] = pd.Series(_proposals(table, plan), index=table.index, dtype=object)  # None, not NaN
     cluster_order = {c.code: n for n, c in enumerate(plan.clusters)}
     return table.sort_values(["cluster", "rank", "unit"], key=lambda c: c.map(cluster_order) if c.name == "cluster"
                              else c, na_position="last").reset_index(drop=True)

@@ -1,0 +1,114 @@
+"""The emulation ranking under a plan's own scoring rules: points, weights, the bonus for improving on last year,
+tie-breaks, flags for incomplete figures and the titles proposed. Every expected number is worked out by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pydantic
+import pytest
+
+from kpi.emulation import emulation_ranking, score_breakdown
+from kpi.plan import Emulation, Plan
+
+RULES = {
+    "points": {"achieved": 10, "on_track": 8, "at_risk": 4, "off_track": 0, "not_met": 0},
+    "improved": 2,
+    "weights": {"traffic_deaths": 2},
+    "ties": ["score", "improved", "missing"],
+    "titles": [
+        {"code": "co_thi_dua", "name_vi": "Cờ thi đua", "name_en": "Emulation flag", "min_share": 90, "top": 1},
+        {"code": "xuat_sac", "name_vi": "Tập thể lao động xuất sắc", "name_en": "Excellent", "min_share": 80},
+        {"code": "tien_tien", "name_vi": "Tập thể lao động tiên tiến", "name_en": "Advanced", "min_share": 50},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def ruled(plan: Plan) -> Plan:
+    return plan.model_copy(update={"emulation": Emulation.model_validate(RULES)})
+
+
+def _rows(*rows: tuple) -> pd.DataFrame:
+    """(unit, indicator, status, this year, same span last year[, missing]) as evaluated rows of 2024-Q2."""
+    return pd.DataFrame([{"unit": u, "indicator": i, "status": s, "actual": a, "same_span_last_year": b,
+                          "period": "2024-Q2", "missing": list(rest[0]) if rest else []}
+                         for u, i, s, a, b, *rest in rows])
+
+
+# Accidents, deaths (weight 2) and injuries in the northern cluster; fewer than last year's same half is better.
+# A target scores its status's points × weight, plus 2 × weight when it improved; its best is (10 + 2) × weight:
+# 12 + 24 + 12 = 48 for each unit.
+NORTH = _rows(
+    # Ngọc Hồi: all achieved and improved: 12 + 24 + 12 = 48 of 48 = 100%.
+    ("NHO", "traffic_accidents", "achieved", 2, 4), ("NHO", "traffic_deaths", "achieved", 0, 1),
+    ("NHO", "traffic_injuries", "achieved", 3, 5),
+    # Đắk Tô: 10 + 2; on track, equal to last year (not improved): 8 × 2; 10 + 2 → 40 of 48 = 83,3%, 2 improved.
+    ("DTO", "traffic_accidents", "achieved", 5, 8), ("DTO", "traffic_deaths", "on_track", 3, 3),
+    ("DTO", "traffic_injuries", "achieved", 4, 6),
+    # Đắk Glei: 10 + 2; achieved, not improved: 10 × 2; on track, not improved: 8 → 40 of 48 = 83,3%, 1 improved.
+    ("DGL", "traffic_accidents", "achieved", 4, 6), ("DGL", "traffic_deaths", "achieved", 2, 2),
+    ("DGL", "traffic_injuries", "on_track", 5, 5),
+    # Tu Mơ Rông: on track 8 + 2; achieved (10 + 2) × 2; at risk, worse: 4 → 38 of 48 = 79,2%; one report missing.
+    ("TMR", "traffic_accidents", "on_track", 7, 8), ("TMR", "traffic_deaths", "achieved", 1, 2),
+    ("TMR", "traffic_injuries", "at_risk", 9, 8, [("TMR", "2024-Q2")]),
+)
+
+
+def test_scores_shares_ranks_and_proposals(ruled: Plan) -> None:
+    ranking = emulation_ranking(NORTH, ruled).set_index("unit")
+    assert ranking.loc[["NHO", "DTO", "DGL", "TMR"], "score"].tolist() == [48, 40, 40, 38]
+    assert ranking["max_score"].tolist() == [48] * 4
+    assert ranking.loc["DTO", "share"] == pytest.approx(40 / 48 * 100)
+    # Đắk Tô and Đắk Glei tie on share and score; the plan's next rule, more targets improved, puts Đắk Tô first.
+    assert list(ranking.sort_values("rank").index) == ["NHO", "DTO", "DGL", "TMR"]
+    assert ranking.loc[["NHO", "DTO", "DGL", "TMR"], "rank"].tolist() == [1, 2, 3, 4]
+    assert not ranking["tied"].any()
+    assert ranking.loc[["NHO", "DTO", "DGL", "TMR"], "improved"].tolist() == [3, 2, 1, 2]
+    # The flag needs 90% and first place: Ngọc Hồi; 80% makes "xuất sắc"; Tu Mơ Rông's 79,2% would make
+    # "tiên tiến", but a report of its is missing: flagged, not proposed.
+    assert ranking.loc[["NHO", "DTO", "DGL"], "proposal"].tolist() == ["co_thi_dua", "xuat_sac", "xuat_sac"]
+    assert ranking.loc["TMR", "proposal"] is None and not ranking.loc["TMR", "complete"]
+    assert ranking.loc[["NHO", "DTO", "DGL"], "complete"].all()
+
+
+def test_the_breakdown_shows_each_target_s_points(ruled: Plan) -> None:
+    parts = score_breakdown(NORTH, ruled).set_index(["unit", "indicator"])
+    deaths = parts.loc[("DTO", "traffic_deaths")]
+    # On track 8 points × weight 2 = 16; 3 deaths against 3: not improved, no bonus; its best (10 + 2) × 2 = 24.
+    assert (deaths["weight"], deaths["points"], deaths["improved"], deaths["bonus"], deaths["total"],
+            deaths["best"]) == (2, 16, False, 0, 16, 24)
+    injuries = parts.loc[("TMR", "traffic_injuries")]
+    assert (injuries["points"], injuries["improved"], injuries["total"], injuries["gaps"]) == (4, False, 4, True)
+
+
+def test_equal_units_share_a_rank(ruled: Plan) -> None:
+    south = _rows(("DHA", "traffic_accidents", "achieved", 3, 5), ("KPL", "traffic_accidents", "achieved", 2, 4),
+                  ("STH", "traffic_accidents", "off_track", 6, 5))
+    ranking = emulation_ranking(south, ruled).set_index("unit")
+    # Đắk Hà and Kon Plông: 10 + 2 of 12 each, equal on every rule: both first, tied; Sa Thầy 0 of 12 is third.
+    assert ranking.loc[["DHA", "KPL", "STH"], "rank"].tolist() == [1, 1, 3]
+    assert ranking.loc[["DHA", "KPL", "STH"], "tied"].tolist() == [True, True, False]
+    # Two firsts: "top 1" is a place, not a head count, so both are proposed for the flag.
+    assert ranking.loc[["DHA", "KPL"], "proposal"].tolist() == ["co_thi_dua", "co_thi_dua"]
+    assert ranking.loc["STH", "proposal"] is None  # 0% qualifies for nothing
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"points": {"achieved": 10, "awaiting": 1}}, "'awaiting' is not a judged status"),
+    ({"points": {"achieved": 0}}, "at least one status must score more than 0"),
+    ({"weights": {"traffic_deaths": 0}}, "weights.traffic_deaths: must be more than 0"),
+    ({"ties": ["score", "score"]}, "a rule is listed twice"),
+    ({"ties": ["luck"]}, "ties"),
+])
+def test_rules_that_cannot_be_used_are_refused(change: dict, message: str) -> None:
+    with pytest.raises(pydantic.ValidationError, match=message):
+        Emulation.model_validate({**RULES, **change})
+
+
+def test_a_plan_s_rules_must_name_its_own_indicators_and_clusters(plan: Plan) -> None:
+    data = plan.model_dump()
+    with pytest.raises(pydantic.ValidationError, match="emulation.weights: unknown indicator 'ferries'"):
+        Plan.model_validate({**data, "emulation": {**RULES, "weights": {"ferries": 2}}})
+    title = {**RULES["titles"][0], "clusters": ["CUM_TAY"]}
+    with pytest.raises(pydantic.ValidationError, match=r"emulation.titles\[co_thi_dua\].clusters: unknown cluster"):
+        Plan.model_validate({**data, "emulation": {**RULES, "titles": [title]}})
