@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from kpi.charts import quarter_chart, ranking_chart, unit_heatmap
-from kpi.emulation import emulation_ranking
-from kpi.fmt import format_percent
+from kpi.emulation import emulation_ranking, score_breakdown
+from kpi.emulation_view import breakdown_table, proposal_table, ranking_table, rules_text
+from kpi.fmt import format_number
 from kpi.i18n import t
 from kpi.periods import parse_period, period_label
 from ui import data
+from ui.downloads import download_table
 from ui.frame import ALL, as_of_text, current
 from ui.markdown import md_escape
 from ui.tables import show_targets
@@ -30,25 +31,19 @@ st.caption(t("units.heatmap_help", lang))
 st.plotly_chart(unit_heatmap(result, plan, lang), width="stretch", config={"displaylogo": False})
 
 st.subheader(t("units.ranking", lang))
-st.caption(t("units.ranking_help", lang))
+st.caption(md_escape(rules_text(plan, lang)))
 ranking = emulation_ranking(result, plan)
 event = st.plotly_chart(ranking_chart(ranking, plan, lang), width="stretch", on_select="rerun",
                         selection_mode="points", key="ranking_chart", config={"displaylogo": False})
 points = (event or {}).get("selection", {}).get("points", []) if event else []
-# A static table that wraps (an interactive grid cut its last two columns at 1366 px). Rank, unit and share read
+# A static table that wraps (an interactive grid cut its last two columns at 1366 px). Rank, unit and score read
 # first; the cluster is named only when several are shown (the chart's legend has its colour).
-ranking_table = pd.DataFrame({
-    # A unit with nothing judged yet has no rank: a dash, never "None".
-    t("col.rank", lang): ["—" if pd.isna(r) else str(int(r)) for r in ranking["rank"]],
-    t("col.unit", lang): [plan.unit(u).name(lang) for u in ranking["unit"]],
-    t("col.share", lang): [format_percent(v, lang, 0) for v in ranking["share"]],
-    t("col.good", lang): [str(n) for n in ranking["good"]],
-    t("col.judged", lang): [str(n) for n in ranking["judged"]],
-    t("col.incomplete", lang): [str(n) for n in ranking["incomplete"]],
-})
-if ctx.cluster == ALL:
-    ranking_table[t("col.cluster", lang)] = [plan.cluster_of(u).name(lang) for u in ranking["unit"]]
-show_targets(ranking_table)
+show_targets(ranking_table(ranking, plan, lang, with_cluster=ctx.cluster == ALL))
+with st.expander(t("emu.proposals", lang)):
+    st.caption(t("emu.proposals_help", lang))
+    proposals = proposal_table(ranking, plan, lang)
+    show_targets(proposals.map(lambda v: format_number(v, lang, 1) if isinstance(v, float) else v))
+    download_table(proposals, f"de-xuat-khen-thuong-{ctx.period}", lang, key="proposals")
 
 # The unit in detail: the one clicked in the ranking, else the one chosen in the sidebar; the province is the
 # overview's job, so with the province chosen the page asks rather than picking a unit by itself.
@@ -65,6 +60,9 @@ if drill is None:
     st.info(t("units.drill_ask", lang))
     st.stop()
 st.subheader(md_escape(t("units.drill", lang, unit=plan.unit(drill).name(lang))))
+if drill in set(ranking["unit"]):  # how its emulation score is made, target by target
+    with st.expander(t("emu.breakdown", lang, unit=plan.unit(drill).name(lang))):
+        show_targets(breakdown_table(score_breakdown(result, plan), plan, drill, lang))
 series = data.quarters(ctx.store, ctx.version, plan, drill)
 through = parse_period(ctx.period).through_quarter  # no quarter after the chosen period is drawn
 held = series[~series["status"].isin(["no_target"])]["indicator"].unique().tolist()

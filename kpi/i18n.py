@@ -90,14 +90,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "units.drill_choose": {"vi": "Đơn vị xem chi tiết", "en": "Unit in detail"},
     "units.drill_ask": {"vi": "Chọn một đơn vị (hoặc bấm vào cột của đơn vị trong bảng xếp hạng) để xem chi tiết.",
                         "en": "Choose a unit (or click its bar in the ranking) to see it in detail."},
-    "units.ranking_help": {
-        "vi": "Tỷ lệ chỉ tiêu đã đạt hoặc đúng tiến độ trên số chỉ tiêu được đánh giá. Bằng tỷ lệ thì đơn vị có "
-              "nhiều chỉ tiêu đạt hơn đứng trước (4/4 trước 1/1), rồi đơn vị thiếu ít báo cáo hơn; vẫn bằng thì "
-              "cùng hạng. Bấm vào một đơn vị để xem chi tiết.",
-        "en": "Share of judged targets achieved or on track. On equal shares, more targets good comes first (4 of 4 "
-              "before 1 of 1), then fewer reports missing; units still equal share a rank. Click a unit to see it "
-              "in detail.",
-    },
     "units.drill": {"vi": "Chi tiết đơn vị: {unit}", "en": "Unit detail: {unit}"},
     "units.none": {"vi": "Đơn vị này không có chỉ tiêu được giao.", "en": "This unit has no targets set."},
     "col.rank": {"vi": "Hạng trong cụm", "en": "Rank in cluster"},

@@ -79,4 +79,53 @@ REPORT: dict[str, dict[str, str]] = {
     "reports.download_help": {
         "vi": "Một trang tính tổng hợp, một trang cho mỗi đơn vị trực thuộc và danh sách báo cáo chưa gửi; in khổ A4.",
         "en": "A summary sheet, a sheet per unit below it and the reports not received; prints on A4."},
+    # the emulation ranking and the council's proposal table
+    "emu.tied": {"vi": "đồng hạng", "en": "tied"},
+    "emu.yes": {"vi": "Có", "en": "Yes"},
+    "emu.no": {"vi": "Không", "en": "No"},
+    "emu.col.score": {"vi": "Điểm / tối đa", "en": "Points / maximum"},
+    "emu.col.score_only": {"vi": "Điểm", "en": "Points"},
+    "emu.col.max": {"vi": "Điểm tối đa", "en": "Maximum"},
+    "emu.col.achieved": {"vi": "Chỉ tiêu đã đạt", "en": "Targets achieved"},
+    "emu.col.improved": {"vi": "Chỉ tiêu tốt hơn năm trước", "en": "Targets better than last year"},
+    "emu.col.improved_short": {"vi": "Tốt hơn năm trước", "en": "Better than last year"},
+    "emu.col.proposal": {"vi": "Đề xuất khen thưởng", "en": "Proposed title"},
+    "emu.col.reason": {"vi": "Căn cứ", "en": "Reason"},
+    "emu.col.weight": {"vi": "Trọng số", "en": "Weight"},
+    "emu.col.points": {"vi": "Điểm theo tình trạng", "en": "Points for the status"},
+    "emu.col.bonus": {"vi": "Điểm cộng", "en": "Bonus"},
+    "emu.col.total": {"vi": "Tổng điểm", "en": "Total"},
+    "emu.not_proposed_incomplete": {"vi": "Chưa đề xuất: thiếu số liệu", "en": "Not proposed: figures missing"},
+    "emu.reason_incomplete": {"vi": "Còn thiếu báo cáo ({n} chỉ tiêu): theo quy định, chưa xét đề xuất",
+                              "en": "Reports missing ({n} targets): not considered under the rules"},
+    "emu.reason_none": {"vi": "Tỷ lệ điểm {share}: chưa đạt mức của danh hiệu nào",
+                        "en": "Share of points {share}: below every title's threshold"},
+    "emu.reason_share": {"vi": "Tỷ lệ điểm {share} (cần từ {min})", "en": "Share of points {share} (needs {min})"},
+    "emu.reason_top": {"vi": "hạng {rank} trong cụm (cần trong {top} hạng đầu)",
+                       "en": "rank {rank} in the cluster (needs the first {top})"},
+    "emu.breakdown": {"vi": "Cách tính điểm thi đua của {unit}", "en": "How {unit}'s emulation score is made"},
+    "emu.proposals": {"vi": "Đề xuất khen thưởng theo quy định của kế hoạch",
+                      "en": "Titles proposed under the plan's rules"},
+    "emu.proposals_help": {
+        "vi": "Hội đồng Thi đua - Khen thưởng quyết định; bảng này chỉ đề xuất theo quy định ghi trong kế hoạch và nêu "
+        "căn cứ. Đơn vị còn thiếu báo cáo được đánh dấu và chưa được đề xuất.",
+        "en": "The council decides; this table proposes under the rules written in the plan and says why. Units "
+        "with reports missing are flagged and not proposed."},
+    "emu.rules": {
+        "vi": "Điểm thi đua theo quy định của kế hoạch: mỗi chỉ tiêu được đánh giá được tính điểm theo tình trạng "
+        "({points}){weights}{bonus}. Xếp hạng trong cụm theo tỷ lệ điểm trên điểm tối đa; bằng nhau thì xét {ties}; "
+        "vẫn bằng thì đồng hạng. Đơn vị còn thiếu báo cáo được đánh dấu và chưa được đề xuất khen thưởng. Bấm vào "
+        "một đơn vị để xem chi tiết.",
+        "en": "Emulation points under the plan's rules: each judged target scores by its status "
+        "({points}){weights}{bonus}. Units are ranked within their cluster by their share of the maximum; on equal "
+        "shares by {ties}; units still equal share a place. Units with reports missing are flagged and not "
+        "proposed. Click a unit to see it."},
+    "emu.rules.weights": {"vi": ", nhân trọng số ({items})", "en": ", times its weight ({items})"},
+    "emu.rules.bonus": {"vi": "; cộng {n} điểm nếu tốt hơn năm trước", "en": "; plus {n} if better than last year"},
+    "emu.tie.score": {"vi": "điểm cao hơn", "en": "more points"},
+    "emu.tie.achieved": {"vi": "nhiều chỉ tiêu đã đạt hơn", "en": "more targets achieved"},
+    "emu.tie.improved": {"vi": "nhiều chỉ tiêu tốt hơn năm trước hơn", "en": "more targets better than last year"},
+    "emu.tie.missing": {"vi": "ít chỉ tiêu thiếu báo cáo hơn", "en": "fewer targets missing reports"},
+    "emu.points_each": {"vi": "{status}: {n} điểm", "en": "{status}: {n}"},
+    "emu.others_zero": {"vi": "tình trạng khác: 0 điểm", "en": "any other status: 0"},
 }

@@ -149,11 +149,14 @@ def test_by_unit_page_ranks_the_cluster(sample_url: str, monkeypatch: pytest.Mon
     clustered = [m for c in plan.clusters for m in c.members]
     if order is not None:
         assert shown == order
-        assert list(table[rank_column]) == ["—" if r is None else str(r) for r in ranks]
+        assert [r.split(" ")[0] for r in table[rank_column]] == ["—" if r is None else str(r) for r in ranks]
+        # A shared place says so: "3 (đồng hạng)".
+        tie = {"vi": "(đồng hạng)", "en": "(tied)"}[lang]
+        assert [r.endswith(tie) for r in table[rank_column]] == [r is not None and ranks.count(r) > 1 for r in ranks]
     else:
         assert sorted(shown) == sorted(clustered)  # every unit of every cluster, not the province
         for _, ranks_in_cluster in table.groupby(cluster_column, sort=False)[rank_column]:
-            shown_ranks = list(ranks_in_cluster)
+            shown_ranks = [r.split(" ")[0] for r in ranks_in_cluster]
             ranked = [int(r) for r in shown_ranks if r != "—"]  # units with nothing judged come last, unranked
             assert ranked[0] == 1 and ranked == sorted(ranked)
             assert shown_ranks[len(ranked):] == ["—"] * (len(shown_ranks) - len(ranked))
@@ -174,11 +177,14 @@ def test_by_unit_page_first_of_the_northern_cluster(sample_url: str, monkeypatch
     first = shown_table(at).iloc[0].to_dict()
     # See UNIT_CASES: Đắk Tô is ahead of 2023 on every count and its poverty reduction. One cluster is shown, so
     # its name (the page's filter) is not repeated on every row.
+    # The shipped rules score 1 per target achieved or on track: 4 of 4 points, 100%, first of its cluster, which
+    # is what the plan's flag asks (100% and first place).
     assert first == {"Hạng trong cụm": "1", "Đơn vị": "Huyện Đắk Tô", "Chỉ tiêu được đánh giá": "4",
-                     "Đạt hoặc đúng tiến độ": "4", "Chỉ tiêu thiếu số liệu": "0", "Tỷ lệ (%)": "100%"}
-    assert list(first)[:3] == ["Hạng trong cụm", "Đơn vị", "Tỷ lệ (%)"]  # rank, unit and share read first
+                     "Đạt hoặc đúng tiến độ": "4", "Chỉ tiêu thiếu số liệu": "0", "Tỷ lệ (%)": "100%",
+                     "Điểm / tối đa": "4/4", "Đề xuất khen thưởng": "Cờ thi đua của UBND tỉnh (đề nghị)"}
+    assert list(first)[:3] == ["Hạng trong cụm", "Đơn vị", "Điểm / tối đa"]  # rank, unit and score read first
     last = shown_table(at).iloc[-1].to_dict()
-    assert (last["Đơn vị"], last["Hạng trong cụm"], last["Tỷ lệ (%)"]) == ("Huyện Ngọc Hồi", "3", "50%")
+    assert (last["Đơn vị"], last["Hạng trong cụm"], last["Tỷ lệ (%)"]) == ("Huyện Ngọc Hồi", "3 (đồng hạng)", "50%")
     # The heatmap's cells carry a status symbol and the attainment with Vietnamese separators.
     heatmap = _charts(at)[0]["data"][0]
     assert heatmap["y"] == ["Huyện Đắk Tô", "Huyện Ngọc Hồi", "Huyện Đắk Glei", "Huyện Tu Mơ Rông"]

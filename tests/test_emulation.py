@@ -9,6 +9,8 @@ import pytest
 
 from kpi.emulation import emulation_ranking, score_breakdown
 from kpi.plan import Emulation, Plan
+from tests.support import shown_table
+from tests.test_app import run_page
 
 RULES = {
     "points": {"achieved": 10, "on_track": 8, "at_risk": 4, "off_track": 0, "not_met": 0},
@@ -112,3 +114,19 @@ def test_a_plan_s_rules_must_name_its_own_indicators_and_clusters(plan: Plan) ->
     title = {**RULES["titles"][0], "clusters": ["CUM_TAY"]}
     with pytest.raises(pydantic.ValidationError, match=r"emulation.titles\[co_thi_dua\].clusters: unknown cluster"):
         Plan.model_validate({**data, "emulation": {**RULES, "titles": [title]}})
+
+
+def test_by_unit_page_shows_the_rules_the_proposals_and_a_unit_s_points(sample_url: str, monkeypatch) -> None:
+    at = run_page("app_pages/3_Theo_don_vi.py", sample_url, monkeypatch, period="2024-Q3", cluster="CUM_BAC",
+                  unit="DTO")
+    assert any(c.value.startswith("Điểm thi đua theo quy định của kế hoạch") for c in at.caption)
+    proposals = shown_table(at, 1).set_index("Đơn vị")
+    # The sample's Q3 (see test_dashboards.UNIT_CASES): Đắk Tô 4 of 4 = 100% and first: the flag; Tu Mơ Rông 3 of
+    # 4 = 75% ≥ 50%: "tiên tiến"; Đắk Glei and Ngọc Hồi 2 of 4 = 50%: "tiên tiến" too.
+    assert proposals.loc["Huyện Đắk Tô", "Đề xuất khen thưởng"] == "Cờ thi đua của UBND tỉnh (đề nghị)"
+    assert proposals.loc["Huyện Đắk Tô", "Căn cứ"] == ("Tỷ lệ điểm 100% (cần từ 100%); hạng 1 trong cụm (cần trong 1 "
+                                                        "hạng đầu)")
+    assert proposals.loc["Huyện Tu Mơ Rông", "Đề xuất khen thưởng"] == "Tập thể lao động tiên tiến"
+    assert [b.label for b in at.download_button] == ["Tải CSV", "Tải Excel (.xlsx)"]  # the proposal table
+    breakdown = shown_table(at, 2)
+    assert len(breakdown) == 4 and set(breakdown["Tổng điểm"]) == {"1"}  # four targets good, one point each
