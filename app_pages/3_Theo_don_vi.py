@@ -31,7 +31,7 @@ st.caption(t("units.heatmap_help", lang))
 st.plotly_chart(unit_heatmap(result, plan, lang), width="stretch", config={"displaylogo": False})
 
 st.subheader(t("units.ranking", lang))
-st.caption(md_escape(rules_text(plan, lang)))
+st.caption(md_escape(f"{rules_text(plan, lang)} {t('emu.click', lang)}"))
 ranking = emulation_ranking(result, plan)
 event = st.plotly_chart(ranking_chart(ranking, plan, lang), width="stretch", on_select="rerun",
                         selection_mode="points", key="ranking_chart", config={"displaylogo": False})

@@ -238,7 +238,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     from kpi.periods import parse_period
     from kpi.report.content import build_review
-    from kpi.report.workbook import review_workbook
+    from kpi.report.workbook import review_workbook, sheet_count
 
     try:
         period = str(parse_period(args.period))
@@ -255,7 +255,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     Path(args.out).write_bytes(review_workbook(review))
     if not review.has_data:  # the file says so too; the command still succeeds
         print(t("review.no_data", args.lang, period=args.period), file=sys.stderr)
-    print(t("review.written", args.lang, path=args.out, sheets=len(review.sections) + 1 if review.has_data else 1))
+    print(t("review.written", args.lang, path=args.out, sheets=sheet_count(review)))
     return EXIT_OK
 
 

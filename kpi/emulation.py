@@ -117,7 +117,7 @@ def emulation_ranking(result: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     table["rank"] = _ranks(table, plan)
     counts = table.groupby(["cluster", "rank"])["unit"].transform("count")
     table["tied"] = table["rank"].notna() & (counts > 1)
-    waiting = parts[parts["incomplete"]].groupby("unit")["indicator"].agg(list)
+    waiting = parts[parts["incomplete"].astype(bool)].groupby("unit")["indicator"].agg(list)
     table["waiting"] = [waiting.get(unit, []) for unit in table["unit"]]
     table["proposal"] = pd.Series(_proposals(table, plan), index=table.index, dtype=object)  # None, not NaN
     cluster_order = {c.code: n for n, c in enumerate(plan.clusters)}

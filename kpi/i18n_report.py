@@ -114,12 +114,13 @@ REPORT: dict[str, dict[str, str]] = {
     "emu.rules": {
         "vi": "Điểm thi đua theo quy định của kế hoạch: mỗi chỉ tiêu được đánh giá được tính điểm theo tình trạng "
         "({points}){weights}{bonus}. Xếp hạng trong cụm theo tỷ lệ điểm trên điểm tối đa; bằng nhau thì xét {ties}; "
-        "vẫn bằng thì đồng hạng. Đơn vị còn thiếu báo cáo được đánh dấu và chưa được đề xuất khen thưởng. Bấm vào "
-        "một đơn vị để xem chi tiết.",
+        "vẫn bằng thì đồng hạng. Đơn vị còn thiếu báo cáo được đánh dấu và chưa được đề xuất khen thưởng.",
         "en": "Emulation points under the plan's rules: each judged target scores by its status "
         "({points}){weights}{bonus}. Units are ranked within their cluster by their share of the maximum; on equal "
         "shares by {ties}; units still equal share a place. Units with reports missing are flagged and not "
-        "proposed. Click a unit to see it."},
+        "proposed."},
+    "emu.click": {"vi": "Bấm vào một đơn vị để xem chi tiết.", "en": "Click a unit to see it."},
+    "emu.sheet": {"vi": "Xếp hạng, đề xuất", "en": "Ranking, proposals"},
     "emu.rules.weights": {"vi": ", nhân trọng số ({items})", "en": ", times its weight ({items})"},
     "emu.rules.bonus": {"vi": "; cộng {n} điểm nếu tốt hơn năm trước", "en": "; plus {n} if better than last year"},
     "emu.tie.score": {"vi": "điểm cao hơn", "en": "more points"},

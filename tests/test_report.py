@@ -10,11 +10,12 @@ import zipfile
 
 import openpyxl
 
+from kpi.bootstrap import open_store
 from kpi.evaluate import evaluate
 from kpi.plan import Plan
 from kpi.report.content import build_review
 from kpi.report.sentences import target_sentence
-from kpi.report.workbook import review_workbook
+from kpi.report.workbook import review_workbook, sheet_count
 from tests.support import csv_bytes, load_ok, run_cli
 from tests.test_app import run_page
 from tests.test_evaluate import figures
@@ -190,3 +191,26 @@ def test_reports_page_reads_the_report_and_offers_the_workbook(sample_url: str, 
                x.endswith("còn thiếu báo cáo của Huyện Kon Rẫy (Quý III/2024).") for x in said)
     assert any(x.startswith("- Huyện Kon Rẫy: Số xã đạt chuẩn nông thôn mới (tăng thêm) (Quý III/2024)") for x in said)
     assert not at.exception
+
+
+def test_the_province_s_workbook_ends_with_the_council_s_table(sample_url: str) -> None:
+    store, plans = open_store(sample_url)
+    review = build_review(store, plans, "2024-Q3")
+    data = review_workbook(review)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert len(book.sheetnames) == sheet_count(review) and book.sheetnames[-1] == "Xếp hạng, đề xuất"
+    sheet = book["Xếp hạng, đề xuất"]
+    header = [c.value for c in sheet[5]]
+    rows = {r[header.index("Đơn vị")]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=6, values_only=True)}
+    # The sample's Q3 (test_dashboards.UNIT_CASES): Đắk Tô 4 of 4 targets good, first of the northern cluster;
+    # Kon Rẫy has not sent Q3: no place, not proposed, with the reason.
+    assert (rows["Huyện Đắk Tô"]["Điểm"], rows["Huyện Đắk Tô"]["Điểm tối đa"], rows["Huyện Đắk Tô"]["Tỷ lệ (%)"]) == (
+        4, 4, 100)
+    assert rows["Huyện Đắk Tô"]["Đề xuất khen thưởng"] == "Cờ thi đua của UBND tỉnh (đề nghị)"
+    assert rows["Huyện Kon Rẫy"]["Hạng trong cụm"] == "—"
+    assert rows["Huyện Kon Rẫy"]["Đề xuất khen thưởng"] == "Chưa đề xuất: thiếu số liệu"
+    assert rows["Huyện Kon Rẫy"]["Căn cứ"].startswith("Còn thiếu báo cáo (3 chỉ tiêu)")
+    # A unit's own report has no ranking: a cluster is compared whole, in the province's report.
+    alone = build_review(store, plans, "2024-Q3", "DTO")
+    assert alone.ranking.empty and "Xếp hạng, đề xuất" not in openpyxl.load_workbook(
+        io.BytesIO(review_workbook(alone))).sheetnames

@@ -13,6 +13,7 @@ import pandas as pd
 
 from kpi.access import descendants
 from kpi.completeness import completeness
+from kpi.emulation import emulation_ranking
 from kpi.evaluate import evaluate
 from kpi.i18n import status_label, t
 from kpi.periods import Period, parse_period
@@ -41,7 +42,7 @@ class Section:
 class Review:
     """A review report's content: the plan, the period (`2024-H1`), the language, when it was made (UTC) and the
     data's date, the sections (the chosen unit first, then the units below it), and the reports still missing
-    (columns unit, indicator, period, due)."""
+    (columns unit, indicator, period, due); for the province's report, the emulation ranking of every cluster."""
 
     plan: Plan
     period: str
@@ -50,6 +51,7 @@ class Review:
     as_of: datetime | None
     sections: list[Section]
     not_reported: pd.DataFrame
+    ranking: pd.DataFrame  # kpi.emulation.emulation_ranking of the clusters; empty unless the report is the plan's
 
     @property
     def has_data(self) -> bool:
@@ -126,6 +128,9 @@ def build_review(store: Store, plans: dict[int, Plan], period: str, unit: str | 
         figures = current_figures(conn, [plan.baseline_year, plan.year])
         as_of = data_as_of(conn)
     result = evaluate(plan, figures, str(p), [unit, *order])
+    # The ranking compares every unit of a cluster: only the report of the whole plan holds them all.
+    ranking = emulation_ranking(result, plan) if unit == plan.plan.scope_unit else emulation_ranking(
+        result.iloc[0:0], plan)
     return Review(plan=plan, period=str(p), lang=lang, made_at=datetime.now(UTC), as_of=as_of,
                   sections=_sections(plan, result, [unit, *order], p, lang),
-                  not_reported=_not_reported(store, plan, p, covered))
+                  not_reported=_not_reported(store, plan, p, covered), ranking=ranking)

@@ -13,6 +13,7 @@ import math
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from kpi.emulation_view import proposal_table, rules_text
 from kpi.export import neutralise, sheet_name
 from kpi.fmt import format_time
 from kpi.i18n import t
@@ -150,9 +151,48 @@ def _write_missing(workbook: Workbook, review: Review, formats: dict) -> None:
     sheet.print_area(0, 0, max(3, len(rows) + 2), len(heads) - 1)
 
 
+def _write_ranking(workbook: Workbook, review: Review, formats: dict) -> None:
+    """The council's table: the plan's rules in words, then each unit's place, points, share and the title the
+    rules propose with the reason (`kpi.emulation_view.proposal_table`), numbers as numbers."""
+    lang, plan = review.lang, review.plan
+    table = proposal_table(review.ranking, plan, lang)
+    sheet = workbook.add_worksheet(_sheet_name("", t("emu.sheet", lang), set()))
+    sheet.write_string(0, 0, t("emu.proposals", lang), formats["title"])
+    sheet.merge_range(1, 0, 1, len(table.columns) - 1, rules_text(plan, lang), formats["text"])
+    sheet.set_row(1, 60)
+    sheet.merge_range(2, 0, 2, len(table.columns) - 1, t("emu.proposals_help", lang), formats["text"])
+    sheet.set_row(2, 30)
+    widths = (30, 14, 40, 8, 10, 10, 10, 10, 12, 12, 30, 44)
+    for column, (name, width) in enumerate(zip(table.columns, widths)):
+        sheet.set_column(column, column, width)
+        sheet.write_string(4, column, name, formats["head"])
+    for line, row in enumerate(table.itertuples(index=False), start=5):
+        for column, value in enumerate(row):
+            if isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):
+                sheet.write_number(line, column, value, formats["cell"])
+            elif value is None or (isinstance(value, float) and math.isnan(value)):
+                sheet.write_blank(line, column, None, formats["cell"])
+            else:
+                sheet.write_string(line, column, str(neutralise(value)), formats["wrap"])
+    sheet.freeze_panes(5, 3)
+    sheet.set_landscape()
+    sheet.set_paper(_PAPER_A4)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(4)
+    sheet.print_area(0, 0, 4 + len(table), len(table.columns) - 1)
+
+
+def sheet_count(review: Review) -> int:
+    """How many sheets `review_workbook` writes for `review`."""
+    if not review.has_data:
+        return 1
+    return len(review.sections) + 1 + (0 if review.ranking.empty else 1)
+
+
 def review_workbook(review: Review) -> bytes:
     """The review as .xlsx bytes: a sheet per section (the first is the summary of the chosen unit), then the
-    reports not received. A period without any figure gets one sheet that says so."""
+    reports not received, then (for the province's report) the emulation ranking with the titles proposed. A
+    period without any figure gets one sheet that says so."""
     buffer = io.BytesIO()
     workbook = Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     formats = {
@@ -176,5 +216,7 @@ def review_workbook(review: Review) -> bytes:
                     _sheet_name(section.unit, review.plan.unit(section.unit).name(review.lang), used))
             _write_sheet(workbook, review, section, name, formats)
         _write_missing(workbook, review, formats)
+        if not review.ranking.empty:
+            _write_ranking(workbook, review, formats)
     workbook.close()
     return buffer.getvalue()
