@@ -184,7 +184,9 @@ def test_report_command(fresh, tmp_path, capsys) -> None:
 def test_reports_page_reads_the_report_and_offers_the_workbook(sample_url: str, monkeypatch) -> None:
     at = run_page("app_pages/10_Bao_cao.py", sample_url, monkeypatch, period="2024-9M")
     assert at.title[0].value == "Báo cáo sơ kết, tổng kết"
-    assert [b.label for b in at.download_button] == ["Tải báo cáo (.xlsx)"]
+    # The workbook, then the council's table (the province's report carries the ranking) as CSV and .xlsx.
+    assert [b.label for b in at.download_button] == ["Tải báo cáo (.xlsx)", "Tải CSV", "Tải Excel (.xlsx)"]
+    assert any(h.value == "Đề xuất khen thưởng theo quy định của kế hoạch" for h in at.subheader)
     said = [x.value for x in at.text]
     # The sample's Kon Rẫy has not sent its third quarter: said under the province's targets and listed at the end.
     assert any(x.startswith("- Lượt khách du lịch đến tỉnh 9 tháng đầu năm đạt ") and
