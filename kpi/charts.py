@@ -281,14 +281,16 @@ def unit_heatmap(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figur
 
 
 def ranking_chart(ranking: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figure:
-    """Horizontal bars per unit: share (%) of judged targets achieved or on track, the clusters one after another,
-    with the rank within the cluster and `good/judged` printed on each bar. Returns the figure: one bar trace
-    (the bars, named by unit), then one legend entry per cluster present, in the cluster's bar colour."""
+    """Horizontal bars per unit (`kpi.emulation.emulation_ranking`): its emulation points as % of its maximum, the
+    clusters one after another, with the rank within the cluster and `points/maximum` printed on each bar. Returns
+    the figure: one bar trace (the bars, named by unit), then one legend entry per cluster present, in the
+    cluster's bar colour."""
     rows = ranking.reset_index(drop=True)
     names = [plan.unit(u).name(lang) for u in rows["unit"]]
     # A unit with targets left without reports says so on its bar (◐ n): it is not ranked as if complete.
-    text = [("—" if pd.isna(r) else f"#{r}") + f" · {g}/{j}" + (f" · {STATUS_SYMBOL['incomplete']} {n}" if n else "")
-            for r, g, j, n in zip(rows["rank"], rows["good"], rows["judged"], rows["incomplete"])]
+    text = [("—" if pd.isna(r) else f"#{r}") + f" · {format_number(s, lang, 2)}/{format_number(m, lang, 2)}"
+            + (f" · {STATUS_SYMBOL['incomplete']} {n}" if n else "")
+            for r, s, m, n in zip(rows["rank"], rows["score"], rows["max_score"], rows["incomplete"])]
     palette = ["#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00"]
     colour = {c.code: palette[n % len(palette)] for n, c in enumerate(plan.clusters)}
     cluster_name = {c.code: c.name(lang) for c in plan.clusters}

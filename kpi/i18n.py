@@ -197,7 +197,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "chart.pace": {"vi": "Tiến độ cần đạt", "en": "Pace needed"},
     "chart.last_year_cumulative": {"vi": "Lũy kế năm gốc", "en": "Baseline year to date"},
     "rank.share_axis": {
-        "vi": "Tỷ lệ chỉ tiêu đã đạt hoặc đúng tiến độ (%)", "en": "Targets achieved or on track (%)",
+        "vi": "Tỷ lệ điểm thi đua trên điểm tối đa (%)", "en": "Emulation points, % of the maximum",
     },
     "chart.target": {"vi": "Chỉ tiêu (100%)", "en": "Target (100%)"},
     "chart.bars_caption": {
