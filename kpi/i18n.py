@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from kpi.i18n_access import ACCESS  # sign-in, roles, approvals, audit
+from kpi.i18n_document import DOCUMENT  # the printed review report's masthead and notes
 from kpi.i18n_report import REPORT  # the review reports' sentences and headings
 
 LANGS = ("vi", "en")
@@ -585,7 +586,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "problem.column": {"vi": "cột {column}", "en": "column {column}"},
 }
 
-for _part in (ACCESS, REPORT):
+for _part in (ACCESS, REPORT, DOCUMENT):
     if set(_part) & set(CATALOGUE):  # one key, one meaning: a second catalogue never overwrites the first
         raise KeyError(f"keys defined twice: {sorted(set(_part) & set(CATALOGUE))}")
     CATALOGUE.update(_part)
