@@ -21,15 +21,18 @@ def _number(value: object) -> float | None:
 def last_year_base(row: Mapping, plan: Plan, period: Period | None = None) -> tuple[float | None, Base]:
     """(the baseline year's figure to compare the row's actual with, which one it is). The same span (cùng kỳ)
     when the baseline year has it complete; the year view compares whole years; a level indicator without a
-    same-span figure compares with the baseline year's figure unless that is censored (">30"); else (None, "")."""
+    same-span figure compares with the baseline year's figure unless that is censored (">30"); else (None, "").
+    A reduction target (`reduce_by`) has none: its figure is already the change on last year's rate."""
     period = period or parse_period(str(row["period"]))
+    ind = plan.indicator(str(row["indicator"]))
+    if ind.kind == "reduce_by":
+        return None, ""
     same = _number(row.get("same_span_last_year"))
     if period.is_year:
         whole = same if same is not None else _number(row.get("baseline"))
         return whole, "year" if whole is not None else ""
     if same is not None:
         return same, "same_span"
-    ind = plan.indicator(str(row["indicator"]))
     qualifier = row.get("baseline_qualifier")
     base = _number(row.get("baseline"))
     if ind.flow == "level" and not (isinstance(qualifier, str) and qualifier) and base is not None:
@@ -53,9 +56,7 @@ def improved(row: Mapping, plan: Plan) -> bool | None:
         if row.get("baseline_qualifier") == ">":
             return True if actual <= base else None
         return actual < base
-    if ind.kind == "reduce_by":
-        return None  # its figure is already the change on last year; the target says how much is enough
-    before, _ = last_year_base(row, plan)
+    before, _ = last_year_base(row, plan)  # None for a reduction target: its figure is already a change
     if before is None:
         return None
     return actual < before if ind.lower_is_better else actual > before

@@ -9,8 +9,10 @@ import io
 import zipfile
 
 import openpyxl
+import pytest
 
 from kpi.bootstrap import open_store
+from kpi.compare import last_year_base
 from kpi.evaluate import evaluate
 from kpi.plan import Plan
 from kpi.report.content import build_review
@@ -216,3 +218,13 @@ def test_the_province_s_workbook_ends_with_the_council_s_table(sample_url: str) 
     alone = build_review(store, plans, "2024-Q3", "DTO")
     assert alone.ranking.empty and "Xếp hạng, đề xuất" not in openpyxl.load_workbook(
         io.BytesIO(review_workbook(alone))).sheetnames
+
+
+def test_a_reduction_target_is_not_compared_with_last_year_s_rate(plan: Plan) -> None:
+    data = figures(("KT", "poverty_rate_reduction", "2023", 16.84), ("KT", "poverty_rate_reduction", "2024", 13.96))
+    row = evaluate(plan, data, "2024", ["KT"]).set_index("indicator").loc["poverty_rate_reduction"].to_dict()
+    row["indicator"] = "poverty_rate_reduction"
+    # Its figure is already the change: 16,84 − 13,96 = 2,88 points down, which the target (3–4) judges; setting
+    # 2,88 against 2023's rate of 16,84 ("17,1%") would mean nothing.
+    assert row["actual"] == pytest.approx(2.88)
+    assert last_year_base(row, plan) == (None, "")
