@@ -70,7 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--period", required=True, help="2024-Q2, 2024-H1, 2024-9M or 2024")
     report.add_argument("--unit", default=None, help="unit code (default: the plan's scope unit, KT); the units "
                         "below it get a sheet each")
-    report.add_argument("--format", choices=("xlsx",), default="xlsx")
+    report.add_argument("--format", choices=("xlsx", "docx", "pdf"), default="xlsx",
+                        help="xlsx: the workbook; docx and pdf: the printable report (charts need Chromium)")
     report.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     add_parsers(sub, common)
     return parser
@@ -252,10 +253,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
     except ValueError as exc:  # an unknown period, a year without a plan, a unit the plan does not know
         print(f"kpi report: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    Path(args.out).write_bytes(review_workbook(review))
+    if args.format == "xlsx":
+        Path(args.out).write_bytes(review_workbook(review))
+        said = t("review.written", args.lang, path=args.out, sheets=sheet_count(review))
+    else:
+        from kpi.report.document import review_docx, review_pdf
+
+        Path(args.out).write_bytes((review_docx if args.format == "docx" else review_pdf)(review))
+        said = t("review.written_doc", args.lang, path=args.out)
     if not review.has_data:  # the file says so too; the command still succeeds
         print(t("review.no_data", args.lang, period=args.period), file=sys.stderr)
-    print(t("review.written", args.lang, path=args.out, sheets=sheet_count(review)))
+    print(said)
     return EXIT_OK
 
 

@@ -129,4 +129,5 @@ REPORT: dict[str, dict[str, str]] = {
     "emu.tie.missing": {"vi": "ít chỉ tiêu thiếu báo cáo hơn", "en": "fewer targets missing reports"},
     "emu.points_each": {"vi": "{status}: {n} điểm", "en": "{status}: {n}"},
     "emu.others_zero": {"vi": "tình trạng khác: 0 điểm", "en": "any other status: 0"},
+    "review.written_doc": {"vi": "Đã ghi báo cáo vào {path}.", "en": "Report written to {path}."},
 }

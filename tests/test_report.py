@@ -6,10 +6,12 @@ arithmetic is in the comment beside it."""
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from kpi.bootstrap import open_store
 from kpi.compare import last_year_base
@@ -228,3 +230,16 @@ def test_a_reduction_target_is_not_compared_with_last_year_s_rate(plan: Plan) ->
     # 2,88 against 2023's rate of 16,84 ("17,1%") would mean nothing.
     assert row["actual"] == pytest.approx(2.88)
     assert last_year_base(row, plan) == (None, "")
+
+
+def test_report_command_writes_the_printable_report(fresh, tmp_path, capsys) -> None:
+    store, _ = fresh
+    load_ok(fresh, FIGURES)
+    out = tmp_path / "so-ket.pdf"
+    code, said, _ = run_cli(capsys, "report", "--db", store.url, "--period", "2024-H1", "--unit", "TPKT",
+                            "--format", "pdf", "--out", str(out))
+    assert code == 0 and said.strip() == f"Đã ghi báo cáo vào {out}."
+    text = unicodedata.normalize("NFC", "".join(page.extract_text() for page in PdfReader(out).pages))
+    # 100.000 + 120.000 = 220.000 visitors in the city's first half; 2023's 80.000 + 100.000: up 22,2%.
+    assert "Lượt khách du lịch đến tỉnh 6 tháng đầu năm đạt 220.000 lượt" in " ".join(text.split())
+    assert "tăng 22,2% so với cùng kỳ" in " ".join(text.split())
