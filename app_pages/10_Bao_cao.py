@@ -10,7 +10,7 @@ from kpi.fmt import format_number
 from kpi.i18n import t
 from kpi.periods import period_label
 from ui import data
-from ui.downloads import XLSX_MIME, download_table
+from ui.downloads import DOCX_MIME, XLSX_MIME, download_table
 from ui.frame import current
 from ui.markdown import md_escape
 from ui.tables import show_targets
@@ -24,6 +24,17 @@ st.caption(md_escape(t("review.heading", lang, unit=plan.unit(ctx.unit).name(lan
                        period=period_label(ctx.period, lang))))
 st.download_button(t("reports.download", lang), workbook, f"bao-cao-{ctx.unit}-{ctx.period}.xlsx",
                    XLSX_MIME, type="primary", on_click="ignore", help=t("reports.download_help", lang))
+# The printable report draws every chart in a browser (seconds): made on request, then kept per data version.
+wanted = ("print", ctx.version, ctx.period, ctx.unit, lang)
+if st.button(t("reports.make_print", lang), help=t("reports.make_print_help", lang)):
+    st.session_state["print_wanted"] = wanted
+if st.session_state.get("print_wanted") == wanted:
+    with st.spinner(t("reports.making", lang)):
+        docx, pdf = data.printable(ctx.store, ctx.version, ctx.period, ctx.unit, lang)
+    stem = f"bao-cao-{ctx.unit}-{ctx.period}"
+    with st.container(horizontal=True):
+        st.download_button(t("reports.docx", lang), docx, f"{stem}.docx", DOCX_MIME, on_click="ignore")
+        st.download_button(t("reports.pdf", lang), pdf, f"{stem}.pdf", "application/pdf", on_click="ignore")
 if not review.has_data:
     st.info(t("review.no_data", lang, period=period_label(ctx.period, lang)))
     st.stop()

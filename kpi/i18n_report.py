@@ -130,4 +130,10 @@ REPORT: dict[str, dict[str, str]] = {
     "emu.points_each": {"vi": "{status}: {n} điểm", "en": "{status}: {n}"},
     "emu.others_zero": {"vi": "tình trạng khác: 0 điểm", "en": "any other status: 0"},
     "review.written_doc": {"vi": "Đã ghi báo cáo vào {path}.", "en": "Report written to {path}."},
+    "reports.make_print": {"vi": "Tạo bản in (Word, PDF)", "en": "Make the printable report (Word, PDF)"},
+    "reports.make_print_help": {"vi": "Vẽ biểu đồ và dựng bản Word, PDF: mất vài giây.",
+                                "en": "Draws the charts and builds the Word and PDF files: takes a few seconds."},
+    "reports.making": {"vi": "Đang dựng bản in…", "en": "Building the printable report…"},
+    "reports.docx": {"vi": "Tải bản Word (.docx)", "en": "Download Word (.docx)"},
+    "reports.pdf": {"vi": "Tải bản PDF", "en": "Download PDF"},
 }

@@ -243,3 +243,12 @@ def test_report_command_writes_the_printable_report(fresh, tmp_path, capsys) -> 
     # 100.000 + 120.000 = 220.000 visitors in the city's first half; 2023's 80.000 + 100.000: up 22,2%.
     assert "Lượt khách du lịch đến tỉnh 6 tháng đầu năm đạt 220.000 lượt" in " ".join(text.split())
     assert "tăng 22,2% so với cùng kỳ" in " ".join(text.split())
+
+
+def test_reports_page_makes_the_printable_report_on_request(sample_url: str, monkeypatch) -> None:
+    at = run_page("app_pages/10_Bao_cao.py", sample_url, monkeypatch, period="2024-H1", unit="TPKT")
+    assert "Tải bản PDF" not in [b.label for b in at.download_button]  # seconds of drawing: only when asked
+    at.button[0].click().run()
+    assert [b.label for b in at.download_button][:3] == ["Tải báo cáo (.xlsx)", "Tải bản Word (.docx)",
+                                                         "Tải bản PDF"]
+    assert not at.exception

@@ -135,3 +135,18 @@ def _review(url: str, version_: int, period: str, unit: str, lang: str) -> tuple
 def review(store: Store, version_: int, period: str, unit: str, lang: str) -> tuple[Review, bytes]:
     """The review report of `period` for `unit` and its workbook's bytes (cached per data version)."""
     return _review(store.url, version_, period, unit, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _printable(url: str, version_: int, period: str, unit: str, lang: str) -> tuple[bytes, bytes]:
+    from kpi.report.document import review_charts, review_docx, review_pdf  # Kaleido only when a print is asked
+
+    review_, _ = _review(url, version_, period, unit, lang)
+    charts = review_charts(review_)  # drawn once for both files
+    return review_docx(review_, charts), review_pdf(review_, charts)
+
+
+def printable(store: Store, version_: int, period: str, unit: str, lang: str) -> tuple[bytes, bytes]:
+    """The review report of `period` for `unit` as (.docx bytes, PDF bytes), cached per data version: drawing the
+    charts takes seconds, so the page asks for it only on request."""
+    return _printable(store.url, version_, period, unit, lang)

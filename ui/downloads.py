@@ -12,6 +12,7 @@ from kpi.export import to_csv_bytes, to_xlsx_bytes
 from kpi.i18n import t
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def download_table(frame: pd.DataFrame, stem: str, lang: str, *, sheet: str | None = None,
