@@ -216,6 +216,10 @@ def test_the_province_s_workbook_ends_with_the_council_s_table(sample_url: str) 
     assert rows["Huyện Kon Rẫy"]["Hạng trong cụm"] == "—"
     assert rows["Huyện Kon Rẫy"]["Đề xuất khen thưởng"] == "Chưa đề xuất: thiếu số liệu"
     assert rows["Huyện Kon Rẫy"]["Căn cứ"].startswith("Còn thiếu báo cáo (3 chỉ tiêu)")
+    # Each member's sheet shows how its points are made: Đắk Tô's four targets on track, one point each.
+    cells = [r for r in book["DTO Huyện Đắk Tô"].iter_rows(values_only=True)]
+    start = next(n for n, r in enumerate(cells) if r[0] == "Cách tính điểm thi đua của Huyện Đắk Tô")
+    assert [r[6] for r in cells[start + 2:start + 6]] == ["1", "1", "1", "1"]
     # A unit's own report has no ranking: a cluster is compared whole, in the province's report.
     alone = build_review(store, plans, "2024-Q3", "DTO")
     assert alone.ranking.empty and "Xếp hạng, đề xuất" not in openpyxl.load_workbook(

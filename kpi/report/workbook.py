@@ -13,7 +13,8 @@ import math
 from xlsxwriter import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from kpi.emulation_view import proposal_table, rules_text
+from kpi.emulation import score_breakdown
+from kpi.emulation_view import breakdown_table, proposal_table, rules_text
 from kpi.export import neutralise, sheet_name
 from kpi.fmt import format_time
 from kpi.i18n import t
@@ -99,6 +100,21 @@ def _add_chart(workbook: Workbook, sheet: Worksheet, name: str, section: Section
     return anchor + 2 + math.ceil((24 * len(rows) + 90) / 20)
 
 
+def _write_breakdown(sheet: Worksheet, review: Review, section: Section, top: int, formats: dict) -> int:
+    """The unit's emulation points target by target (`kpi.emulation_view.breakdown_table`) from row `top`; returns
+    the row after it."""
+    lang = review.lang
+    table = breakdown_table(score_breakdown(section.evaluated, review.plan), review.plan, section.unit, lang)
+    sheet.write_string(top, 0, t("emu.breakdown", lang, unit=review.plan.unit(section.unit).name(lang)),
+                       formats["bold"])
+    for column, name in enumerate(table.columns):
+        sheet.write_string(top + 1, column, name, formats["head"])
+    for line, row in enumerate(table.itertuples(index=False), start=top + 2):
+        for column, value in enumerate(row):
+            sheet.write_string(line, column, str(neutralise(value)), formats["wrap"])
+    return top + 2 + len(table)
+
+
 def _write_sheet(workbook: Workbook, review: Review, section: Section, name: str, formats: dict) -> None:
     """One unit's sheet: title lines, the table, the chart, the sentences, the sections people write."""
     lang, plan = review.lang, review.plan
@@ -120,6 +136,8 @@ def _write_sheet(workbook: Workbook, review: Review, section: Section, name: str
     for key in ("review.assessment", "review.next"):  # written by people: headed, left empty
         sheet.write_string(line + 1, 0, t(key, lang), formats["bold"])
         line += 3
+    if section.unit in set(review.ranking["unit"]):  # a cluster member: how its emulation points are made
+        line = _write_breakdown(sheet, review, section, line + 1, formats)
     sheet.freeze_panes(_TABLE_TOP + 1, 2)
     sheet.set_landscape()
     sheet.set_paper(_PAPER_A4)
