@@ -22,12 +22,13 @@ review, workbook = data.review(ctx.store, ctx.version, ctx.period, ctx.unit, lan
 st.title(t("reports.title", lang))
 st.caption(md_escape(t("review.heading", lang, unit=plan.unit(ctx.unit).name(lang),
                        period=period_label(ctx.period, lang))))
-st.download_button(t("reports.download", lang), workbook, f"bao-cao-{ctx.unit}-{ctx.period}.xlsx",
-                   XLSX_MIME, type="primary", on_click="ignore", help=t("reports.download_help", lang))
 # The printable report draws every chart in a browser (seconds): made on request, then kept per data version.
 wanted = ("print", ctx.version, ctx.period, ctx.unit, lang)
-if st.button(t("reports.make_print", lang), help=t("reports.make_print_help", lang)):
-    st.session_state["print_wanted"] = wanted
+with st.container(horizontal=True):
+    st.download_button(t("reports.download", lang), workbook, f"bao-cao-{ctx.unit}-{ctx.period}.xlsx",
+                       XLSX_MIME, type="primary", on_click="ignore", help=t("reports.download_help", lang))
+    if st.button(t("reports.make_print", lang), help=t("reports.make_print_help", lang)):
+        st.session_state["print_wanted"] = wanted
 if st.session_state.get("print_wanted") == wanted:
     with st.spinner(t("reports.making", lang)):
         docx, pdf = data.printable(ctx.store, ctx.version, ctx.period, ctx.unit, lang)
