@@ -50,14 +50,14 @@ def proposal_text(row: dict, plan: Plan, lang: str) -> str:
 def _reason(row: dict, plan: Plan, lang: str) -> str:
     """Why the rules propose what they do: the share and place against the title's thresholds."""
     if not row["complete"]:
-        return t("emu.reason_incomplete", lang, n=row["incomplete"] or 1)
+        return t("emu.reason_incomplete", lang, n=row["incomplete"])
     share = format_percent(row["share"], lang, 1)
     if row["proposal"] is None:
         return t("emu.reason_none", lang, share=share)
     title = next(title for title in plan.emulation.titles if title.code == row["proposal"])
     reason = t("emu.reason_share", lang, share=share, min=format_percent(title.min_share, lang, 0))
     if title.top is not None:
-        reason += "; " + t("emu.reason_top", lang, rank=int(row["rank"]), top=title.top)
+        reason += "; " + t("emu.reason_top", lang, rank=_rank_text(row["rank"], row["tied"], lang), top=title.top)
     return reason
 
 

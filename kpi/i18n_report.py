@@ -125,7 +125,7 @@ REPORT: dict[str, dict[str, str]] = {
     "emu.rules.bonus": {"vi": "; cộng {n} điểm nếu tốt hơn năm trước", "en": "; plus {n} if better than last year"},
     "emu.tie.score": {"vi": "điểm cao hơn", "en": "more points"},
     "emu.tie.achieved": {"vi": "nhiều chỉ tiêu đã đạt hơn", "en": "more targets achieved"},
-    "emu.tie.improved": {"vi": "nhiều chỉ tiêu tốt hơn năm trước hơn", "en": "more targets better than last year"},
+    "emu.tie.improved": {"vi": "số chỉ tiêu tốt hơn năm trước nhiều hơn", "en": "more targets better than last year"},
     "emu.tie.missing": {"vi": "ít chỉ tiêu thiếu báo cáo hơn", "en": "fewer targets missing reports"},
     "emu.points_each": {"vi": "{status}: {n} điểm", "en": "{status}: {n}"},
     "emu.others_zero": {"vi": "tình trạng khác: 0 điểm", "en": "any other status: 0"},

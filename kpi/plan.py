@@ -14,6 +14,8 @@ from typing import Any, Literal
 import rtoml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from kpi.i18n import JUDGED
+
 Kind = Literal["at_least", "more_than", "rank_gain", "reduce_by", "reduce_vs_baseline"]
 #: Kinds where a lower figure is better (ranks, counts to reduce, a rate to bring down).
 LOWER_IS_BETTER: frozenset[str] = frozenset({"rank_gain", "reduce_by", "reduce_vs_baseline"})
@@ -160,8 +162,8 @@ class Indicator(_Named):
         return float(sum(shares[:through_quarter]))
 
 
-#: The statuses a target can score points with (judged ones: decided, or judged on pace).
-SCORED_STATUSES = ("achieved", "not_met", "on_track", "at_risk", "off_track")
+#: The statuses a target can score points with: the judged ones (decided, or judged on pace).
+SCORED_STATUSES = JUDGED
 #: How units equal on their share of the maximum score are told apart, in the order the plan lists them.
 TieRule = Literal["score", "achieved", "improved", "missing"]
 

@@ -123,14 +123,14 @@ def test_reporting_status_chases_kon_ray_first_then_dak_glei(sample_url: str, mo
 # (accidents 7 = 7, deaths 8 > 2); Ngọc Hồi 2/4 (injuries 11 > 9, poverty down only 1,84). Through Q2 (no poverty
 # figure yet): Đắk Tô, Ngọc Hồi and Tu Mơ Rông 2/3 (injuries 7 = 7, 8 = 8; accidents 2 = 2), Đắk Glei 1/3. The
 # year view before Q4 is in judges one target: Đắk Glei's road deaths, 4+3+1 = 8 already over 2023's whole 1+0+1+0
-# = 2, are decided "not met" (0 of 1, rank 1); every other target waits for its fourth quarter, unranked.
+# = 2, are decided "not met"; but every unit still owes its fourth quarter, so none has a place.
 UNIT_CASES = [
     # With the province chosen the page asks which unit to show in detail rather than picking one (None).
     ("2024-Q3", "CUM_BAC", "KT", "vi", ["DTO", "TMR", "DGL", "NHO"], [1, 2, 3, 3], None),
     ("2024-H1", "CUM_BAC", "KRA", "en", ["DTO", "NHO", "TMR", "DGL"], [1, 1, 1, 4], "KRA"),
     ("2024-9M", "*", "TPKT", "vi", None, None, "TPKT"),
     ("2024-Q1", "*", "VP", "en", None, None, "VP"),
-    ("2024", "CUM_BAC", "VP", "vi", ["DGL", "DTO", "NHO", "TMR"], [1, None, None, None], "VP"),
+    ("2024", "CUM_BAC", "VP", "vi", ["DGL", "DTO", "NHO", "TMR"], [None, None, None, None], "VP"),
 ]
 
 
@@ -436,4 +436,6 @@ def test_other_dashboards_with_a_single_figure(one_figure_url: str, monkeypatch:
 def test_by_unit_page_with_nothing_judged_yet(one_figure_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = run_page(UNITS, one_figure_url, monkeypatch, period="2024-Q1")
     assert at.title[0].value == "Kết quả theo đơn vị"
-    assert shown_table(at).empty
+    # One figure in the whole store: every cluster member owes its Q1 reports, listed without a place.
+    table = shown_table(at)
+    assert len(table) == 18 and set(table["Hạng trong cụm"]) == {"—"}

@@ -62,8 +62,9 @@ def test_scores_shares_ranks_and_proposals(ruled: Plan) -> None:
     assert ranking["max_score"].tolist() == [48] * 4
     assert ranking.loc["DTO", "share"] == pytest.approx(40 / 48 * 100)
     # Đắk Tô and Đắk Glei tie on share and score; the plan's next rule, more targets improved, puts Đắk Tô first.
+    # Tu Mơ Rông owes a report: listed with its points, but its figures cannot be compared, so it has no place.
     assert list(ranking.sort_values("rank").index) == ["NHO", "DTO", "DGL", "TMR"]
-    assert ranking.loc[["NHO", "DTO", "DGL", "TMR"], "rank"].tolist() == [1, 2, 3, 4]
+    assert ranking.loc[["NHO", "DTO", "DGL"], "rank"].tolist() == [1, 2, 3] and pd.isna(ranking.loc["TMR", "rank"])
     assert not ranking["tied"].any()
     assert ranking.loc[["NHO", "DTO", "DGL", "TMR"], "improved"].tolist() == [3, 2, 1, 2]
     # The flag needs 90% and first place: Ngọc Hồi; 80% makes "xuất sắc"; Tu Mơ Rông's 79,2% would make
@@ -80,7 +81,34 @@ def test_the_breakdown_shows_each_target_s_points(ruled: Plan) -> None:
     assert (deaths["weight"], deaths["points"], deaths["improved"], deaths["bonus"], deaths["total"],
             deaths["best"]) == (2, 16, False, 0, 16, 24)
     injuries = parts.loc[("TMR", "traffic_injuries")]
-    assert (injuries["points"], injuries["improved"], injuries["total"], injuries["gaps"]) == (4, False, 4, True)
+    assert (injuries["points"], injuries["improved"], injuries["total"], injuries["incomplete"]) == (4, False, 4, True)
+
+
+def test_holding_back_reports_never_helps(ruled: Plan) -> None:
+    # Đắk Glei sends only its good accidents figure; deaths and injuries never come (no figure, reports missing).
+    held_back = _rows(("DGL", "traffic_accidents", "achieved", 4, 6),
+                      ("DGL", "traffic_deaths", "no_data", None, 2, [("DGL", "2024-Q1"), ("DGL", "2024-Q2")]),
+                      ("DGL", "traffic_injuries", "no_data", None, 5, [("DGL", "2024-Q2")]),
+                      ("NHO", "traffic_accidents", "achieved", 2, 4), ("NHO", "traffic_deaths", "achieved", 0, 1),
+                      ("NHO", "traffic_injuries", "on_track", 5, 5))
+    ranking = emulation_ranking(held_back, ruled).set_index("unit")
+    # Đắk Glei: 10 + 2 = 12 points; the missing targets still count in its maximum, (10 + 2) × 2 + (10 + 2) = 36
+    # more: 12 of 48 = 25%, listed with 2 targets missing, no place, not proposed.
+    assert (ranking.loc["DGL", "score"], ranking.loc["DGL", "max_score"], ranking.loc["DGL", "incomplete"]) == (
+        12, 48, 2)
+    assert pd.isna(ranking.loc["DGL", "rank"]) and ranking.loc["DGL", "proposal"] is None
+    # Ngọc Hồi: 12 + 24 + 8 (on track, equal to last year) = 44 of 48 = 91,7%: first place is its own, so the
+    # flag (90% and first) is proposed.
+    assert (ranking.loc["NHO", "score"], ranking.loc["NHO", "rank"]) == (44, 1)
+    assert ranking.loc["NHO", "proposal"] == "co_thi_dua"
+
+
+def test_fractional_weights_compare_as_people_count(plan: Plan) -> None:
+    rules = {**RULES, "points": {"achieved": 1}, "improved": 0.3, "weights": {"traffic_deaths": 1.3}}
+    ruled = plan.model_copy(update={"emulation": Emulation.model_validate(rules)})
+    ranking = emulation_ranking(_rows(("NHO", "traffic_deaths", "achieved", 0, 1)), ruled).set_index("unit")
+    # (1 + 0,3) × 1,3 = 1,69 of 1,69: exactly 100% (in floating point 99,99999999999999 would miss the flag).
+    assert ranking.loc["NHO", "share"] == 100 and ranking.loc["NHO", "proposal"] == "co_thi_dua"
 
 
 def test_equal_units_share_a_rank(ruled: Plan) -> None:

@@ -321,7 +321,10 @@ def test_the_ranking_names_the_targets_waiting_for_reports(plan: Plan) -> None:
                    ("DTO", "traffic_deaths", "2024-Q2", 1))
     ranking = emulation_ranking(evaluate(plan, data, "2024-Q2", ["DTO"]), plan)
     dto = ranking.set_index("unit").loc["DTO"]
-    # Q2 view: accidents lack Q2 (incomplete), deaths lack Q1 (incomplete); injuries no data: nothing judged.
-    assert (dto["judged"], dto["incomplete"], dto["waiting"]) == (0, 2, ["traffic_accidents", "traffic_deaths"])
+    # Q2 view: accidents lack Q2 (incomplete), deaths lack Q1 (incomplete), injuries have no figure at all (Q1 and
+    # Q2 missing): nothing judged, three targets waiting.
+    assert (dto["judged"], dto["incomplete"], dto["waiting"]) == (
+        0, 3, ["traffic_accidents", "traffic_deaths", "traffic_injuries"])
     hover = ranking_chart(ranking, plan, "vi").data[0].customdata[0]
-    assert hover.endswith("Chỉ tiêu thiếu số liệu:<br>Số vụ tai nạn giao thông<br>Số người chết do tai nạn giao thông")
+    assert hover.endswith("Chỉ tiêu thiếu số liệu:<br>Số vụ tai nạn giao thông<br>Số người chết do tai nạn giao thông"
+                          "<br>Số người bị thương do tai nạn giao thông")

@@ -209,26 +209,40 @@ def test_units_outside_any_cluster_are_not_ranked(plan: Plan) -> None:
     # The divisions' lowest so far, 96,8, but only the Office has reported: the others are missing.
     assert status[("KT", "admin_satisfaction")] == "incomplete"
     ranking = emulation_ranking(result, plan)
-    assert list(ranking["unit"]) == ["VP"]
+    assert "KT" not in set(ranking["unit"])
+    assert list(ranking.loc[ranking["rank"].notna(), "unit"]) == ["VP"]
+    # Every other cluster member sent nothing for its targets: listed (not dropped), flagged, without a place.
+    assert set(ranking["unit"]) == {m for c in plan.clusters for m in c.members}
+    others = ranking[ranking["unit"] != "VP"]
+    assert not others["complete"].any() and others["rank"].isna().all()
 
 
-def test_ranking_with_nothing_judged_is_empty(plan: Plan) -> None:
+def test_ranking_with_nothing_judged_lists_every_unit_without_a_place(plan: Plan) -> None:
     result = evaluate(plan, figures(("KT", "budget_revenue", "2024-Q1", 1032.6)), "2024-Q1")
     result = result[result["unit"] != "KT"]  # as the by-unit page does: the province is the overview's job
     ranking = emulation_ranking(result, plan)
-    assert ranking.empty
-    assert {"unit", "cluster", "judged", "good", "share", "rank"} <= set(ranking.columns)
+    # No unit has sent its Q1 reports: each is listed with what it owes, none is placed or proposed.
+    assert set(ranking["unit"]) == {m for c in plan.clusters for m in c.members}
+    assert ranking["rank"].isna().all() and (ranking["judged"] == 0).all() and (ranking["incomplete"] > 0).all()
+    assert ranking["proposal"].isna().all()
+    assert ranking_columns() <= set(ranking.columns)
+    nothing = emulation_ranking(result.iloc[0:0], plan)  # and nothing at all is an empty table, not an error
+    assert nothing.empty and ranking_columns() <= set(nothing.columns)
 
 
-def test_ranking_ties_are_broken_by_more_targets_good_then_fewer_missing(plan: Plan) -> None:
-    # Four units of the northern cluster, all at 100% of what is judged: Đắk Tô 3 of 3, Tu Mơ Rông 1 of 1, Ngọc
-    # Hồi 1 of 1, Đắk Glei 1 of 1 with one target waiting for reports. More good targets first (DTO), then the
-    # two equal ones share rank 2, then the one with a report missing is 4th (the shared rank skips 3).
+def ranking_columns() -> set[str]:
+    return {"unit", "cluster", "judged", "good", "share", "rank", "complete", "proposal"}
+
+
+def test_ranking_ties_are_broken_by_more_targets_good_and_a_unit_owing_reports_has_no_place(plan: Plan) -> None:
+    # Four units of the northern cluster: Đắk Tô 3 of 3, Tu Mơ Rông 1 of 1, Ngọc Hồi 1 of 1 (all 100%), Đắk Glei 1
+    # of 2 with one target waiting for reports (its maximum counts it: 50%). More good targets first (DTO), then
+    # the two equal ones share rank 2; Đắk Glei owes a report, so it has no place.
     rows = [("DTO", "traffic_accidents", "achieved"), ("DTO", "traffic_deaths", "achieved"),
             ("DTO", "traffic_injuries", "on_track"), ("TMR", "traffic_accidents", "achieved"),
             ("NHO", "traffic_accidents", "on_track"), ("DGL", "traffic_accidents", "achieved"),
             ("DGL", "traffic_deaths", "incomplete")]
     result = pd.DataFrame(rows, columns=["unit", "indicator", "status"])
     ranking = emulation_ranking(result, plan).set_index("unit")
-    assert ranking["share"].tolist() == [100.0] * 4
-    assert ranking.loc[["DTO", "TMR", "NHO", "DGL"], "rank"].tolist() == [1, 2, 2, 4]
+    assert ranking.loc[["DTO", "TMR", "NHO", "DGL"], "share"].tolist() == [100.0, 100.0, 100.0, 50.0]
+    assert ranking.loc[["DTO", "TMR", "NHO"], "rank"].tolist() == [1, 2, 2] and pd.isna(ranking.loc["DGL", "rank"])
