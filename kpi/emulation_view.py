@@ -108,8 +108,8 @@ def breakdown_table(parts: pd.DataFrame, plan: Plan, unit: str, lang: str) -> pd
     rows = parts[parts["unit"] == unit]
     yes_no = {True: t("emu.yes", lang), False: t("emu.no", lang)}
     return pd.DataFrame({
+        t("col.status", lang): [status_label(s, lang) for s in rows["status"]],  # status first, as every target table
         t("col.indicator", lang): [plan.indicator(i).name(lang) for i in rows["indicator"]],
-        t("col.status", lang): [status_label(s, lang) for s in rows["status"]],
         t("emu.col.weight", lang): [format_number(w, lang, 2) for w in rows["weight"]],
         t("emu.col.points", lang): [format_number(p, lang, 2) if j else "—" for p, j in
                                     zip(rows["points"], rows["judged"])],
