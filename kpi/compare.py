@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Literal
 
 from kpi.periods import Period, parse_period
@@ -60,3 +61,46 @@ def improved(row: Mapping, plan: Plan) -> bool | None:
     if before is None:
         return None
     return actual < before if ind.lower_is_better else actual > before
+
+
+#: Measures in percent: a change of a rate is said in percentage points, and a rate as a share of another rate
+#: (or of a target rate) means nothing.
+PERCENT_MEASURES = frozenset({"%", "điểm %"})
+
+
+@dataclass(frozen=True)
+class Change:
+    """This year's figure against last year's (`last_year_base`): `before`, which one it is (`base`), the
+    `difference` (now − before, in the measure) and `ratio` (now as % of before; None for a rate or a base ≤ 0)."""
+
+    before: float
+    base: Base
+    difference: float
+    ratio: float | None
+
+
+def change_on_last_year(row: Mapping, plan: Plan, period: Period | None = None) -> Change | None:
+    """How the row's actual compares with last year's figure, or None when there is nothing sound to compare: no
+    figure, a censored one, no base, or reports still missing (a partial year to date set against a whole one
+    would claim a fall that is only a gap)."""
+    actual = _number(row.get("actual"))
+    missing = row.get("missing")
+    if actual is None or (isinstance(missing, (list, tuple)) and len(missing) > 0):
+        return None
+    if isinstance(row.get("actual_qualifier"), str) and row.get("actual_qualifier"):
+        return None
+    before, base = last_year_base(row, plan, period)
+    if before is None:
+        return None
+    ind = plan.indicator(str(row["indicator"]))
+    rate = ind.measure("vi") in PERCENT_MEASURES
+    return Change(before, base, actual - before, None if rate or before <= 0 else actual / before * 100)
+
+
+def share_of_plan(row: Mapping, plan: Plan) -> float | None:
+    """The actual as % of the annual target, where that means something: a target to reach (at least, more than)
+    in a measure that is not itself a rate; None otherwise (a growth rate of 9,06% is not "90,6% of the plan")."""
+    ind = plan.indicator(str(row["indicator"]))
+    if ind.kind not in ("at_least", "more_than") or ind.measure("vi") in PERCENT_MEASURES:
+        return None
+    return _number(row.get("attainment"))

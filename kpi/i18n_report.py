@@ -136,4 +136,6 @@ REPORT: dict[str, dict[str, str]] = {
     "reports.making": {"vi": "Đang dựng bản in…", "en": "Building the printable report…"},
     "reports.docx": {"vi": "Tải bản Word (.docx)", "en": "Download Word (.docx)"},
     "reports.pdf": {"vi": "Tải bản PDF", "en": "Download PDF"},
+    "rs.target.at_least": {"vi": "từ {value} trở lên", "en": "at least {value}"},
+    "rs.target.more_than": {"vi": "trên {value}", "en": "more than {value}"},
 }

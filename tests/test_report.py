@@ -54,8 +54,8 @@ def test_a_level_target_states_the_plan_and_the_change_in_points(plan: Plan) -> 
     data = figures(("KT", "grdp_growth", "2023", 8.62), ("KT", "grdp_growth", "2024-Q2", 9.1))
     # 9,1 − 8,62 = 0,48 percentage points; 9,1 of ≥ 10 is 91%: at risk (80–95).
     assert sentence(plan, data, "2024-H1", "grdp_growth") == (
-        "Tốc độ tăng trưởng GRDP 6 tháng đầu năm đạt 9,1%, kế hoạch năm ≥ 10%, tăng 0,48 điểm % so với năm 2023, "
-        "có nguy cơ không đạt chỉ tiêu.")
+        "Tốc độ tăng trưởng GRDP 6 tháng đầu năm đạt 9,1%, kế hoạch năm từ 10% trở lên, tăng 0,48 điểm % so với năm "
+        "2023, có nguy cơ không đạt chỉ tiêu.")
 
 
 def test_a_rank_says_its_place_and_the_places_gained(plan: Plan) -> None:
@@ -135,7 +135,7 @@ def test_workbook_holds_the_figures_the_sentences_and_prints_on_a4(opened) -> No
     data = review_workbook(build_review(store, plans, "2024-H1"))
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames[0] == "Tổng hợp" and "TPKT Thành phố Kon Tum" in book.sheetnames
-    assert book.sheetnames[-1] == "Đơn vị chưa gửi báo cáo"
+    assert book.sheetnames[-2:] == ["Đơn vị chưa gửi báo cáo", "Xếp hạng, đề xuất"]
     summary = book["Tổng hợp"]
     assert summary["A2"].value == "Báo cáo kết quả thực hiện các chỉ tiêu thi đua — Tỉnh Kon Tum — 6 tháng 2024"
     budget = _rows(summary)["Thu ngân sách nhà nước trên địa bàn"]
@@ -256,3 +256,22 @@ def test_reports_page_makes_the_printable_report_on_request(sample_url: str, mon
     assert [b.label for b in at.download_button][:3] == ["Tải báo cáo (.xlsx)", "Tải bản Word (.docx)",
                                                          "Tải bản PDF"]
     assert not at.exception
+
+
+def test_a_partial_figure_is_not_compared_with_last_year(plan: Plan) -> None:
+    localities = [u.code for u in plan.units if u.kind == "locality"]
+    rows = [(code, "traffic_accidents", f"2023-Q{q}", 3) for code in localities for q in (1, 2, 3, 4)]
+    rows += [(code, "traffic_accidents", "2024-Q1", 2) for code in localities if code != "KRA"]
+    # Nine localities of ten at 2 = 18 so far, against 2023's Q1 of 10 × 3 = 30: with Kon Rẫy's report missing,
+    # "giảm 12 vụ" would be a gap, not a fall. The sentence says what is in and what is missing, and no change.
+    assert sentence(plan, figures(*rows), "2024-Q1", "traffic_accidents") == (
+        "Số vụ tai nạn giao thông quý I là 18 vụ, còn thiếu báo cáo của Huyện Kon Rẫy (Quý I/2024).")
+
+
+def test_a_level_in_money_says_its_share_of_the_plan(plan: Plan) -> None:
+    data = figures(("KT", "grdp_per_capita", "2023", 57.83), ("KT", "grdp_per_capita", "2024-Q2", 60.6))
+    # 60,6 of "more than 63,7" = 95,1% of the plan; 60,6 / 57,83 = 1,0479 → up 4,8% on 2023's figure. A level
+    # 3,1 short of its target, more than its tolerance of 1, is off track.
+    assert sentence(plan, data, "2024-H1", "grdp_per_capita") == (
+        "GRDP bình quân đầu người 6 tháng đầu năm đạt 60,6 triệu đồng, bằng 95,1% kế hoạch năm, tăng 4,8% so với "
+        "năm 2023, chậm tiến độ.")

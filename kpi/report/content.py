@@ -12,19 +12,20 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from kpi.access import descendants
+from kpi.compare import change_on_last_year, share_of_plan
 from kpi.completeness import completeness
 from kpi.emulation import emulation_ranking
 from kpi.evaluate import evaluate
 from kpi.i18n import status_label, t
 from kpi.periods import Period, parse_period
 from kpi.plan import Plan
-from kpi.report.sentences import comparison_base, target_sentence
+from kpi.report.sentences import target_sentence
 from kpi.scorecard import target_text
 from kpi.store import Store, current_figures, data_as_of, receipts
 
 #: The columns of a section's table, in the order of the report's table (DOMAIN.md, "Reviews and commendation").
-COLUMNS = ("indicator", "name", "measure", "plan_target", "period_value", "cumulative", "estimate", "pct_of_plan",
-           "pct_of_last_year", "status", "status_text", "note", "sentence")
+COLUMNS = ("indicator", "name", "measure", "plan_target", "period_value", "cumulative", "estimate", "qualifier",
+           "pct_of_plan", "pct_of_last_year", "status", "status_text", "note", "sentence")
 
 
 @dataclass(frozen=True)
@@ -67,16 +68,19 @@ def _row(record: dict, plan: Plan, period: Period, lang: str) -> dict:
     """A report row from one evaluated row: figures as numbers (None where there is none), words beside them."""
     ind = plan.indicator(str(record["indicator"]))
     actual = _number(record["actual"])
-    own = _number(record.get("period_value")) if not period.view else actual
-    before, _ = comparison_base(record, plan, lang, period)
-    share = _number(record.get("attainment")) if ind.kind in ("at_least", "more_than") else None
+    # A quarter's own figure for a flow; a level (and a reduction worked out from rates) stands where it stands.
+    own = _number(record.get("period_value")) if ind.flow == "flow" and not period.view else actual
+    change = change_on_last_year(record, plan, period)
+    share = share_of_plan(record, plan)
     return {
         "indicator": ind.code, "name": ind.name(lang), "measure": ind.measure(lang),
         "plan_target": target_text(record, plan, lang) if _number(record.get("target")) is not None else "",
         "period_value": own, "cumulative": actual, "estimate": bool(record.get("estimate")) and actual is not None,
+        "qualifier": record.get("actual_qualifier") if isinstance(record.get("actual_qualifier"), str) else "",
         "pct_of_plan": None if share is None else round(share, 1),
-        # "So với cùng kỳ (%)": this year's figure as a share of the same span last year, as reports write 107,0%.
-        "pct_of_last_year": (round(actual / before * 100, 1) if actual is not None and before and before > 0
+        # "So với cùng kỳ (%)": this year's figure as a share of last year's, as reports write 107,0%; none for a
+        # rate, a rank, or a figure still missing reports (kpi.compare.change_on_last_year).
+        "pct_of_last_year": (round(change.ratio, 1) if change is not None and change.ratio is not None
                              and ind.kind != "rank_gain" else None),
         "status": str(record["status"]),
         "status_text": status_label(str(record["status"]), lang, bool(record.get("estimate"))),

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 
-from kpi.compare import last_year_base
+from kpi.compare import PERCENT_MEASURES, change_on_last_year, last_year_base, share_of_plan
 from kpi.fmt import format_figure, format_number
 from kpi.i18n import t
 from kpi.periods import Period, parse_period
@@ -22,8 +22,6 @@ from kpi.scorecard import target_text
 from kpi.wording import missing_text
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-#: Measures in percent: a change of a rate is said in percentage points, not in % of itself.
-_PERCENT_MEASURES = {"%", "điểm %"}
 #: Verdicts a sentence ends with; "awaiting" and "no_data" are said by the sentence itself.
 _VERDICTS = {"achieved", "not_met", "on_track", "at_risk", "off_track", "undetermined"}
 
@@ -55,27 +53,26 @@ def amount(value: float | None, ind: Indicator, lang: str, qualifier: object = N
     return text + measure if measure == "%" else f"{text} {measure}"
 
 
-def _change(now: float | None, before: float | None, ind: Indicator, lang: str, than: str, *,
-            absolute: bool = False) -> str | None:
-    """`tăng 51,1% so với cùng kỳ`, `giảm 4 vụ so với cùng kỳ`, `tăng 0,44 điểm % so với năm 2023`; None when a
-    side is missing (or a relative change has no base)."""
-    if now is None or before is None:
+def _change(row: Mapping, plan: Plan, ind: Indicator, lang: str, period: Period) -> str | None:
+    """`tăng 51,1% so với cùng kỳ`, `giảm 4 vụ so với cùng kỳ (11 vụ)`, `tăng 0,44 điểm % so với năm 2023`, from
+    `kpi.compare.change_on_last_year`; None when there is nothing sound to compare."""
+    change = change_on_last_year(row, plan, period)
+    if change is None:
         return None
-    if absolute or ind.measure("vi") in _PERCENT_MEASURES:
-        difference = now - before
-        size = abs(difference)
-        words = (amount(size, ind, lang) if absolute and ind.measure("vi") not in _PERCENT_MEASURES
-                 else t("rs.points", lang, n=format_number(size, lang, ind.decimals)))
+    than = comparison_base(row, plan, lang, period)[1]
+    counting = ind.kind == "reduce_vs_baseline"
+    if change.ratio is None or counting:  # a rate in points, a count to bring down in its own unit
+        size = abs(change.difference)
+        words = (t("rs.points", lang, n=format_number(size, lang, ind.decimals))
+                 if ind.measure("vi") in PERCENT_MEASURES else amount(size, ind, lang))
         zero = format_number(size, lang, ind.decimals) == "0"
     else:
-        if before <= 0:
-            return None
-        difference = (now / before - 1) * 100
-        words = format_number(abs(difference), lang, 1, fixed=True) + "%"
-        zero = format_number(abs(difference), lang, 1) == "0"
-    if zero:
-        return t("rs.same", lang, than=than)
-    return t("rs.up" if difference > 0 else "rs.down", lang, change=words, than=than)
+        size = abs(change.ratio - 100)
+        words = format_number(size, lang, 1, fixed=True) + "%"
+        zero = format_number(size, lang, 1) == "0"
+    said = t("rs.same", lang, than=than) if zero else t("rs.up" if change.difference > 0 else "rs.down", lang,
+                                                        change=words, than=than)
+    return said + (f" ({amount(change.before, ind, lang)})" if counting else "")
 
 
 def comparison_base(row: Mapping, plan: Plan, lang: str, period: Period) -> tuple[float | None, str]:
@@ -145,26 +142,23 @@ def _amount_sentence(row: Mapping, plan: Plan, ind: Indicator, lang: str, period
         parts = [f"{subject} {verb} {amount(own, ind, lang)}", ytd] if own is not None else [f"{ind.name(lang)} {ytd}"]
     else:
         parts = [f"{subject} {verb} {figure}"]
-    if counting:
-        before, than = comparison_base(row, plan, lang, period)
-        change = _change(actual, before, ind, lang, than, absolute=True)
-        if change:
-            parts.append(change + (f" ({amount(before, ind, lang)})" if before is not None else ""))
-        return parts
-    attainment = _number(row.get("attainment"))
-    if ind.flow == "flow" and ind.kind in ("at_least", "more_than") and attainment is not None:
-        parts.append(t("rs.share_of_plan", lang, pct=format_number(attainment, lang, 1, fixed=True)))
-    elif _number(row.get("target")) is not None:  # a unit without a target of its own still reports its figure
+    share = share_of_plan(row, plan)
+    if share is not None:
+        parts.append(t("rs.share_of_plan", lang, pct=format_number(share, lang, 1, fixed=True)))
+    elif _number(row.get("target")) is not None and not counting:  # a unit without a target still reports
         parts.append(t("rs.plan", lang, target=_target_words(row, plan, ind, lang)))
-    before, than = comparison_base(row, plan, lang, period)
-    change = _change(actual, before, ind, lang, than) if ind.kind != "reduce_by" else None
+    change = _change(row, plan, ind, lang, period)
     if change:
         parts.append(change)
     return parts
 
 
 def _target_words(row: Mapping, plan: Plan, ind: Indicator, lang: str) -> str:
-    """The target as the table states it, with its measure: `≥ 10%`, `3–4 điểm %`."""
+    """The target in words with its measure, as prose says it: `từ 10% trở lên`, `trên 63,7 triệu đồng`; other
+    kinds as the table states them (`3–4 điểm %`)."""
+    target = _number(row.get("target"))
+    if ind.kind in ("at_least", "more_than") and target is not None:
+        return t(f"rs.target.{ind.kind}", lang, value=amount(target, ind, lang))
     text = target_text(row, plan, lang)  # reads row["…"] only: a dict serves as well as a pandas row
     measure = ind.measure(lang)
     return text + measure if measure == "%" else f"{text} {measure}"
