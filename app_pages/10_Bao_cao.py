@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.emulation_view import proposal_table, rules_text
-from kpi.fmt import format_number
+from kpi.emulation_view import proposal_table, proposals_shown, rules_text
 from kpi.i18n import t
 from kpi.periods import period_label
 from ui import data
@@ -42,14 +41,14 @@ if not review.has_data:
 st.subheader(t("review.results", lang))
 for n, section in enumerate(review.sections):
     # The chosen unit first, open; each unit below it folded.
-    with st.expander(plan.unit(section.unit).name(lang)) if n else st.container():
+    with st.expander(md_escape(plan.unit(section.unit).name(lang))) if n else st.container():
         for sentence in section.rows["sentence"]:
             st.text(f"- {sentence}")  # text, not Markdown: names and figures are shown as they are
 if not review.ranking.empty:  # the province's report: the council's table comes with it
     st.subheader(t("emu.proposals", lang))
     st.caption(md_escape(f"{rules_text(plan, lang)} {t('emu.proposals_help', lang)}"))
     proposals = proposal_table(review.ranking, plan, lang)
-    show_targets(proposals.map(lambda v: format_number(v, lang, 1) if isinstance(v, float) else v))
+    show_targets(proposals_shown(proposals, lang))
     download_table(proposals, f"de-xuat-khen-thuong-{ctx.period}", lang, key="proposals")
 st.subheader(t("review.not_reported", lang))
 if review.not_reported.empty:

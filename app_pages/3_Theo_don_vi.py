@@ -6,8 +6,7 @@ import streamlit as st
 
 from kpi.charts import quarter_chart, ranking_chart, unit_heatmap
 from kpi.emulation import emulation_ranking, score_breakdown
-from kpi.emulation_view import breakdown_table, proposal_table, ranking_table, rules_text
-from kpi.fmt import format_number
+from kpi.emulation_view import breakdown_table, proposal_table, proposals_shown, ranking_table, rules_text
 from kpi.i18n import t
 from kpi.periods import parse_period, period_label
 from ui import data
@@ -42,7 +41,7 @@ show_targets(ranking_table(ranking, plan, lang, with_cluster=ctx.cluster == ALL)
 with st.expander(t("emu.proposals", lang)):
     st.caption(t("emu.proposals_help", lang))
     proposals = proposal_table(ranking, plan, lang)
-    show_targets(proposals.map(lambda v: format_number(v, lang, 1) if isinstance(v, float) else v))
+    show_targets(proposals_shown(proposals, lang))
     download_table(proposals, f"de-xuat-khen-thuong-{ctx.period}", lang, key="proposals")
 
 # The unit in detail: the one clicked in the ranking, else the one chosen in the sidebar; the province is the
@@ -61,7 +60,7 @@ if drill is None:
     st.stop()
 st.subheader(md_escape(t("units.drill", lang, unit=plan.unit(drill).name(lang))))
 if drill in set(ranking["unit"]):  # how its emulation score is made, target by target
-    with st.expander(t("emu.breakdown", lang, unit=plan.unit(drill).name(lang))):
+    with st.expander(md_escape(t("emu.breakdown", lang, unit=plan.unit(drill).name(lang)))):
         show_targets(breakdown_table(score_breakdown(result, plan), plan, drill, lang))
 series = data.quarters(ctx.store, ctx.version, plan, drill)
 through = parse_period(ctx.period).through_quarter  # no quarter after the chosen period is drawn

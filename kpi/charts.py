@@ -286,17 +286,18 @@ def ranking_chart(ranking: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Fig
     the figure: one bar trace (the bars, named by unit), then one legend entry per cluster present, in the
     cluster's bar colour."""
     rows = ranking.reset_index(drop=True)
-    names = [plan.unit(u).name(lang) for u in rows["unit"]]
+    # Plotly reads tags in labels: a unit's name from a plan file is shown as written, never as markup.
+    names = [html.escape(plan.unit(u).name(lang)) for u in rows["unit"]]
     # A unit with targets left without reports says so on its bar (◐ n): it is not ranked as if complete.
     text = [("—" if pd.isna(r) else f"#{r}") + f" · {format_number(s, lang, 2)}/{format_number(m, lang, 2)}"
             + (f" · {STATUS_SYMBOL['incomplete']} {n}" if n else "")
             for r, s, m, n in zip(rows["rank"], rows["score"], rows["max_score"], rows["incomplete"])]
     palette = ["#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00"]
     colour = {c.code: palette[n % len(palette)] for n, c in enumerate(plan.clusters)}
-    cluster_name = {c.code: c.name(lang) for c in plan.clusters}
+    cluster_name = {c.code: html.escape(c.name(lang)) for c in plan.clusters}
     # Hover names the unit's cluster and the targets still waiting for reports, one a line.
-    hover = ["<br>".join([f"{html.escape(name)}: {'—' if pd.isna(share) else format_percent(share, lang, 0)}",
-                          html.escape(cluster_name[cluster]),
+    hover = ["<br>".join([f"{name}: {'—' if pd.isna(share) else format_percent(share, lang, 0)}",
+                          cluster_name[cluster],
                           *([t("col.incomplete", lang) + ":"] if waiting else []),
                           *(html.escape(plan.indicator(code).name(lang)) for code in waiting)])
              for name, cluster, share, waiting in zip(names, rows["cluster"], rows["share"], rows["waiting"])]

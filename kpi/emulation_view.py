@@ -102,6 +102,19 @@ def proposal_table(ranking: pd.DataFrame, plan: Plan, lang: str) -> pd.DataFrame
     })
 
 
+def proposals_shown(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`proposal_table` as text for a screen or paper: numbers in the language's format (points to 2 decimals,
+    the share to 1), a share that cannot be worked out as `—`."""
+    def cell(value: object, column: str) -> object:
+        if value is None or (isinstance(value, float) and value != value):
+            return "—"
+        if isinstance(value, (int, float)):
+            return format_number(value, lang, 1 if column == t("col.share", lang) else 2)
+        return value
+
+    return table.apply(lambda col: [cell(v, col.name) for v in col])
+
+
 def breakdown_table(parts: pd.DataFrame, plan: Plan, unit: str, lang: str) -> pd.DataFrame:
     """How `unit`'s score is made, target by target (`kpi.emulation.score_breakdown` rows): status, weight, the
     status's points, improved on last year (Có / Không / —), the bonus, the total and the most it could score."""

@@ -75,7 +75,8 @@ def _xlsx_text(value: object) -> object:
 
 def sheet_name(name: str) -> str:
     """`name` as Excel accepts a sheet name: forbidden characters as spaces, at most 31 characters."""
-    return _SHEET_FORBIDDEN.sub(" ", name)[:_SHEET_CHARS].strip() or "Sheet1"
+    # Excel also refuses an apostrophe at either end, which cutting a name to 31 characters can leave.
+    return _SHEET_FORBIDDEN.sub(" ", name)[:_SHEET_CHARS].strip(" '") or "Sheet1"
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Dữ liệu") -> bytes:

@@ -275,3 +275,20 @@ def test_a_level_in_money_says_its_share_of_the_plan(plan: Plan) -> None:
     assert sentence(plan, data, "2024-H1", "grdp_per_capita") == (
         "GRDP bình quân đầu người 6 tháng đầu năm đạt 60,6 triệu đồng, bằng 95,1% kế hoạch năm, tăng 4,8% so với "
         "năm 2023, chậm tiến độ.")
+
+
+def test_a_censored_rank_is_written_as_people_read_it(fresh) -> None:
+    load_ok(fresh, csv_bytes("KT,pci_rank,2023,>30,", "KT,pci_rank,2024,>40,"))
+    store, plans = fresh
+    review = build_review(store, plans, "2024")
+    row = _rows(openpyxl.load_workbook(io.BytesIO(review_workbook(review)))["Tổng hợp"])[
+        "Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)"]
+    # Only known to be below 40th: ">40" as text in both figure columns, never the number 40.
+    assert (row["Thực hiện kỳ này"], row["Lũy kế từ đầu năm"]) == (">40", ">40")
+
+
+def test_sheet_names_never_end_in_an_apostrophe() -> None:
+    from kpi.export import sheet_name
+
+    # Cut to Excel's 31 characters, "AB Huyen" + 22 letters + " 'Drai" would end in "'", which Excel refuses.
+    assert sheet_name("AB Huyen" + "a" * 22 + "'Drai") == "AB Huyen" + "a" * 22

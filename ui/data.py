@@ -125,7 +125,8 @@ def received(store: Store, version_: int, year: int) -> pd.DataFrame:
     return _receipts(store.url, version_, year)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+# An hour at most: a report states when it was made, and a date days old on a fresh print would mislead.
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
 def _review(url: str, version_: int, period: str, unit: str, lang: str) -> tuple[Review, bytes]:
     store, plans = store_and_plans(url)
     review = build_review(store, plans, period, unit, lang)
@@ -137,7 +138,7 @@ def review(store: Store, version_: int, period: str, unit: str, lang: str) -> tu
     return _review(store.url, version_, period, unit, lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8, ttl=3600)
 def _printable(url: str, version_: int, period: str, unit: str, lang: str) -> tuple[bytes, bytes]:
     from kpi.report.document import review_charts, review_docx, review_pdf  # Kaleido only when a print is asked
 

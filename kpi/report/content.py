@@ -41,12 +41,14 @@ class Section:
 
 @dataclass(frozen=True)
 class Review:
-    """A review report's content: the plan, the period (`2024-H1`), the language, when it was made (UTC) and the
-    data's date, the sections (the chosen unit first, then the units below it), and the reports still missing
-    (columns unit, indicator, period, due); for the province's report, the emulation ranking of every cluster."""
+    """A review report's content: the plan, the period (`2024-H1`), the unit chosen, the language, when it was
+    made (UTC) and the data's date, the sections (the chosen unit first, then the units below it), and the reports
+    still missing (columns unit, indicator, period, due); for the province's report, the emulation ranking of
+    every cluster."""
 
     plan: Plan
     period: str
+    unit: str  # the unit chosen: the first section's, when it has any
     lang: str
     made_at: datetime
     as_of: datetime | None
@@ -135,6 +137,6 @@ def build_review(store: Store, plans: dict[int, Plan], period: str, unit: str | 
     # The ranking compares every unit of a cluster: only the report of the whole plan holds them all.
     ranking = emulation_ranking(result, plan) if unit == plan.plan.scope_unit else emulation_ranking(
         result.iloc[0:0], plan)
-    return Review(plan=plan, period=str(p), lang=lang, made_at=datetime.now(UTC), as_of=as_of,
+    return Review(plan=plan, period=str(p), unit=unit, lang=lang, made_at=datetime.now(UTC), as_of=as_of,
                   sections=_sections(plan, result, [unit, *order], p, lang),
                   not_reported=_not_reported(store, plan, p, covered), ranking=ranking)

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from kpi.emulation_view import proposal_table, rules_text
-from kpi.fmt import VIETNAM, format_number, format_time
+from kpi.emulation_view import proposal_table, proposals_shown, rules_text
+from kpi.fmt import VIETNAM, format_figure, format_number, format_time
 from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.report.content import Review, Section
@@ -117,7 +117,7 @@ def _cell(row: dict, field: str | None, number: int, decimals: int, lang: str) -
             return ""
         if field in _PERCENTS:
             return format_number(value, lang, 1, fixed=True)
-        text = format_number(value, lang, decimals)
+        text = format_figure(value, row.get("qualifier") or None, lang, decimals)  # ">30" for a censored rank
         return f"{text} ({row['note']})" if field == "cumulative" and row["note"] else text
     return nfc(value)
 
@@ -145,7 +145,7 @@ def _front(review: Review) -> list[Block]:
     """The masthead, the title, the plan's title and the dates."""
     lang, plan = review.lang, review.plan
     title = plan.plan.title_vi if lang == "vi" else plan.plan.title_en
-    unit = plan.unit(review.sections[0].unit if review.sections else plan.plan.scope_unit).name(lang)
+    unit = plan.unit(review.unit).name(lang)
     period = period_label(review.period, lang)
     return [
         Masthead(nfc(plan.plan.issued_by).upper(), t("doc.state", lang), t("doc.motto", lang),
@@ -182,13 +182,12 @@ def _ranking(review: Review) -> list[Block]:
     """The emulation ranking and the titles proposed, cluster by cluster, after the plan's rules in words (only in
     the province's report, which holds every cluster)."""
     lang, plan = review.lang, review.plan
-    table = proposal_table(review.ranking, plan, lang)
+    table = proposals_shown(proposal_table(review.ranking, plan, lang), lang)
     cluster = t("col.cluster", lang)
     blocks: list[Block] = [Heading(t("doc.annex", lang, title=t("emu.proposals", lang).upper()), 1),
                            Paragraph(nfc(rules_text(plan, lang))), Paragraph(t("emu.proposals_help", lang), "note")]
     for name, rows in table.groupby(cluster, sort=False):
-        cells = tuple(tuple(format_number(v, lang, 1) if isinstance(v, float) else nfc(v)
-                            for v in (row[t(key, lang)] for key, _, _ in _RANKING))
+        cells = tuple(tuple(nfc(row[t(key, lang)]) for key, _, _ in _RANKING)
                       for _, row in rows.iterrows())
         blocks += [Paragraph(nfc(name), "label"),
                    Table(heads=tuple(t(key, lang) for key, _, _ in _RANKING), rows=cells,

@@ -16,7 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from kpi.emulation import score_breakdown
 from kpi.emulation_view import breakdown_table, proposal_table, rules_text
 from kpi.export import neutralise, sheet_name
-from kpi.fmt import format_time
+from kpi.fmt import format_figure, format_time
 from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.report.content import Review, Section
@@ -62,7 +62,11 @@ def _write_table(workbook: Workbook, sheet: Worksheet, review: Review, section: 
         decimals = plan.indicator(row["indicator"]).decimals
         for column, (_, field, _) in enumerate(TABLE):
             value = n if field is None else row[field]
-            if field in _NUMBERS:
+            if field in ("period_value", "cumulative") and row["qualifier"] and value is not None:
+                # A censored figure (">30") is not a number Excel could sum: written as the text people read.
+                sheet.write_string(line, column, format_figure(value, row["qualifier"], lang, decimals),
+                                   formats["wrap"])
+            elif field in _NUMBERS:
                 if value is None or (isinstance(value, float) and math.isnan(value)):
                     sheet.write_blank(line, column, None, formats["cell"])
                 else:
