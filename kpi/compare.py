@@ -3,20 +3,16 @@ report's "tăng/giảm so với cùng kỳ" and the emulation score's "improved 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from kpi.periods import Period, parse_period
 from kpi.plan import Plan
+from kpi.values import number_or_none
 
 #: How the figure compared with is named: the same span of the baseline year (cùng kỳ), or its whole year.
 Base = Literal["same_span", "year", ""]
-
-
-def _number(value: object) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
 def last_year_base(row: Mapping, plan: Plan, period: Period | None = None) -> tuple[float | None, Base]:
@@ -28,14 +24,14 @@ def last_year_base(row: Mapping, plan: Plan, period: Period | None = None) -> tu
     ind = plan.indicator(str(row["indicator"]))
     if ind.kind == "reduce_by":
         return None, ""
-    same = _number(row.get("same_span_last_year"))
+    same = number_or_none(row.get("same_span_last_year"))
     if period.is_year:
-        whole = same if same is not None else _number(row.get("baseline"))
+        whole = same if same is not None else number_or_none(row.get("baseline"))
         return whole, "year" if whole is not None else ""
     if same is not None:
         return same, "same_span"
     qualifier = row.get("baseline_qualifier")
-    base = _number(row.get("baseline"))
+    base = number_or_none(row.get("baseline"))
     if ind.flow == "level" and not (isinstance(qualifier, str) and qualifier) and base is not None:
         return base, "year"
     return None, ""
@@ -46,11 +42,11 @@ def improved(row: Mapping, plan: Plan) -> bool | None:
     the indicator's direction (fewer accidents, a higher rank number is worse); False when not; None when either is
     missing or censored. A rank compares with the baseline rank: 38 improves on 43 and on ">43"."""
     ind = plan.indicator(str(row["indicator"]))
-    actual = _number(row.get("actual"))
+    actual = number_or_none(row.get("actual"))
     if actual is None or (isinstance(row.get("actual_qualifier"), str) and row.get("actual_qualifier")):
         return None
     if ind.kind == "rank_gain":
-        base = _number(row.get("baseline"))
+        base = number_or_none(row.get("baseline"))
         if base is None:
             return None
         # ">30" is 31st or worse: any rank up to 30 beats it; beyond that it cannot be told.
@@ -83,7 +79,7 @@ def change_on_last_year(row: Mapping, plan: Plan, period: Period | None = None) 
     """How the row's actual compares with last year's figure, or None when there is nothing sound to compare: no
     figure, a censored one, no base, or reports still missing (a partial year to date set against a whole one
     would claim a fall that is only a gap)."""
-    actual = _number(row.get("actual"))
+    actual = number_or_none(row.get("actual"))
     missing = row.get("missing")
     if actual is None or (isinstance(missing, (list, tuple)) and len(missing) > 0):
         return None
@@ -103,4 +99,4 @@ def share_of_plan(row: Mapping, plan: Plan) -> float | None:
     ind = plan.indicator(str(row["indicator"]))
     if ind.kind not in ("at_least", "more_than") or ind.measure("vi") in PERCENT_MEASURES:
         return None
-    return _number(row.get("attainment"))
+    return number_or_none(row.get("attainment"))

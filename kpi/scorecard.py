@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from kpi.evaluate import evaluate
@@ -12,6 +10,7 @@ from kpi.i18n import t
 from kpi.periods import parse_period
 from kpi.plan import Indicator, Plan
 from kpi.store import Store, current_figures, latest_period
+from kpi.values import number_or_none
 from kpi.wording import actual_text, attainment_text, missing_text, row_status
 
 
@@ -42,10 +41,6 @@ def load_scorecard(store: Store, plans: dict[int, Plan], period: str | None = No
     return period, evaluate(plan, figures, period, units)
 
 
-def _number(value: object) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-
-
 def met_label(met: object, stretch_met: object, lang: str = "vi", estimate: bool = False) -> str:
     """The full-year verdict in words: Đạt / Đạt mức phấn đấu / Không đạt / Chưa kết luận; on an `estimate`
     Dự kiến đạt / Dự kiến không đạt."""
@@ -61,7 +56,7 @@ def met_label(met: object, stretch_met: object, lang: str = "vi", estimate: bool
 def target_text(row: pd.Series, plan: Plan, lang: str = "vi") -> str:
     """The target as the plan states it for this row: `≥ 10`, `> 63,7`, `hạng 38`, `3–4`, `< 127`."""
     ind = plan.indicator(row["indicator"])
-    target = _number(row["target"])
+    target = number_or_none(row["target"])
     if target is None:
         return "—"
     digits = ind.decimals
@@ -72,7 +67,7 @@ def target_text(row: pd.Series, plan: Plan, lang: str = "vi") -> str:
         return t("target.rank", lang, rank=rank)
     if ind.kind == "reduce_vs_baseline":
         return t("target.reduce_vs_baseline", lang, baseline=format_number(target, lang, digits))
-    return _level_target(ind, target, _number(row["stretch"]), lang)
+    return _level_target(ind, target, number_or_none(row["stretch"]), lang)
 
 
 def _level_target(ind: Indicator, target: float, stretch: float | None, lang: str) -> str:
@@ -116,7 +111,7 @@ def display_table(result: pd.DataFrame, plan: Plan, lang: str = "vi", *, one: st
             t("col.target", lang): target_text(pd.Series(row), plan, lang),
             t("col.attainment", lang): attainment_text(row, plan, lang),
             t("col.met", lang): met_label(row["met"], row["stretch_met"], lang, bool(row.get("estimate"))),
-            t("col.projection", lang): format_number(_number(row["projection"]), lang, ind.decimals),
+            t("col.projection", lang): format_number(number_or_none(row["projection"]), lang, ind.decimals),
             t("col.measure", lang): ind.measure(lang),
             t("col.missing", lang): missing_text(row.get("missing"), plan, lang),
         })
@@ -132,7 +127,7 @@ def export_table(result: pd.DataFrame, plan: Plan, lang: str = "vi", *, one: str
     decimals, attainment to 0,1) beside its words (the censoring sign, "ước"/"chính thức", the target as the plan
     states it), so that Excel can sum and sort them. `one` leaves out a repeated column as in `display_table`."""
     def rounded(values: pd.Series, digits: list[int]) -> list[float | None]:
-        return [None if _number(v) is None else round(float(v), d) for v, d in zip(values, digits)]
+        return [None if number_or_none(v) is None else round(float(v), d) for v, d in zip(values, digits)]
 
     digits = [plan.indicator(i).decimals for i in result["indicator"]]
     table = pd.DataFrame({
@@ -141,7 +136,7 @@ def export_table(result: pd.DataFrame, plan: Plan, lang: str = "vi", *, one: str
         t("col.unit", lang): [plan.unit(u).name(lang) for u in result["unit"]],
         t("col.actual", lang): rounded(result["actual"], digits),
         t("col.qualifier", lang): [q if isinstance(q, str) else "" for q in result["actual_qualifier"]],
-        t("template.kind", lang): [t("kind.estimate" if e else "kind.official", lang) if _number(a) is not None
+        t("template.kind", lang): [t("kind.estimate" if e else "kind.official", lang) if number_or_none(a) is not None
                                    else "" for e, a in zip(result["estimate"], result["actual"])],
         t("col.target", lang): [target_text(row, plan, lang) for _, row in result.iterrows()],
         t("col.target_value", lang): rounded(result["target"], digits),

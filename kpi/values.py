@@ -20,3 +20,8 @@ def parse_censored(raw: float | int | str) -> tuple[float, str | None]:
 def plain_number(number: float) -> str:
     """`30` for 30.0, `2.5` for 2.5: a number as a message shows it, without a needless `.0`."""
     return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def number_or_none(value: object) -> float | None:
+    """`value` as a float, or None for None and NaN (a missing figure in an evaluated row)."""
+    return None if value is None or (isinstance(value, float) and value != value) else float(value)

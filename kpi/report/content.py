@@ -5,7 +5,6 @@ the sentences are `kpi.report.sentences`'; the workbook, the document and the pa
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,6 +21,7 @@ from kpi.plan import Plan
 from kpi.report.sentences import target_sentence
 from kpi.scorecard import target_text
 from kpi.store import Store, current_figures, data_as_of, receipts
+from kpi.values import number_or_none
 
 #: The columns of a section's table, in the order of the report's table (DOMAIN.md, "Reviews and commendation").
 COLUMNS = ("indicator", "name", "measure", "plan_target", "period_value", "cumulative", "estimate", "qualifier",
@@ -62,21 +62,17 @@ class Review:
         return any(section.rows["cumulative"].notna().any() for section in self.sections)
 
 
-def _number(value: object) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-
-
 def _row(record: dict, plan: Plan, period: Period, lang: str) -> dict:
     """A report row from one evaluated row: figures as numbers (None where there is none), words beside them."""
     ind = plan.indicator(str(record["indicator"]))
-    actual = _number(record["actual"])
+    actual = number_or_none(record["actual"])
     # A quarter's own figure for a flow; a level (and a reduction worked out from rates) stands where it stands.
-    own = _number(record.get("period_value")) if ind.flow == "flow" and not period.view else actual
+    own = number_or_none(record.get("period_value")) if ind.flow == "flow" and not period.view else actual
     change = change_on_last_year(record, plan, period)
     share = share_of_plan(record, plan)
     return {
         "indicator": ind.code, "name": ind.name(lang), "measure": ind.measure(lang),
-        "plan_target": target_text(record, plan, lang) if _number(record.get("target")) is not None else "",
+        "plan_target": target_text(record, plan, lang) if number_or_none(record.get("target")) is not None else "",
         "period_value": own, "cumulative": actual, "estimate": bool(record.get("estimate")) and actual is not None,
         "qualifier": record.get("actual_qualifier") if isinstance(record.get("actual_qualifier"), str) else "",
         "pct_of_plan": None if share is None else round(share, 1),

@@ -9,7 +9,6 @@ are the evaluation's, never worked out again here; this module only words them. 
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 
@@ -19,15 +18,12 @@ from kpi.i18n import t
 from kpi.periods import Period, parse_period
 from kpi.plan import Indicator, Plan
 from kpi.scorecard import target_text
+from kpi.values import number_or_none
 from kpi.wording import missing_text
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 #: Verdicts a sentence ends with; "awaiting" and "no_data" are said by the sentence itself.
 _VERDICTS = {"achieved", "not_met", "on_track", "at_risk", "off_track", "undetermined"}
-
-
-def _number(value: object) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
 def span_phrase(period: Period, lang: str = "vi") -> str:
@@ -102,10 +98,10 @@ def _rank_sentence(row: Mapping, plan: Plan, ind: Indicator, lang: str, subject:
     out_of = re.search(r"/\s*(\d+)", ind.measure("vi"))
     suffix = f"/{out_of.group(1)}" if out_of else ""
     year = plan.baseline_year
-    base, base_q = _number(row.get("baseline")), row.get("baseline_qualifier")
+    base, base_q = number_or_none(row.get("baseline")), row.get("baseline_qualifier")
     base_q = base_q if isinstance(base_q, str) and base_q else None
     base_text = format_figure(base, base_q, lang, 0) + suffix if base is not None else None
-    actual, actual_q = _number(row.get("actual")), row.get("actual_qualifier")
+    actual, actual_q = number_or_none(row.get("actual")), row.get("actual_qualifier")
     actual_q = actual_q if isinstance(actual_q, str) and actual_q else None
     if actual is None:
         before = t("rs.rank_before", lang, year=year, base=base_text) if base_text else ""
@@ -132,8 +128,8 @@ def _amount_sentence(row: Mapping, plan: Plan, ind: Indicator, lang: str, period
     estimate = bool(row.get("estimate"))
     counting = ind.kind == "reduce_vs_baseline"
     verb = t(("rverb.count" if counting else "rverb.reach") + (".estimate" if estimate else ""), lang)
-    actual = _number(row.get("actual"))
-    own = _number(row.get("period_value"))
+    actual = number_or_none(row.get("actual"))
+    own = number_or_none(row.get("period_value"))
     figure = amount(actual, ind, lang, row.get("actual_qualifier"))
     if period.quarter > 1 and not period.view and ind.flow == "flow":
         # A flow's verdict is about the year to date: a quarter after the first says the quarter's own figure (when
@@ -145,7 +141,7 @@ def _amount_sentence(row: Mapping, plan: Plan, ind: Indicator, lang: str, period
     share = share_of_plan(row, plan)
     if share is not None:
         parts.append(t("rs.share_of_plan", lang, pct=format_number(share, lang, 1, fixed=True)))
-    elif _number(row.get("target")) is not None and not counting:  # a unit without a target still reports
+    elif number_or_none(row.get("target")) is not None and not counting:  # a unit without a target still reports
         parts.append(t("rs.plan", lang, target=_target_words(row, plan, ind, lang)))
     change = _change(row, plan, ind, lang, period)
     if change:
@@ -156,7 +152,7 @@ def _amount_sentence(row: Mapping, plan: Plan, ind: Indicator, lang: str, period
 def _target_words(row: Mapping, plan: Plan, ind: Indicator, lang: str) -> str:
     """The target in words with its measure, as prose says it: `từ 10% trở lên`, `trên 63,7 triệu đồng`; other
     kinds as the table states them (`3–4 điểm %`)."""
-    target = _number(row.get("target"))
+    target = number_or_none(row.get("target"))
     if ind.kind in ("at_least", "more_than") and target is not None:
         return t(f"rs.target.{ind.kind}", lang, value=amount(target, ind, lang))
     text = target_text(row, plan, lang)  # reads row["…"] only: a dict serves as well as a pandas row
@@ -175,7 +171,7 @@ def target_sentence(row: Mapping, plan: Plan, lang: str = "vi") -> str:
     subject = f"{ind.name(lang)} {span_phrase(said, lang)}"
     if ind.kind == "rank_gain":
         parts = _rank_sentence(row, plan, ind, lang, subject)
-    elif _number(row.get("actual")) is None:
+    elif number_or_none(row.get("actual")) is None:
         parts = [t("rs.no_data", lang, subject=subject)]
     else:
         parts = _amount_sentence(row, plan, ind, lang, period, subject)
