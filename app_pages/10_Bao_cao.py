@@ -8,6 +8,7 @@ import streamlit as st
 from kpi.emulation_view import proposal_table, proposals_shown, rules_text
 from kpi.i18n import t
 from kpi.periods import period_label
+from kpi.report.sentences import report_period
 from ui import data
 from ui.downloads import DOCX_MIME, XLSX_MIME, download_table
 from ui.frame import current
@@ -20,7 +21,7 @@ review, workbook = data.review(ctx.store, ctx.version, ctx.period, ctx.unit, lan
 
 st.title(t("reports.title", lang))
 st.caption(md_escape(t("review.heading", lang, unit=plan.unit(ctx.unit).name(lang),
-                       period=period_label(ctx.period, lang))))
+                       period=report_period(ctx.period, lang))))
 # The printable report draws every chart in a browser (seconds): made on request, then kept per data version.
 wanted = ("print", ctx.version, ctx.period, ctx.unit, lang)
 with st.container(horizontal=True):
@@ -36,7 +37,7 @@ if st.session_state.get("print_wanted") == wanted:
         st.download_button(t("reports.docx", lang), docx, f"{stem}.docx", DOCX_MIME, on_click="ignore")
         st.download_button(t("reports.pdf", lang), pdf, f"{stem}.pdf", "application/pdf", on_click="ignore")
 if not review.has_data:
-    st.info(t("review.no_data", lang, period=period_label(ctx.period, lang)))
+    st.info(t("review.no_data", lang, period=report_period(ctx.period, lang)))
     st.stop()
 st.subheader(t("review.results", lang))
 for n, section in enumerate(review.sections):

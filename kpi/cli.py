@@ -239,6 +239,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     from kpi.periods import parse_period
     from kpi.report.content import build_review
+    from kpi.report.sentences import report_period
     from kpi.report.workbook import review_workbook, sheet_count
 
     try:
@@ -262,7 +263,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         Path(args.out).write_bytes((review_docx if args.format == "docx" else review_pdf)(review))
         said = t("review.written_doc", args.lang, path=args.out)
     if not review.has_data:  # the file says so too; the command still succeeds
-        print(t("review.no_data", args.lang, period=args.period), file=sys.stderr)
+        print(t("review.no_data", args.lang, period=report_period(review.period, args.lang)), file=sys.stderr)
     print(said)
     return EXIT_OK
 

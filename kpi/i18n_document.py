@@ -19,4 +19,6 @@ DOCUMENT: dict[str, dict[str, str]] = {
         "en": "(Chart not drawn: the server needs the Chromium browser to draw charts — apt-get install chromium.)"},
     "doc.chart_failed": {"vi": "(Không vẽ được biểu đồ này; chi tiết lỗi có trong nhật ký máy chủ.)",
                          "en": "(This chart could not be drawn; the server's log has the error.)"},
+    "doc.number": {"vi": "Số:        /{symbol}", "en": "No.        /{symbol}"},
+    "doc.place_date": {"vi": "{place}, {date}", "en": "{place}, {date}"},
 }

@@ -138,4 +138,7 @@ REPORT: dict[str, dict[str, str]] = {
     "reports.pdf": {"vi": "Tải bản PDF", "en": "Download PDF"},
     "rs.target.at_least": {"vi": "từ {value} trở lên", "en": "at least {value}"},
     "rs.target.more_than": {"vi": "trên {value}", "en": "more than {value}"},
+    "rperiod.year": {"vi": "năm {year}", "en": "year {year}"},
+    "rperiod.months": {"vi": "{n} tháng đầu năm {year}", "en": "first {n} months of {year}"},
+    "rperiod.quarter": {"vi": "quý {roman} năm {year}", "en": "Q{q} {year}"},
 }

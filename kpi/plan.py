@@ -46,6 +46,11 @@ class PlanHeader(_Strict):
     title_vi: str
     title_en: str
     issued_by: str = ""
+    # How the office heads its documents (Nghị định 30/2020/NĐ-CP): the parent body then the office, the place
+    # before the date, and the symbol after a report's number. Optional: without them a report shows issued_by.
+    masthead: list[str] = Field(default_factory=list, max_length=3)
+    place: str = ""
+    report_symbol: str = ""
     report_due_days: int = Field(default=15, ge=0, le=120)  # days after a quarter ends that its report is due
     # The indicators the meeting room follows quarter by quarter (projector's "quarters" slide).
     headline: list[str] = Field(default_factory=lambda: ["budget_revenue", "tourist_arrivals", "new_rural_communes",

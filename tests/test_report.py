@@ -137,7 +137,7 @@ def test_workbook_holds_the_figures_the_sentences_and_prints_on_a4(opened) -> No
     assert book.sheetnames[0] == "Tổng hợp" and "TPKT Thành phố Kon Tum" in book.sheetnames
     assert book.sheetnames[-2:] == ["Đơn vị chưa gửi báo cáo", "Xếp hạng, đề xuất"]
     summary = book["Tổng hợp"]
-    assert summary["A2"].value == "Báo cáo kết quả thực hiện các chỉ tiêu thi đua — Tỉnh Kon Tum — 6 tháng 2024"
+    assert summary["A2"].value == "Báo cáo kết quả thực hiện các chỉ tiêu thi đua — Tỉnh Kon Tum — 6 tháng đầu năm 2024"
     budget = _rows(summary)["Thu ngân sách nhà nước trên địa bàn"]
     # 1.000 + 1.070,5 = 2.070,5 = 45,0% of 4.600; 2023's first half 900 + 1.100 = 2.000: 2.070,5 / 2.000 = 103,5%.
     assert (budget["Lũy kế từ đầu năm"], budget["So với kế hoạch năm (%)"],
@@ -167,7 +167,7 @@ def test_a_period_without_figures_says_so(fresh) -> None:
     review = build_review(store, plans, "2024-Q1")
     assert not review.has_data
     book = openpyxl.load_workbook(io.BytesIO(review_workbook(review)))
-    assert [c.value for c in book.active["A"]] == ["Chưa có số liệu nào cho Quý I/2024: chưa thể lập báo cáo."]
+    assert [c.value for c in book.active["A"]] == ["Chưa có số liệu nào cho quý I năm 2024: chưa thể lập báo cáo."]
 
 
 def test_report_command(fresh, tmp_path, capsys) -> None:

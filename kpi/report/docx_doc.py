@@ -118,7 +118,11 @@ def _masthead(document: DocxDocument, block: Masthead) -> None:
     grid = document.add_table(rows=1, cols=2)
     _widths(grid, (6.5, TEXT_WIDTH_CM - 6.5))
     left, right = grid.rows[0].cells
-    _write(left, block.issuer, 12, bold=True, align="C", first=True)
+    if block.parent:  # the parent body in capitals, not bold; the office itself in bold
+        _write(left, block.parent, 12, align="C", first=True)
+    _write(left, block.issuer, 12, bold=True, align="C", first=not block.parent)
+    if block.number:
+        _write(left, block.number, 13, align="C")
     _write(right, block.state, 12, bold=True, align="C", first=True)
     _write(right, block.motto, 13, bold=True, align="C", underline=True)
     _write(right, "", 6)

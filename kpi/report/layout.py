@@ -19,6 +19,7 @@ from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.report.content import Review, Section
 from kpi.report.images import chromium_path
+from kpi.report.sentences import report_period
 
 #: The section table's columns: (heading key, the section's column, width in cm, alignment). The widths add up to
 #: 16 cm, an A4 page's text width between margins of 3 cm (left) and 2 cm (right); the narrow ones are as wide as
@@ -39,9 +40,12 @@ def nfc(text: object) -> str:
 
 @dataclass(frozen=True)
 class Masthead:
-    """Top of the first page: the issuing office on the left, the state and its motto and the date on the right."""
+    """Top of the first page: on the left the parent body (may be empty), the issuing office and the report's
+    number line (may be empty); on the right the state, its motto and the place and date."""
 
+    parent: str
     issuer: str
+    number: str
     state: str
     motto: str
     date: str
@@ -141,15 +145,27 @@ def _chart(review: Review, unit: str, charts: dict[str, bytes | None]) -> Chart:
     return Chart(None, t("doc.chart_failed" if chromium_path() else "doc.no_chromium", review.lang))
 
 
+def _masthead(review: Review) -> Masthead:
+    """The heading of an administrative document (Nghị định 30/2020/NĐ-CP) from the plan's header: "UBND TỈNH KON
+    TUM / SỞ GIAO THÔNG VẬN TẢI", "Số:      /BC-SGTVT", "Kon Tum, ngày … tháng … năm …"; the plan's issuer alone
+    where the header says no more."""
+    lang, header = review.lang, review.plan.plan
+    lines = [nfc(line).upper() for line in header.masthead] or [nfc(header.issued_by).upper()]
+    number = t("doc.number", lang, symbol=nfc(header.report_symbol)) if header.report_symbol else ""
+    date = _date(review.made_at, lang)
+    if header.place:
+        date = t("doc.place_date", lang, place=nfc(header.place), date=date)
+    return Masthead("\n".join(lines[:-1]), lines[-1], number, t("doc.state", lang), t("doc.motto", lang), date)
+
+
 def _front(review: Review) -> list[Block]:
     """The masthead, the title, the plan's title and the dates."""
     lang, plan = review.lang, review.plan
     title = plan.plan.title_vi if lang == "vi" else plan.plan.title_en
     unit = plan.unit(review.unit).name(lang)
-    period = period_label(review.period, lang)
+    period = report_period(review.period, lang)
     return [
-        Masthead(nfc(plan.plan.issued_by).upper(), t("doc.state", lang), t("doc.motto", lang),
-                 _date(review.made_at, lang)),
+        _masthead(review),
         Paragraph(t("doc.title", lang), "title"),
         Paragraph(nfc(t("doc.subtitle", lang, unit=unit, period=period)), "subtitle"),
         Paragraph(nfc(title), "plan"),
@@ -201,7 +217,7 @@ def document_blocks(review: Review, charts: dict[str, bytes | None]) -> list[Blo
     lang = review.lang
     blocks = _front(review)
     if not review.has_data:
-        return [*blocks, Paragraph(t("review.no_data", lang, period=period_label(review.period, lang)))]
+        return [*blocks, Paragraph(t("review.no_data", lang, period=report_period(review.period, lang)))]
     blocks.append(Heading(t("review.results", lang), 1))
     for n, section in enumerate(review.sections, start=1):
         blocks += [Heading(f"{n}. {nfc(review.plan.unit(section.unit).name(lang))}", 2),

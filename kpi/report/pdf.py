@@ -85,9 +85,15 @@ def _masthead(pdf: FPDF, block: Masthead) -> None:
     """Issuer left, state, motto and date right, each column's lines centred in it."""
     top, left_w = pdf.get_y(), 62
     right_x, right_w = _LEFT_MM + left_w, _WIDTH_MM - left_w
+    if block.parent:  # the parent body in capitals, not bold; the office itself in bold
+        pdf.set_font(_FAMILY, "", 10)
+        pdf.multi_cell(left_w, _line_mm(10), block.parent, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(_FAMILY, "B", 10)
     pdf.multi_cell(left_w, _line_mm(10), block.issuer, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     _rule(pdf, _LEFT_MM + left_w / 2, 20)
+    if block.number:
+        pdf.set_font(_FAMILY, "", 10)
+        pdf.multi_cell(left_w, _line_mm(10), block.number, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     bottom = pdf.get_y()
     pdf.set_xy(right_x, top)
     pdf.multi_cell(right_w, _line_mm(10), block.state, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)

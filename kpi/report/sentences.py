@@ -35,6 +35,16 @@ def span_phrase(period: Period, lang: str = "vi") -> str:
     return t("rspan.quarter", lang, roman=_ROMAN[period.quarter], q=period.quarter)
 
 
+def report_period(period: Period | str, lang: str = "vi") -> str:
+    """A period as a report's heading names it: `6 tháng đầu năm 2024`, `quý III năm 2024`, `năm 2024`."""
+    p = parse_period(period) if isinstance(period, str) else period
+    if p.is_year:
+        return t("rperiod.year", lang, year=p.year)
+    if p.view:
+        return t("rperiod.months", lang, n=3 * p.through_quarter, year=p.year)
+    return t("rperiod.quarter", lang, roman=_ROMAN[p.quarter], q=p.quarter, year=p.year)
+
+
 def _ytd_phrase(period: Period, lang: str) -> str:
     """`lũy kế 9 tháng đầu năm`: the year to date at the end of a quarter after the first."""
     if period.quarter == 4:

@@ -20,6 +20,7 @@ from kpi.fmt import format_figure, format_time
 from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.report.content import Review, Section
+from kpi.report.sentences import report_period
 
 #: The table's columns: (heading key, the section's column, width in characters).
 TABLE = (("rcol.no", None, 5), ("col.indicator", "name", 42), ("col.measure", "measure", 11),
@@ -125,7 +126,7 @@ def _write_sheet(workbook: Workbook, review: Review, section: Section, name: str
     sheet = workbook.add_worksheet(name)
     unit = plan.unit(section.unit).name(lang)
     sheet.write_string(0, 0, neutralise(plan.plan.title_vi if lang == "vi" else plan.plan.title_en), formats["title"])
-    sheet.write_string(1, 0, t("review.heading", lang, unit=unit, period=period_label(review.period, lang)),
+    sheet.write_string(1, 0, t("review.heading", lang, unit=unit, period=report_period(review.period, lang)),
                        formats["bold"])
     as_of = format_time(review.as_of) or "—"
     sheet.write_string(2, 0, t("review.dates", lang, made=format_time(review.made_at), as_of=as_of))
@@ -229,7 +230,7 @@ def review_workbook(review: Review) -> bytes:
     }
     if not review.has_data:
         sheet = workbook.add_worksheet(_sheet_name("", t("review.summary", review.lang), set()))
-        sheet.write_string(0, 0, t("review.no_data", review.lang, period=period_label(review.period, review.lang)),
+        sheet.write_string(0, 0, t("review.no_data", review.lang, period=report_period(review.period, review.lang)),
                            formats["title"])
     else:
         used: set[str] = set()
