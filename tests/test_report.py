@@ -292,3 +292,13 @@ def test_sheet_names_never_end_in_an_apostrophe() -> None:
 
     # Cut to Excel's 31 characters, "AB Huyen" + 22 letters + " 'Drai" would end in "'", which Excel refuses.
     assert sheet_name("AB Huyen" + "a" * 22 + "'Drai") == "AB Huyen" + "a" * 22
+
+
+def test_a_small_count_changes_by_a_number_not_a_percentage(plan: Plan) -> None:
+    data = figures(("KT", "new_rural_communes", "2024-Q1", 1), ("KT", "new_rural_communes", "2024-Q2", 2),
+                   ("KT", "new_rural_communes", "2023-Q1", 0), ("KT", "new_rural_communes", "2023-Q2", 1))
+    # 1 + 2 = 3 communes against 0 + 1 = 1 in 2023's first half: 2 more ("tăng 200,0%" would say less); 3 of 5 =
+    # 60,0% of the plan, ahead of the 50% pace.
+    assert sentence(plan, data, "2024-H1", "new_rural_communes") == (
+        "Số xã đạt chuẩn nông thôn mới (tăng thêm) 6 tháng đầu năm đạt 3 xã, bằng 60,0% kế hoạch năm, tăng 2 xã so "
+        "với cùng kỳ, đúng tiến độ.")

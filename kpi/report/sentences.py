@@ -22,6 +22,8 @@ from kpi.values import number_or_none
 from kpi.wording import missing_text
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+#: Below this many (communes, accidents…) a change is said as a number, not as a percentage.
+_SMALL_COUNT = 100
 #: Verdicts a sentence ends with; "awaiting" and "no_data" are said by the sentence itself.
 _VERDICTS = {"achieved", "not_met", "on_track", "at_risk", "off_track", "undetermined"}
 
@@ -67,7 +69,9 @@ def _change(row: Mapping, plan: Plan, ind: Indicator, lang: str, period: Period)
         return None
     than = comparison_base(row, plan, lang, period)[1]
     counting = ind.kind == "reduce_vs_baseline"
-    if change.ratio is None or counting:  # a rate in points, a count to bring down in its own unit
+    # A rate changes in points, a count to bring down in its own unit, and so does a small count: "tăng 2 xã" says
+    # more than "tăng 200,0%" for 3 communes against 1.
+    if change.ratio is None or counting or (ind.integer and change.before < _SMALL_COUNT):
         size = abs(change.difference)
         words = (t("rs.points", lang, n=format_number(size, lang, ind.decimals))
                  if ind.measure("vi") in PERCENT_MEASURES else amount(size, ind, lang))
