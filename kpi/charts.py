@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpi.compare import last_year_base
 from kpi.fmt import PLOTLY_SEPARATORS, format_figure, format_number, format_percent
 from kpi.i18n import STATUS_ORDER, STATUS_SYMBOL, status_label, t
 from kpi.periods import period_label
@@ -213,20 +214,11 @@ def _hover(row: dict, plan: Plan, lang: str) -> str:
     return "<br>".join(html.escape(part) for part in parts)
 
 
-def _last_year_count(row: dict) -> float | None:
-    """For "fewer than last year": the count it must stay under (same span last year, else last year's total)."""
-    for column in ("same_span_last_year", "baseline"):
-        value = row.get(column)
-        if value is not None and not math.isnan(value):
-            return float(value)
-    return None
-
-
-def _heat_value(row: dict) -> float:
-    """A cell's colour value: attainment (%), or for "fewer than last year" last year's count over this year's
-    (%, 100 = as many; higher is better, like attainment)."""
+def _heat_value(row: dict, plan: Plan) -> float:
+    """A cell's colour value: attainment (%), or for "fewer than last year" last year's count (the same span,
+    `kpi.compare.last_year_base`) over this year's (%, 100 = as many; higher is better, like attainment)."""
     if row.get("kind") == "reduce_vs_baseline" or math.isnan(row["attainment"]):
-        last, actual = _last_year_count(row), row.get("actual")
+        last, actual = last_year_base(row, plan)[0], row.get("actual")
         if last is not None and actual is not None and not math.isnan(actual):
             return AXIS_CAP if actual == 0 else last / actual * 100
     return row["attainment"]
@@ -238,7 +230,7 @@ def _cell_text(row: dict, plan: Plan, lang: str) -> str:
     attainment = row["attainment"]
     percent = "" if attainment is None or math.isnan(attainment) else "<br>" + format_percent(attainment, lang, 0)
     ind = plan.indicator(row["indicator"])
-    last = _last_year_count(row)
+    last = last_year_base(row, plan)[0]
     if ind.kind == "reduce_vs_baseline" and last is not None and not math.isnan(row["actual"]):
         percent = (f"<br>{format_number(row['actual'], lang, ind.decimals)}/"
                    f"{format_number(last, lang, ind.decimals)}")
@@ -259,7 +251,7 @@ def unit_heatmap(result: pd.DataFrame, plan: Plan, lang: str = "vi") -> go.Figur
     indicators = [i.code for i in plan.indicators if i.code in set(shown["indicator"])]
     units = [u.code for u in plan.units if u.code in set(shown["unit"])]
     kinds = {i.code: i.kind for i in plan.indicators}
-    shown = shown.assign(_heat=[_heat_value({**row, "kind": kinds[row["indicator"]]})
+    shown = shown.assign(_heat=[_heat_value({**row, "kind": kinds[row["indicator"]]}, plan)
                                 for row in shown.to_dict("records")])
     grid = shown.pivot_table(index="unit", columns="indicator", values="_heat", aggfunc="first", dropna=False)
     grid = grid.reindex(index=units, columns=indicators)

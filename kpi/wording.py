@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from kpi.compare import last_year_base
 from kpi.fmt import format_figure, format_percent
 from kpi.i18n import JUDGED, STATUS_ORDER, STATUS_SYMBOL, status_label, t
 from kpi.periods import period_label
@@ -59,9 +60,7 @@ def attainment_text(row: Mapping, plan: Plan, lang: str = "vi") -> str:
     span (`95 so với 102 cùng kỳ`); a strict target met exactly says it must be exceeded."""
     ind = plan.indicator(str(row["indicator"]))
     if ind.kind == "reduce_vs_baseline":
-        actual, last = _number(row["actual"]), _number(row.get("same_span_last_year"))
-        if last is None and str(row.get("period", "")).isdigit():
-            last = _number(row.get("baseline"))
+        actual, last = _number(row["actual"]), last_year_base(row, plan)[0]  # the one rule for "last year"
         if actual is None or last is None:
             return "—"
         # The year view compares with last year's whole year, a shorter span with the same span (cùng kỳ).

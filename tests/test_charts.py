@@ -645,3 +645,12 @@ def test_heatmap_colourbar_text_is_the_body_font(plan: Plan, heat_result: pd.Dat
     bar = unit_heatmap(heat_result, plan, "vi").data[0].colorbar
     assert (bar.tickfont.size, bar.tickfont.color) == (14, "#1F1F1F")
     assert (bar.title.font.size, bar.title.font.color) == (14, "#1F1F1F")
+
+
+def test_heatmap_never_sets_half_a_year_against_a_whole_one(plan: Plan) -> None:
+    # Đắk Glei's first half: 3 + 4 = 7 accidents; 2023 is known only as a whole year (22), not by quarter.
+    data = figures(("DGL", "traffic_accidents", "2024-Q1", 3), ("DGL", "traffic_accidents", "2024-Q2", 4),
+                   ("DGL", "traffic_accidents", "2023", 22))
+    cell = unit_heatmap(evaluate(plan, data, "2024-H1", ["DGL"]), plan, "vi").data[0].text[0][0]
+    # "7/22" would compare half a year with a whole one; with no same span last year the cell gives no count.
+    assert "/22" not in cell
