@@ -148,8 +148,11 @@ def _amount_sentence(row: Mapping, plan: Plan, ind: Indicator, lang: str, period
     if period.quarter > 1 and not period.view and ind.flow == "flow":
         # A flow's verdict is about the year to date: a quarter after the first says the quarter's own figure (when
         # every report for it is in), then the year to date; a level is simply where it stands.
+        # On an estimate the row does not say which quarter was estimated: the quarter's own figure is left out
+        # rather than called "ước" (or official) without knowing.
         ytd = f"{_ytd_phrase(period, lang)} {verb} {figure}"
-        parts = [f"{subject} {verb} {amount(own, ind, lang)}", ytd] if own is not None else [f"{ind.name(lang)} {ytd}"]
+        quarter_known = own is not None and not estimate
+        parts = [f"{subject} {verb} {amount(own, ind, lang)}", ytd] if quarter_known else [f"{ind.name(lang)} {ytd}"]
     else:
         parts = [f"{subject} {verb} {figure}"]
     share = share_of_plan(row, plan)
