@@ -126,7 +126,8 @@ def emulation_ranking(result: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     counts = table.groupby(["cluster", "rank"])["unit"].transform("count")
     table["tied"] = table["rank"].notna() & (counts > 1)
     waiting = parts[parts["incomplete"].astype(bool)].groupby("unit")["indicator"].agg(list)
-    table["waiting"] = [waiting.get(unit, []) for unit in table["unit"]]
+    order = {i.code: n for n, i in enumerate(plan.indicators)}  # the plan's order, whatever the rows' order
+    table["waiting"] = [sorted(waiting.get(unit, []), key=order.__getitem__) for unit in table["unit"]]
     table["proposal"] = pd.Series(_proposals(table, plan), index=table.index, dtype=object)  # None, not NaN
     cluster_order = {c.code: n for n, c in enumerate(plan.clusters)}
     return table.sort_values(["cluster", "rank", "unit"], key=lambda c: c.map(cluster_order) if c.name == "cluster"

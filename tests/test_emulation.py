@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pydantic
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpi.emulation import emulation_ranking, score_breakdown
 from kpi.plan import Emulation, Plan
@@ -158,3 +160,73 @@ def test_by_unit_page_shows_the_rules_the_proposals_and_a_unit_s_points(sample_u
     assert [b.label for b in at.download_button] == ["Tải CSV", "Tải Excel (.xlsx)"]  # the proposal table
     breakdown = shown_table(at, 2)
     assert len(breakdown) == 4 and set(breakdown["Tổng điểm"]) == {"1"}  # four targets good, one point each
+
+
+# --- properties, on generated clusters ------------------------------------------------------------------------------
+
+UNITS = ("DGL", "NHO", "DTO", "TMR")
+TARGETS = ("traffic_accidents", "traffic_deaths", "traffic_injuries")
+_STATUS = st.sampled_from(["achieved", "not_met", "on_track", "at_risk", "off_track", "incomplete", "no_data"])
+
+
+@st.composite
+def cluster_cases(draw: st.DrawFn) -> tuple[pd.DataFrame, dict]:
+    """Evaluated rows of the northern cluster with random statuses and counts, and random scoring rules."""
+    rows = []
+    for unit in UNITS:
+        for target in TARGETS:
+            status = draw(_STATUS)
+            missing = [(unit, "2024-Q2")] if status in ("incomplete", "no_data") else []
+            actual = None if status == "no_data" else draw(st.integers(0, 20))
+            rows.append((unit, target, status, actual, draw(st.integers(0, 20)), missing))
+    points = draw(st.fixed_dictionaries({"achieved": st.integers(1, 10), "on_track": st.integers(0, 10),
+                                         "at_risk": st.integers(0, 5)}))
+    rules = {**RULES, "points": points, "improved": draw(st.sampled_from([0, 0.5, 2])),
+             "weights": {"traffic_deaths": draw(st.sampled_from([0.1, 0.3, 1, 2.5]))}}
+    return _rows(*rows), rules
+
+
+def _ruled(plan: Plan, rules: dict) -> Plan:
+    return plan.model_copy(update={"emulation": Emulation.model_validate(rules)})
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=cluster_cases(), seed=st.randoms(use_true_random=False))
+def test_ranking_properties(plan: Plan, case: tuple[pd.DataFrame, dict], seed) -> None:
+    rows, rules = case
+    ruled = _ruled(plan, rules)
+    ranking = emulation_ranking(rows, ruled).set_index("unit")
+    assert ((ranking["share"].dropna() >= 0) & (ranking["share"].dropna() <= 100)).all()
+    placed = ranking[ranking["rank"].notna()]
+    # Only units with complete figures and something judged get a place, and places follow the share.
+    assert placed["complete"].all() and (placed["judged"] > 0).all()
+    ordered = placed.sort_values("rank")
+    assert list(ordered["share"]) == sorted(ordered["share"], reverse=True)
+    assert ordered["rank"].min() == 1 if len(ordered) else True
+    # A title only for a placed unit whose share reaches the title's minimum.
+    minimum = {t["code"]: t["min_share"] for t in rules["titles"]}
+    for unit, row in ranking.iterrows():
+        if row["proposal"] is not None:
+            assert unit in placed.index and row["share"] >= minimum[row["proposal"]]
+    # The order the rows come in changes nothing.
+    shuffled = rows.sample(frac=1, random_state=seed.randint(0, 2**31)).reset_index(drop=True)
+    again = emulation_ranking(shuffled, ruled).set_index("unit")
+    pd.testing.assert_frame_equal(again.sort_index(), ranking.sort_index())
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=cluster_cases(), unit=st.sampled_from(UNITS), target=st.sampled_from(TARGETS))
+def test_holding_back_a_report_never_raises_a_share(plan: Plan, case: tuple[pd.DataFrame, dict], unit: str,
+                                                    target: str) -> None:
+    rows, rules = case
+    ruled = _ruled(plan, rules)
+    before = emulation_ranking(rows, ruled).set_index("unit")
+    held = rows.copy()
+    where = (held["unit"] == unit) & (held["indicator"] == target)
+    held.loc[where, "status"] = "no_data"
+    held.loc[where, "actual"] = None
+    held.loc[where, "missing"] = pd.Series([[(unit, "2024-Q2")]] * int(where.sum()), index=held.index[where])
+    after = emulation_ranking(held, ruled).set_index("unit")
+    assert not after.loc[unit, "complete"] and pd.isna(after.loc[unit, "rank"])
+    if unit in before.index and not pd.isna(before.loc[unit, "share"]):
+        assert after.loc[unit, "share"] <= before.loc[unit, "share"] + 1e-9
