@@ -47,9 +47,10 @@ def score_breakdown(result: pd.DataFrame, plan: Plan) -> pd.DataFrame:
             "unit": row["unit"], "indicator": row["indicator"], "status": status, "judged": judged,
             "weight": weight, "points": points, "improved": better, "bonus": bonus, "total": points + bonus,
             "best": best if judged or incomplete else 0.0, "incomplete": incomplete,
+            "estimated": judged and bool(row.get("estimate")),
         })
     return pd.DataFrame(records, columns=["unit", "indicator", "status", "judged", "weight", "points", "improved",
-                                          "bonus", "total", "best", "incomplete"])
+                                          "bonus", "total", "best", "incomplete", "estimated"])
 
 
 def _tie_values(table: pd.DataFrame, ties: list[str]) -> list[pd.Series]:
@@ -96,8 +97,9 @@ def emulation_ranking(result: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """The units of the plan's clusters ranked within their cluster by the plan's scoring rules.
 
     Columns: unit, cluster, judged (targets scored), achieved, good (achieved or on track), improved (targets
-    better than last year), incomplete (targets with a report missing), complete (none), waiting (the indicator
-    codes of the incomplete targets), score and max_score (points, rounded to 1e-9 so that sums of fractional
+    better than last year), incomplete (targets with a report missing), complete (none), estimated (targets
+    judged on estimates: scored as they stand, counted so the council sees them), waiting (the indicator codes
+    of the incomplete targets), score and max_score (points, rounded to 1e-9 so that sums of fractional
     weights compare as people expect), share (score as % of max_score), rank (1 = best within the cluster among
     the complete units; None for a unit with a report missing or nothing judged), tied (another unit of the
     cluster has the same rank) and proposal (a title code of `plan.emulation.titles`, or None). A unit that sent
@@ -111,9 +113,10 @@ def emulation_ranking(result: pd.DataFrame, plan: Plan) -> pd.DataFrame:
                          better=parts["improved"].eq(True) & parts["judged"])
     table = parts.groupby("unit", as_index=False).agg(
         judged=("judged", "sum"), achieved=("achieved", "sum"), good=("good", "sum"), improved=("better", "sum"),
-        incomplete=("incomplete", "sum"), score=("total", "sum"), max_score=("best", "sum"))
+        incomplete=("incomplete", "sum"), estimated=("estimated", "sum"), score=("total", "sum"),
+        max_score=("best", "sum"))
     table = table[(table["judged"] > 0) | (table["incomplete"] > 0)].reset_index(drop=True)
-    for column in ("judged", "achieved", "good", "improved", "incomplete"):
+    for column in ("judged", "achieved", "good", "improved", "incomplete", "estimated"):
         table[column] = table[column].astype("int64")
     table["cluster"] = table["unit"].map(members)
     table["complete"] = table["incomplete"] == 0

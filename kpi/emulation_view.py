@@ -58,6 +58,8 @@ def _reason(row: dict, plan: Plan, lang: str) -> str:
     reason = t("emu.reason_share", lang, share=share, min=format_percent(title.min_share, lang, 0))
     if title.top is not None:
         reason += "; " + t("emu.reason_top", lang, rank=_rank_text(row["rank"], row["tied"], lang), top=title.top)
+    if row.get("estimated"):  # the council should know the proposal rests partly on estimates
+        reason += "; " + t("emu.reason_estimated", lang, n=row["estimated"])
     return reason
 
 

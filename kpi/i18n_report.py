@@ -141,4 +141,6 @@ REPORT: dict[str, dict[str, str]] = {
     "rperiod.year": {"vi": "năm {year}", "en": "year {year}"},
     "rperiod.months": {"vi": "{n} tháng đầu năm {year}", "en": "first {n} months of {year}"},
     "rperiod.quarter": {"vi": "quý {roman} năm {year}", "en": "Q{q} {year}"},
+    "emu.reason_estimated": {"vi": "{n} chỉ tiêu đánh giá theo số ước, cần đối chiếu số chính thức",
+                             "en": "{n} targets judged on estimates, to check against official figures"},
 }

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpi.emulation import emulation_ranking, score_breakdown
+from kpi.emulation_view import proposal_table
 from kpi.plan import Emulation, Plan
 from tests.support import shown_table
 from tests.test_app import run_page
@@ -230,3 +231,14 @@ def test_holding_back_a_report_never_raises_a_share(plan: Plan, case: tuple[pd.D
     assert not after.loc[unit, "complete"] and pd.isna(after.loc[unit, "rank"])
     if unit in before.index and not pd.isna(before.loc[unit, "share"]):
         assert after.loc[unit, "share"] <= before.loc[unit, "share"] + 1e-9
+
+
+def test_a_proposal_on_estimates_says_so(ruled: Plan) -> None:
+    rows = _rows(("DHA", "traffic_accidents", "achieved", 3, 5), ("DHA", "traffic_deaths", "achieved", 1, 2),
+                 ("DHA", "traffic_injuries", "achieved", 2, 4))
+    rows["estimate"] = [False, True, False]
+    ranking = emulation_ranking(rows, ruled)
+    # All achieved and improved: 48 of 48, first, the flag; the deaths figure is an estimate: counted and said.
+    assert (ranking.loc[0, "proposal"], ranking.loc[0, "estimated"]) == ("co_thi_dua", 1)
+    reason = proposal_table(ranking, ruled, "vi").loc[0, "Căn cứ"]
+    assert reason.endswith("; 1 chỉ tiêu đánh giá theo số ước, cần đối chiếu số chính thức")
