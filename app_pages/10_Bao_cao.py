@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kpi.emulation_view import proposal_table, proposals_shown, rules_text
+from kpi.emulation_view import rules_text
 from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.report.sentences import report_period
 from ui import data
-from ui.downloads import DOCX_MIME, XLSX_MIME, download_table
+from ui.downloads import DOCX_MIME, XLSX_MIME
 from ui.frame import current
 from ui.markdown import md_escape
-from ui.tables import show_targets
+from ui.tables import show_proposals
 
 ctx = current()
 lang, plan = ctx.lang, ctx.plan
@@ -48,9 +48,7 @@ for n, section in enumerate(review.sections):
 if not review.ranking.empty:  # the province's report: the council's table comes with it
     st.subheader(t("emu.proposals", lang))
     st.caption(md_escape(f"{rules_text(plan, lang)} {t('emu.proposals_help', lang)}"))
-    proposals = proposal_table(review.ranking, plan, lang)
-    show_targets(proposals_shown(proposals, lang))
-    download_table(proposals, f"de-xuat-khen-thuong-{ctx.period}", lang, key="proposals")
+    show_proposals(review.ranking, plan, lang, ctx.period)
 st.subheader(t("review.not_reported", lang))
 if review.not_reported.empty:
     st.caption(t("review.all_reported", lang))

@@ -6,14 +6,13 @@ import streamlit as st
 
 from kpi.charts import quarter_chart, ranking_chart, unit_heatmap
 from kpi.emulation import emulation_ranking, score_breakdown
-from kpi.emulation_view import breakdown_table, proposal_table, proposals_shown, ranking_table, rules_text
+from kpi.emulation_view import breakdown_table, ranking_table, rules_text
 from kpi.i18n import t
 from kpi.periods import parse_period, period_label
 from ui import data
-from ui.downloads import download_table
 from ui.frame import ALL, as_of_text, current
 from ui.markdown import md_escape
-from ui.tables import show_targets
+from ui.tables import show_proposals, show_targets
 
 ctx = current()
 lang, plan = ctx.lang, ctx.plan
@@ -40,9 +39,7 @@ points = (event or {}).get("selection", {}).get("points", []) if event else []
 show_targets(ranking_table(ranking, plan, lang, with_cluster=ctx.cluster == ALL))
 with st.expander(t("emu.proposals", lang)):
     st.caption(t("emu.proposals_help", lang))
-    proposals = proposal_table(ranking, plan, lang)
-    show_targets(proposals_shown(proposals, lang))
-    download_table(proposals, f"de-xuat-khen-thuong-{ctx.period}", lang, key="proposals")
+    show_proposals(ranking, plan, lang, ctx.period)
 
 # The unit in detail: the one clicked in the ranking, else the one chosen in the sidebar; the province is the
 # overview's job, so with the province chosen the page asks rather than picking a unit by itself.
@@ -61,7 +58,7 @@ if drill is None:
 st.subheader(md_escape(t("units.drill", lang, unit=plan.unit(drill).name(lang))))
 if drill in set(ranking["unit"]):  # how its emulation score is made, target by target
     with st.expander(md_escape(t("emu.breakdown", lang, unit=plan.unit(drill).name(lang)))):
-        show_targets(breakdown_table(score_breakdown(result, plan), plan, drill, lang))
+        show_targets(breakdown_table(score_breakdown(result[result["unit"] == drill], plan), plan, drill, lang))
 series = data.quarters(ctx.store, ctx.version, plan, drill)
 through = parse_period(ctx.period).through_quarter  # no quarter after the chosen period is drawn
 held = series[~series["status"].isin(["no_target"])]["indicator"].unique().tolist()

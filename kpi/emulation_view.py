@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 
 from kpi.fmt import format_number, format_percent
-from kpi.i18n import status_label, t
-from kpi.plan import SCORED_STATUSES, Plan
+from kpi.i18n import JUDGED, status_label, t
+from kpi.plan import Plan
 
 
 def rules_text(plan: Plan, lang: str) -> str:
@@ -16,7 +16,7 @@ def rules_text(plan: Plan, lang: str) -> str:
     rules = plan.emulation
     points = ", ".join(t("emu.points_each", lang, status=status_label(status, lang), n=format_number(value, lang, 2))
                        for status, value in rules.points.items())
-    if len(rules.points) < len(SCORED_STATUSES):
+    if len(rules.points) < len(JUDGED):
         points += ", " + t("emu.others_zero", lang)
     weights = (t("emu.rules.weights", lang, items=", ".join(
         f"{plan.indicator(code).name(lang)} × {format_number(w, lang, 2)}" for code, w in rules.weights.items()))

@@ -167,8 +167,6 @@ class Indicator(_Named):
         return float(sum(shares[:through_quarter]))
 
 
-#: The statuses a target can score points with: the judged ones (decided, or judged on pace).
-SCORED_STATUSES = JUDGED
 #: How units equal on their share of the maximum score are told apart, in the order the plan lists them.
 TieRule = Literal["score", "achieved", "improved", "missing"]
 
@@ -200,8 +198,8 @@ class Emulation(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Emulation:
         for status, value in self.points.items():
-            if status not in SCORED_STATUSES:
-                raise ValueError(f"points: {status!r} is not a judged status ({', '.join(SCORED_STATUSES)})")
+            if status not in JUDGED:
+                raise ValueError(f"points: {status!r} is not a judged status ({', '.join(JUDGED)})")
             if value < 0:
                 raise ValueError(f"points.{status}: must not be negative")
         if not self.points or max(self.points.values()) <= 0:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kpi.emulation_view import proposal_table, proposals_shown
+from kpi.plan import Plan
+from ui.downloads import download_table
 from ui.markdown import md_escape
 
 
@@ -16,3 +19,11 @@ def show_targets(table: pd.DataFrame) -> None:
     as "> 63,7" must not become a quotation. Returns None."""
     shown = table.rename(columns=md_escape).map(lambda cell: md_escape(cell) if isinstance(cell, str) else cell)
     st.table(shown, hide_index=True)
+
+
+def show_proposals(ranking: pd.DataFrame, plan: Plan, lang: str, period: str) -> None:
+    """Draw the commendation council's table (`kpi.emulation_view.proposal_table`) for a screen, with its CSV and
+    .xlsx downloads (numbers as numbers). Returns None."""
+    proposals = proposal_table(ranking, plan, lang)
+    show_targets(proposals_shown(proposals, lang))
+    download_table(proposals, f"de-xuat-khen-thuong-{period}", lang, key="proposals")

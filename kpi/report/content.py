@@ -24,7 +24,7 @@ from kpi.store import Store, current_figures, data_as_of, receipts
 from kpi.values import number_or_none
 
 #: The columns of a section's table, in the order of the report's table (DOMAIN.md, "Reviews and commendation").
-COLUMNS = ("indicator", "name", "measure", "plan_target", "period_value", "cumulative", "estimate", "qualifier",
+COLUMNS = ("indicator", "name", "measure", "plan_target", "period_value", "cumulative", "qualifier",
            "pct_of_plan", "pct_of_last_year", "status", "status_text", "note", "sentence")
 
 
@@ -73,7 +73,7 @@ def _row(record: dict, plan: Plan, period: Period, lang: str) -> dict:
     return {
         "indicator": ind.code, "name": ind.name(lang), "measure": ind.measure(lang),
         "plan_target": target_text(record, plan, lang) if number_or_none(record.get("target")) is not None else "",
-        "period_value": own, "cumulative": actual, "estimate": bool(record.get("estimate")) and actual is not None,
+        "period_value": own, "cumulative": actual,
         "qualifier": record.get("actual_qualifier") if isinstance(record.get("actual_qualifier"), str) else "",
         "pct_of_plan": None if share is None else round(share, 1),
         # "So với cùng kỳ (%)": this year's figure as a share of last year's, as reports write 107,0%; none for a

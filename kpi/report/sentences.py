@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from kpi.compare import PERCENT_MEASURES, change_on_last_year, last_year_base, share_of_plan
 from kpi.fmt import format_figure, format_number
-from kpi.i18n import t
+from kpi.i18n import JUDGED, t
 from kpi.periods import Period, parse_period
 from kpi.plan import Indicator, Plan
 from kpi.scorecard import target_text
@@ -25,7 +25,7 @@ _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 #: Below this many (communes, accidents…) a change is said as a number, not as a percentage.
 _SMALL_COUNT = 100
 #: Verdicts a sentence ends with; "awaiting" and "no_data" are said by the sentence itself.
-_VERDICTS = {"achieved", "not_met", "on_track", "at_risk", "off_track", "undetermined"}
+_VERDICTS = {*JUDGED, "undetermined"}
 
 
 def span_phrase(period: Period, lang: str = "vi") -> str:
