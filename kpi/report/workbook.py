@@ -52,6 +52,18 @@ def _decimals_format(workbook: Workbook, decimals: int, cache: dict) -> object:
     return cache[decimals]
 
 
+def _write_cell(sheet: Worksheet, line: int, column: int, value: object, formats: dict,
+                number_format: object = None) -> None:
+    """One cell: a gap (None, NaN) blank, a number as a number (in `number_format`, else the plain cell format),
+    anything else as text, neutralised (a name from a plan file is never a formula)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        sheet.write_blank(line, column, None, formats["cell"])
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        sheet.write_number(line, column, value, number_format or formats["cell"])
+    else:
+        sheet.write_string(line, column, str(neutralise(value)), formats["wrap"])
+
+
 def _write_table(workbook: Workbook, sheet: Worksheet, review: Review, section: Section, formats: dict) -> int:
     """The section's table from row _TABLE_TOP; returns the row after it."""
     lang, plan = review.lang, review.plan
@@ -67,16 +79,10 @@ def _write_table(workbook: Workbook, sheet: Worksheet, review: Review, section: 
                 # A censored figure (">30") is not a number Excel could sum: written as the text people read.
                 sheet.write_string(line, column, format_figure(value, row["qualifier"], lang, decimals),
                                    formats["wrap"])
-            elif field in _NUMBERS:
-                if value is None or (isinstance(value, float) and math.isnan(value)):
-                    sheet.write_blank(line, column, None, formats["cell"])
-                else:
-                    digits = 1 if field.startswith("pct") else decimals
-                    sheet.write_number(line, column, float(value), _decimals_format(workbook, digits, formats["n"]))
-            elif field is None:
-                sheet.write_number(line, column, value, formats["cell"])
-            else:  # text a user can influence (names in the plan file) is never a formula
-                sheet.write_string(line, column, str(neutralise(value)), formats["wrap"])
+            else:
+                digits = 1 if field is not None and field.startswith("pct") else decimals
+                _write_cell(sheet, line, column, value, formats,
+                            _decimals_format(workbook, digits, formats["n"]) if field in _NUMBERS else None)
     return _TABLE_TOP + len(section.rows) + 1
 
 
@@ -191,12 +197,7 @@ def _write_ranking(workbook: Workbook, review: Review, formats: dict) -> None:
         sheet.write_string(4, column, name, formats["head"])
     for line, row in enumerate(table.itertuples(index=False), start=5):
         for column, value in enumerate(row):
-            if isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):
-                sheet.write_number(line, column, value, formats["cell"])
-            elif value is None or (isinstance(value, float) and math.isnan(value)):
-                sheet.write_blank(line, column, None, formats["cell"])
-            else:
-                sheet.write_string(line, column, str(neutralise(value)), formats["wrap"])
+            _write_cell(sheet, line, column, value, formats)
     sheet.freeze_panes(5, 3)
     sheet.set_landscape()
     sheet.set_paper(_PAPER_A4)
