@@ -9,11 +9,12 @@ import sqlalchemy as sa
 
 from kpi.catalogue import sync_plan
 from kpi.plan import DEFAULT_PLANS_DIR, Plan, load_plans
-from kpi.store import Store, meta
+from kpi.store import SCHEMA_TABLES, Store, meta
 
 
 def _plan_digest(plan: Plan) -> str:
-    return hashlib.sha256(plan.model_dump_json(exclude={"source"}).encode()).hexdigest()
+    # The schema's description is part of it: a store whose catalogue gained a table is synced again on start-up.
+    return hashlib.sha256((SCHEMA_TABLES + plan.model_dump_json(exclude={"source"})).encode()).hexdigest()
 
 
 def sync_plans(store: Store, plans: dict[int, Plan]) -> list[int]:

@@ -9,7 +9,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from kpi.plan import Plan
-from kpi.store import Store, indicators, targets, unit_memberships, units
+from kpi.store import (
+    Store,
+    indicator_reporters,
+    indicators,
+    insert_many,
+    targets,
+    unit_ancestors,
+    unit_groups,
+    unit_memberships,
+    units,
+)
 from kpi.values import parse_censored
 
 
@@ -42,59 +52,78 @@ def target_rows(plan: Plan) -> list[dict]:
 
 
 def _sync_units(conn: Connection, plan: Plan) -> None:
-    existing = set(conn.execute(sa.select(units.c.code)).scalars())
+    """Add the plan's new units and update the ones whose names, kind or dates changed, in bulk: a national
+    registry has tens of thousands of units and almost none change between syncs."""
+    columns = ("name_vi", "name_en", "kind", "valid_from", "valid_to")
+    stored = {row[0]: tuple(row[1:]) for row in conn.execute(sa.select(units.c.code, *(units.c[c] for c in columns)))}
+    fresh, changed = [], []
     for unit in plan.units:
-        values = {
-            "name_vi": unit.name_vi,
-            "name_en": unit.name_en,
-            "kind": unit.kind,
-            "valid_from": unit.valid_from,
-            "valid_to": unit.valid_to,
-        }
-        if unit.code in existing:
-            conn.execute(units.update().where(units.c.code == unit.code).values(**values))
-        else:
-            conn.execute(units.insert().values(code=unit.code, **values))
+        values = {c: getattr(unit, c) for c in columns}
+        if unit.code not in stored:
+            fresh.append({"code": unit.code, **values})
+        elif stored[unit.code] != tuple(values.values()):
+            changed.append({"_code": unit.code, **values})
+    insert_many(conn, units, fresh)
+    if changed:
+        conn.execute(units.update().where(units.c.code == sa.bindparam("_code")), changed)
+
+
+def ancestor_rows(plan: Plan) -> list[dict]:
+    """The plan's tree as a closure (`unit_ancestors`): each unit with itself at distance 0 and every unit above it
+    at its distance (1 for the parent)."""
+    parent = {u.code: u.parent for u in plan.units}
+    rows = []
+    for code in parent:
+        distance, node = 0, code
+        while node is not None:
+            rows.append({"plan_year": plan.year, "unit_code": code, "ancestor_code": node, "distance": distance})
+            distance, node = distance + 1, parent[node]
+    return rows
+
+
+def _reporter_rows(plan: Plan) -> tuple[list[dict], list[dict]]:
+    """(`unit_groups` rows, `indicator_reporters` rows) of the plan."""
+    groups = [{"plan_year": plan.year, "group_name": name, "unit_code": code}
+              for name, members in plan.groups.items() for code in dict.fromkeys(members)]
+    reporters = [{"plan_year": plan.year, "indicator_code": i.code, "reporter": name}
+                 for i in plan.indicators for name in dict.fromkeys(i.reported_by)]
+    return groups, reporters
 
 
 def sync_plan(store: Store, plan: Plan) -> None:
     """Write `plan` into the catalogue tables, replacing that year's copy; units are added or renamed, never
     removed, because submissions stay attached to the unit that sent them."""
+    groups, reporters = _reporter_rows(plan)
     with store.begin() as conn:
         _sync_units(conn, plan)
-        for table in (unit_memberships, indicators, targets):
+        for table in (unit_memberships, indicators, targets, unit_ancestors, unit_groups, indicator_reporters):
             conn.execute(table.delete().where(table.c.plan_year == plan.year))
-        conn.execute(
-            unit_memberships.insert(),
-            [
-                {
-                    "plan_year": plan.year,
-                    "unit_code": u.code,
-                    "parent_code": u.parent,
-                    "cluster_code": c.code if (c := plan.cluster_of(u.code)) else None,
-                }
-                for u in plan.units
-            ],
-        )
-        conn.execute(
-            indicators.insert(),
-            [
-                {
-                    "plan_year": plan.year,
-                    "code": i.code,
-                    "name_vi": i.name_vi,
-                    "name_en": i.name_en,
-                    "measure_vi": i.measure_vi,
-                    "kind": i.kind,
-                    "flow": i.flow,
-                    "rollup": i.rollup,
-                    "lead_unit": i.lead_unit,
-                    "clause": i.clause,
-                    "wording_vi": i.wording_vi,
-                }
-                for i in plan.indicators
-            ],
-        )
-        rows = target_rows(plan)
-        if rows:
-            conn.execute(targets.insert(), rows)
+        insert_many(conn, unit_memberships, [
+            {
+                "plan_year": plan.year,
+                "unit_code": u.code,
+                "parent_code": u.parent,
+                "cluster_code": c.code if (c := plan.cluster_of(u.code)) else None,
+            }
+            for u in plan.units
+        ])
+        insert_many(conn, unit_ancestors, ancestor_rows(plan))
+        insert_many(conn, unit_groups, groups)
+        insert_many(conn, indicator_reporters, reporters)
+        insert_many(conn, indicators, [
+            {
+                "plan_year": plan.year,
+                "code": i.code,
+                "name_vi": i.name_vi,
+                "name_en": i.name_en,
+                "measure_vi": i.measure_vi,
+                "kind": i.kind,
+                "flow": i.flow,
+                "rollup": i.rollup,
+                "lead_unit": i.lead_unit,
+                "clause": i.clause,
+                "wording_vi": i.wording_vi,
+            }
+            for i in plan.indicators
+        ])
+        insert_many(conn, targets, target_rows(plan))

@@ -63,6 +63,35 @@ unit_memberships = sa.Table(
     sa.Column("cluster_code", sa.String(30)),
 )
 
+# The tree of one plan year as a closure: each unit with itself (distance 0) and every unit above it. The evaluation
+# inside the database (kpi.spans_sql) finds a unit's subtree and each parent's depth with one join, however deep.
+unit_ancestors = sa.Table(
+    "unit_ancestors",
+    metadata,
+    sa.Column("plan_year", sa.Integer, primary_key=True),
+    sa.Column("unit_code", sa.String(20), primary_key=True),
+    sa.Column("ancestor_code", sa.String(20), primary_key=True),
+    sa.Column("distance", sa.SmallInteger, nullable=False),
+)
+
+# Who usually reports an indicator: the plan's `reported_by` names (a unit or a group) and the groups' members, kept
+# apart so that a group of 20,000 communes is stored once, not once per indicator.
+unit_groups = sa.Table(
+    "unit_groups",
+    metadata,
+    sa.Column("plan_year", sa.Integer, primary_key=True),
+    sa.Column("group_name", sa.Text, primary_key=True),
+    sa.Column("unit_code", sa.String(20), primary_key=True),
+)
+
+indicator_reporters = sa.Table(
+    "indicator_reporters",
+    metadata,
+    sa.Column("plan_year", sa.Integer, primary_key=True),
+    sa.Column("indicator_code", sa.String(40), primary_key=True),
+    sa.Column("reporter", sa.Text, primary_key=True),  # a unit's code or a group's name
+)
+
 indicators = sa.Table(
     "indicators",
     metadata,
@@ -128,7 +157,7 @@ submissions = sa.Table(
     sa.Column("qualifier", sa.String(1)),  # ">" for a censored value such as a rank ">30"
     sa.Column("note", sa.Text),
     # An estimate ("ước thực hiện"), superseded later by the official figure as a revision. Last, so that the
-    # column a start-up adds to an older store (`ADDED_COLUMNS`) sits where a new store has it.
+    # column a start-up adds to an older store (`kpi.migrate.LEGACY_COLUMNS`) sits where a new store has it.
     sa.Column("estimate", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.PrimaryKeyConstraint("upload_id", "unit_code", "indicator_code", "period").ddl_if(dialect="postgresql"),
     sa.Index("ix_submissions_figure", "indicator_code", "unit_code", "period").ddl_if(dialect="postgresql"),
@@ -222,13 +251,7 @@ _SETUP_LOCK = threading.Lock()
 #: The tables and their columns this code expects, as recorded in `meta` once created: a store made by older code
 #: records something else, and start-up brings it up to date.
 SCHEMA_TABLES = ",".join(f"{name}({' '.join(table.columns.keys())})" for name, table in sorted(metadata.tables.items()))
-#: Columns added since a table was first released: (table, column, its DDL), added to an older store at start-up.
-#: DuckDB cannot add a NOT NULL column with IF NOT EXISTS, so the column list is read first.
-ADDED_COLUMNS = (("submissions", "estimate", "BOOLEAN NOT NULL DEFAULT false"),
-                 ("uploads", "author", "VARCHAR(64)"))
-
-
-def _has_column(conn: Connection, table: str, column: str) -> bool:
+def has_column(conn: Connection, table: str, column: str) -> bool:
     """True when `table` in the connection's current schema has `column` (information_schema: both DuckDB and
     PostgreSQL have it, where SQLAlchemy's inspector does not work on DuckDB)."""
     query = sa.text("SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() "
@@ -236,7 +259,7 @@ def _has_column(conn: Connection, table: str, column: str) -> bool:
     return bool(conn.execute(query, {"table": table, "column": column}).scalar())
 
 #: PostgreSQL refuses to change or delete audit rows (DuckDB has no triggers: there only the code keeps it so).
-_APPEND_ONLY_AUDIT = (
+APPEND_ONLY_AUDIT = (
     "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
     "$$ BEGIN RAISE EXCEPTION 'the audit is append-only'; END $$",
     "DROP TRIGGER IF EXISTS audit_no_change ON audit",
@@ -349,24 +372,15 @@ class Store:
         return stored == SCHEMA_TABLES
 
     def create_schema(self) -> None:
-        """Create every table that is missing and add the columns an older store lacks (`ADDED_COLUMNS`); safe to
-        run again, and from several processes at once (call it under `setup_lock`). A store that already has every
-        table and column is recognised with one query (a command starts faster than with a check of each table)."""
+        """Bring the schema to the code's (kpi.migrate: created on an empty database, migrated with Alembic on an
+        older one); safe to run again, and from several processes at once (call it under `setup_lock`). A store
+        already current is recognised with one query, and Alembic is not even imported then."""
         if self._schema_is_current():
             return
+        from kpi.migrate import upgrade
+
         with self.begin() as conn:
-            metadata.create_all(conn, checkfirst=True)
-            for table, column, ddl in ADDED_COLUMNS:
-                if not _has_column(conn, table, column):
-                    conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}"))
-            if conn.dialect.name == "postgresql":
-                for statement in _APPEND_ONLY_AUDIT:
-                    conn.execute(sa.text(statement))
-            exists = conn.execute(sa.select(meta.c.value).where(meta.c.key == "data_version")).scalar()
-            if exists is None:
-                conn.execute(meta.insert().values(key="data_version", value="0"))
-            conn.execute(meta.delete().where(meta.c.key == "schema_tables"))
-            conn.execute(meta.insert().values(key="schema_tables", value=SCHEMA_TABLES))
+            upgrade(conn)
 
     def dispose(self) -> None:
         """Close pooled connections (releases a :memory: database)."""
@@ -388,10 +402,10 @@ def data_version(conn: Connection) -> int:
     return int(value or 0)
 
 
-def current_figures_query(years: Sequence[int] | None = None, units: Sequence[str] | None = None,
+def current_figures_query(years: Sequence[int] | None = None, units: Sequence[str] | sa.Select | None = None,
                           indicators: Sequence[str] | None = None) -> sa.Select:
     """The query behind `current_figures`: the newest revision per unit × indicator × period, undone uploads left
-    out; of `years`, `units` and `indicators` where given."""
+    out; of `years`, `units` (codes, or a query that selects them) and `indicators` where given."""
     live = (
         sa.select(
             submissions.c.unit_code.label("unit"),
@@ -417,28 +431,35 @@ def current_figures_query(years: Sequence[int] | None = None, units: Sequence[st
     if years is not None:
         live = live.where(submissions.c.year.in_(list(years)))
     if units is not None:
-        live = live.where(submissions.c.unit_code.in_(list(units)))
+        live = live.where(submissions.c.unit_code.in_(units if isinstance(units, sa.Select) else list(units)))
     if indicators is not None:
         live = live.where(submissions.c.indicator_code.in_(list(indicators)))
     sub = live.subquery()
     return sa.select(*[c for c in sub.c if c.name != "rn"]).where(sub.c.rn == 1)
 
 
-def _duckdb_result(conn: Connection, query: sa.Select) -> duckdb.DuckDBPyConnection:
-    """`query` run on `conn`'s own DuckDB connection (same transaction), its parameters bound, never inlined;
-    fetch its result from the returned connection."""
+def compile_for_duckdb(conn: Connection, query: sa.Select) -> tuple[str, list | dict]:
+    """(SQL text, its bound parameters) of `query` for DuckDB's own API; values are bound, never inlined."""
     compiled = query.compile(conn, compile_kwargs={"render_postcompile": True})
     params = [compiled.params[name] for name in compiled.positiontup] if compiled.positional else compiled.params
-    return conn.connection.dbapi_connection.execute(str(compiled), params)
+    return str(compiled), params
 
 
-def read_frame(conn: Connection, query: sa.Select) -> pd.DataFrame:
+def _duckdb_result(conn: Connection, query: sa.Select | tuple[str, list | dict]) -> duckdb.DuckDBPyConnection:
+    """`query` (or its `compile_for_duckdb` form) run on `conn`'s own DuckDB connection (same transaction); fetch
+    its result from the returned connection."""
+    sql, params = compile_for_duckdb(conn, query) if isinstance(query, sa.Select) else query
+    return conn.connection.dbapi_connection.execute(sql, params)
+
+
+def read_frame(conn: Connection, query: sa.Select, compiled: tuple[str, list | dict] | None = None) -> pd.DataFrame:
     """The rows of `query` as a DataFrame. DuckDB hands its result over in columns (much faster than fetching
-    rows through the DB-API for a million figures); other databases go through pandas.read_sql."""
+    rows through the DB-API for a million figures), compiled once by the caller where `compiled` is given; other
+    databases go through pandas.read_sql (SQLAlchemy caches their compiled form itself)."""
     import pandas as pd
 
     if conn.dialect.name == "duckdb":
-        return _duckdb_result(conn, query).df()
+        return _duckdb_result(conn, compiled or query).df()
     return pd.read_sql(query, conn)
 
 
@@ -469,6 +490,28 @@ def current_figures(conn: Connection, years: Sequence[int] | None = None) -> pd.
     frame["year"] = frame["year"].astype("int64")
     frame["value"] = frame["value"].astype("float64")
     return frame
+
+
+def insert_many(conn: Connection, table: sa.Table, rows: Sequence[dict]) -> None:
+    """Insert `rows` (dicts keyed by column name, all with the same keys) into `table` in one statement where the
+    driver allows: DuckDB reads them as one Arrow table (its DB-API inserts row by row, seconds for 20,000 units);
+    other databases get SQLAlchemy's batched executemany."""
+    if not rows:
+        return
+    if conn.dialect.name != "duckdb":
+        conn.execute(table.insert(), list(rows))
+        return
+    import pyarrow as pa
+
+    names = list(rows[0])
+    batch = pa.table({name: [row[name] for row in rows] for name in names})
+    raw = conn.connection.dbapi_connection
+    raw.register("_insert_many", batch)
+    try:
+        incoming = sa.select(*(sa.column(name) for name in names)).select_from(sa.table("_insert_many"))
+        conn.execute(table.insert().from_select([table.c[name] for name in names], incoming))
+    finally:
+        raw.unregister("_insert_many")
 
 
 def figures_from_sample(conn: Connection) -> bool:

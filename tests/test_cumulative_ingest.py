@@ -18,6 +18,7 @@ from kpi.bootstrap import open_store
 from kpi.ingest import Source, check, ingest_bytes
 from kpi.ingest.rules import closest
 from kpi.ingest.spec import known_names, load_spec
+from kpi.migrate import AFTER_BASELINE
 from kpi.periods import is_cumulative, parse_spelling, period_spellings, span_end, spelling_key
 from kpi.plan import Plan
 from kpi.store import SCHEMA_TABLES, Store, current_figures, latest_period, meta, metadata
@@ -251,9 +252,11 @@ def test_an_xlsx_file_with_a_kind_column(fresh) -> None:
 def test_a_store_made_before_estimates_is_upgraded_at_start(db_url: str) -> None:
     store, plans = open_store(db_url)
     load_ok((store, plans), csv_bytes("KT,budget_revenue,2024-Q1,1032.6,"))
-    # Make it look like older code's store: no estimate column, the old table list in `meta`.
+    # Make it look like older code's store: no estimate column, no migrations yet, the old table list in `meta`.
     with store.begin() as conn:
         conn.execute(sa.text("ALTER TABLE submissions DROP COLUMN estimate"))
+        for table in ("alembic_version", *AFTER_BASELINE):
+            conn.execute(sa.text(f"DROP TABLE {table}"))
         conn.execute(meta.update().where(meta.c.key == "schema_tables")
                      .values(value=",".join(sorted(metadata.tables))))
     store.dispose()

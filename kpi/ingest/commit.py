@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -18,6 +19,9 @@ from kpi.audit import Action, record
 from kpi.ingest.checked import CHANGE_NEW, CHANGE_REVISED, CHANGE_UNCHANGED, Checked
 from kpi.plan import Plan
 from kpi.store import DatabaseBusy, Store, meta, now, submissions, uploads
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 SUBMISSION_COLUMNS = ("upload_id", "unit_code", "indicator_code", "period", "year", "quarter", "value", "qualifier",
                       "note", "estimate")
@@ -46,8 +50,9 @@ def _claim_version(conn: Connection, expected: int) -> bool:
     return row is not None
 
 
-def _insert_rows(conn: Connection, checked: Checked, upload_id: int) -> None:
-    rows = checked.rows
+def insert_submissions(conn: Connection, rows: pa.Table, upload_id: int) -> None:
+    """Write `rows` (Arrow: unit, indicator, period, year, quarter, value, qualifier, note, estimate) as the figures
+    of upload `upload_id`, in bulk: DuckDB reads the Arrow table itself, PostgreSQL gets COPY."""
     if conn.dialect.name == "duckdb":
         raw = conn.connection.dbapi_connection
         raw.register("_incoming", rows)
@@ -78,7 +83,7 @@ def _write(store: Store, checked: Checked, upload_values: dict) -> int | None:
             **upload_values, n_rows=sum(checked.counts.values()), n_new=checked.count(CHANGE_NEW),
             n_revised=checked.count(CHANGE_REVISED), n_unchanged=checked.count(CHANGE_UNCHANGED),
         ).returning(uploads.c.id)).scalar_one()
-        _insert_rows(conn, checked, int(upload_id))
+        insert_submissions(conn, checked.rows, int(upload_id))
         record(conn, upload_values["author"], Action.UPLOAD, f"#{upload_id}",
                {"file": checked.file_name, "sha256": checked.source.digest, "via": upload_values["source"],
                 "new": checked.count(CHANGE_NEW), "revised": checked.count(CHANGE_REVISED)})
