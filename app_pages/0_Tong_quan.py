@@ -20,8 +20,7 @@ from ui.tables import show_targets
 
 ctx = current()
 lang, plan = ctx.lang, ctx.plan
-result = data.scorecard(ctx.store, ctx.version, ctx.period)
-rows = result[result["unit"] == ctx.unit].reset_index(drop=True)
+rows = data.scorecard(ctx.store, ctx.version, ctx.period, (ctx.unit,)).reset_index(drop=True)
 unit = plan.unit(ctx.unit)
 unit_name = unit.name(lang)
 

@@ -16,10 +16,9 @@ from ui.tables import show_proposals, show_targets
 
 ctx = current()
 lang, plan = ctx.lang, ctx.plan
-result = data.scorecard(ctx.store, ctx.version, ctx.period)
 # The units that compete in the emulation: the chosen cluster's, or every cluster's.
 members = [m for c in plan.clusters if ctx.cluster in (ALL, c.code) for m in c.members]
-result = result[result["unit"].isin(members)]
+result = data.scorecard(ctx.store, ctx.version, ctx.period, tuple(members))
 
 st.title(t("units.title", lang))
 st.caption(f"{period_label(ctx.period, lang)} · {as_of_text(ctx.as_of, lang)}")

@@ -25,7 +25,7 @@ from kpi.cli_access import COMMANDS as ACCESS_COMMANDS
 from kpi.cli_access import ActorError, add_actor_option, add_parsers, command_actor
 from kpi.i18n import LANGS, t
 from kpi.ingest.typed import DECIMALS
-from kpi.plan import DEFAULT_PLANS_DIR, PlanError
+from kpi.plan import PlanError, plans_dir
 from kpi.store import DatabaseBusy, resolve_url
 
 if TYPE_CHECKING:
@@ -38,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: $KPI_DATABASE_URL, else "
                         "duckdb:///data/kpi.duckdb)")
-    common.add_argument("--plans", metavar="DIR", default=str(DEFAULT_PLANS_DIR), help="folder of plan files")
+    common.add_argument("--plans", metavar="DIR", default=str(plans_dir()),
+                        help="folder of plan files (default: $KPI_PLANS_DIR, else data/plans)")
     env_lang = os.environ.get("KPI_LANG", "").lower()
     common.add_argument("--lang", choices=LANGS, default=env_lang if env_lang in LANGS else "vi",
                         help="language of messages (default vi)")
@@ -207,7 +208,7 @@ def _cmd_undo(args: argparse.Namespace) -> int:
 
 def _cmd_scorecard(args: argparse.Namespace) -> int:
     from kpi.periods import parse_period
-    from kpi.scorecard import display_table, load_scorecard, machine_table, plan_for_period
+    from kpi.scorecard import default_period, display_table, load_scorecard, machine_table, plan_for_period
 
     store, plans = open_store(resolve_url(args.db), args.plans)
     try:
@@ -217,15 +218,15 @@ def _cmd_scorecard(args: argparse.Namespace) -> int:
     except (ValueError, KeyError) as exc:
         print(f"kpi scorecard: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    period, result = load_scorecard(store, plans, period, None)
+    period = period or default_period(store, plans)
     plan = plan_for_period(plans, period)
-    unit = args.unit or plan.plan.scope_unit
-    if unit != "all":
-        unit = unit.upper()
-        if unit not in {u.code for u in plan.units}:
-            print(f"kpi scorecard: unknown unit {unit!r}", file=sys.stderr)
-            return EXIT_USAGE
-        result = result[result["unit"] == unit]
+    unit = (args.unit or plan.plan.scope_unit).upper()
+    if unit != "ALL" and unit not in {u.code for u in plan.units}:
+        print(f"kpi scorecard: unknown unit {unit!r}", file=sys.stderr)
+        return EXIT_USAGE
+    # Only the unit asked for is evaluated: the database reads its subtree, not the whole country.
+    period, result = load_scorecard(store, plans, period, None if unit == "ALL" else [unit])
+    unit = "all" if unit == "ALL" else unit
     if args.format == "table":
         print(f"{period} · {unit}")
         print_frame(display_table(result, plan, args.lang), "table")

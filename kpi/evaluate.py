@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.engine import Connection
 
 from kpi.periods import Period, parse_period
 from kpi.plan import Plan
-from kpi.spans import Spans, missing_reports, quarter_values, sent_by_quarter
+from kpi.spans import Answers, Spans, missing_reports, quarter_values, sent_by_quarter
+from kpi.spans_sql import StoreSpans
 from kpi.values import parse_censored
 
 RESULT_COLUMNS = [
@@ -66,28 +68,36 @@ def _interval(value: pd.Series, qualifier: pd.Series, low: pd.Series, high: pd.S
     return pd.Series(lo, index=value.index, dtype="float64"), pd.Series(hi, index=value.index, dtype="float64")
 
 
-def candidate_pairs(plan: Plan, figures: pd.DataFrame, answers: pd.DataFrame | None = None) -> pd.DataFrame:
+def candidate_pairs(plan: Plan, reported: pd.DataFrame, answers: pd.DataFrame | None = None,
+                    units: list[str] | None = None) -> pd.DataFrame:
     """Indicator × unit pairs worth a row: the scope unit for every indicator, each usual reporter, every pair
-    with a figure in the plan's year, and every pair of `answers` (roll-ups included)."""
-    rows = [(i.code, plan.plan.scope_unit) for i in plan.indicators]
-    rows += [(i.code, u) for i in plan.indicators for u in plan.reporters(i)]
-    rows += [(i.code, u) for i in plan.indicators for u in i.unit_targets]
-    known_units = {u.code for u in plan.units}
+    with a figure in the plan's year (`reported`: unit, indicator), and every pair of `answers` (roll-ups
+    included); of `units` only where given (a province's rows are found without listing the country's)."""
+    scope = plan.plan.scope_unit
+    if units is None:
+        rows = [(i.code, scope) for i in plan.indicators]
+        rows += [(i.code, u) for i in plan.indicators for u in plan.reporters(i)]
+        rows += [(i.code, u) for i in plan.indicators for u in i.unit_targets]
+    else:
+        wanted = [u for u in dict.fromkeys(units) if plan.has_unit(u)]
+        rows = [(i.code, u) for i in plan.indicators for u in wanted
+                if u == scope or plan.reports(i, u) or u in i.unit_targets]
     known_ind = {i.code for i in plan.indicators}
-    data = figures.loc[figures["year"] == plan.year, ["indicator", "unit"]]
+    data = reported[["indicator", "unit"]]
     if answers is not None:
         data = pd.concat([data, answers[["indicator", "unit"]]], ignore_index=True)
     data = data.drop_duplicates()
-    data = data[data["indicator"].isin(known_ind) & data["unit"].isin(known_units)]
+    data = data[data["indicator"].isin(known_ind) & data["unit"].map(plan.has_unit).astype(bool)]
+    if units is not None:
+        data = data[data["unit"].isin(units)]
     pairs = pd.concat([pd.DataFrame(rows, columns=["indicator", "unit"]), data], ignore_index=True)
     order_i = {i.code: n for n, i in enumerate(plan.indicators)}
-    order_u = {u.code: n for n, u in enumerate(plan.units)}
     pairs = pairs.drop_duplicates()
-    return pairs.assign(_i=pairs["indicator"].map(order_i), _u=pairs["unit"].map(order_u)).sort_values(
+    return pairs.assign(_i=pairs["indicator"].map(order_i), _u=pairs["unit"].map(plan.unit_order)).sort_values(
         ["_i", "_u"]).drop(columns=["_i", "_u"]).reset_index(drop=True)
 
 
-def _baselines(plan: Plan, spans: Spans) -> pd.DataFrame:
+def _baselines(plan: Plan, spans: Answers) -> pd.DataFrame:
     """Per unit × indicator: the baseline year's complete figure, else the plan file's `baselines` entry."""
     base = spans.best(plan.baseline_year, 4)
     base = base.loc[base["complete"].astype(bool), ["unit", "indicator", "value", "qualifier"]]
@@ -100,7 +110,7 @@ def _baselines(plan: Plan, spans: Spans) -> pd.DataFrame:
     return both.sort_values("_p").drop_duplicates(["unit", "indicator"], keep="first").drop(columns="_p")
 
 
-def _same_span_last_year(plan: Plan, spans: Spans, through: int) -> pd.DataFrame:
+def _same_span_last_year(plan: Plan, spans: Answers, through: int) -> pd.DataFrame:
     """Per unit × indicator: the baseline year's complete figure for the same span (cùng kỳ), as
     `same_span_last_year`."""
     last = spans.best(plan.baseline_year, through)
@@ -108,7 +118,7 @@ def _same_span_last_year(plan: Plan, spans: Spans, through: int) -> pd.DataFrame
     return last.rename(columns={"value": "same_span_last_year"})
 
 
-def _period_values(plan: Plan, spans: Spans, p: Period, ytd: pd.DataFrame) -> pd.DataFrame:
+def _period_values(plan: Plan, spans: Answers, p: Period, ytd: pd.DataFrame) -> pd.DataFrame:
     """Per unit × indicator: the value of the period itself (`period_value`): a quarter's own value
     (`kpi.spans.quarter_values`), the year's answer for a year; none for the 6- and 9-month views."""
     if p.view:
@@ -116,38 +126,41 @@ def _period_values(plan: Plan, spans: Spans, p: Period, ytd: pd.DataFrame) -> pd
     if p.is_year:
         done = ytd[ytd["complete"].astype(bool)][["unit", "indicator", "value"]]
         return done.rename(columns={"value": "period_value"})
-    return quarter_values(plan, spans.figures, p.year, p.quarter, spans).rename(columns={"value": "period_value"})
+    return quarter_values(plan, spans, p.year, p.quarter).rename(columns={"value": "period_value"})
 
 
 def _no_report(plan: Plan, df: pd.DataFrame, p: Period) -> list:
     """For rows without any figure: the quarters a usual reporter of a quarterly indicator has not sent."""
     quarterly = sent_by_quarter(plan)
-    reporters = {i.code: set(plan.reporters(i)) for i in plan.indicators if quarterly[i.code]}
+    by_code = {i.code: i for i in plan.indicators if quarterly[i.code]}
     every_quarter = list(range(1, p.through_quarter + 1))
     return [
         missing if isinstance(missing, list)
-        else missing_reports(u, every_quarter, p.year, p.through_quarter, True) if u in reporters.get(i, ()) else []
+        else missing_reports(u, every_quarter, p.year, p.through_quarter, True)
+        if i in by_code and plan.reports(by_code[i], u) else []
         for u, i, missing in zip(df["unit"], df["indicator"], df["missing"])
     ]
 
 
-def evaluate(plan: Plan, figures: pd.DataFrame, period: str | Period, units: list[str] | None = None,
-             spans: Spans | None = None) -> pd.DataFrame:
+def evaluate(plan: Plan, figures: pd.DataFrame | Answers, period: str | Period, units: list[str] | None = None,
+             spans: Answers | None = None) -> pd.DataFrame:
     """The scorecard: one row per indicator × unit for `period` (columns `RESULT_COLUMNS`).
 
-    `figures` are the current figures (store.current_figures) of the plan's year and its baseline year. Units
-    default to every unit with a row (see `candidate_pairs`). Percentages (attainment, pace) are in %; actual,
-    baseline, target, gap, projection and last_year are in the indicator's measure (places for ranks' gap and
-    target rank). The actual is the year to date through the period's last quarter, chosen by `kpi.spans`;
+    `figures` are the current figures (store.current_figures) of the plan's year and its baseline year, or the
+    answers already chosen from them (`kpi.spans_sql.StoreSpans`, inside the database; see `evaluate_stored`).
+    Units default to every unit with a row (see `candidate_pairs`). Percentages (attainment, pace) are in %;
+    actual, baseline, target, gap, projection and last_year are in the indicator's measure (places for ranks' gap
+    and target rank). The actual is the year to date through the period's last quarter, chosen by `kpi.spans`;
     `spans` (over the same `figures`) reuses answers already worked out for another period.
     """
     p = parse_period(period) if isinstance(period, str) else period
     if p.year != plan.year:
         raise ValueError(f"period {p} is not in the {plan.year} plan")
     through = p.through_quarter
-    spans = spans or Spans(plan, figures)
+    spans = spans or (Spans(plan, figures) if isinstance(figures, pd.DataFrame) else figures)
     ytd = spans.best(plan.year, through)
-    rows = candidate_pairs(plan, figures, ytd)  # a parent with only rolled-up figures gets its rows too
+    # A parent with only rolled-up figures gets its rows too.
+    rows = candidate_pairs(plan, spans.reported_pairs(plan.year), ytd, units)
     if units is not None:
         rows = rows[rows["unit"].isin(units)]
     specs = _spec_frame(plan).assign(share=[i.cumulative_share(through) for i in plan.indicators])
@@ -162,6 +175,25 @@ def evaluate(plan: Plan, figures: pd.DataFrame, period: str | Period, units: lis
     df["estimate"] = df["estimate"].fillna(False).astype(bool)
     df["missing"] = _no_report(plan, df, p)
     return _judge(plan, df, p)[RESULT_COLUMNS].reset_index(drop=True)
+
+
+def spans_needed(plan: Plan, period: str | Period) -> list[tuple[int, int]]:
+    """The spans (year, last quarter) `evaluate` reads for `period`: its own, the quarter before (a quarter's own
+    value), the baseline year's whole year and its same span."""
+    p = parse_period(period) if isinstance(period, str) else period
+    through = p.through_quarter
+    spans = [(plan.year, through), (plan.baseline_year, 4), (plan.baseline_year, through)]
+    if not p.view and not p.is_year and through > 1:
+        spans.append((plan.year, through - 1))
+    return spans
+
+
+def evaluate_stored(conn: Connection, plan: Plan, period: str | Period,
+                    units: list[str] | None = None) -> pd.DataFrame:
+    """`evaluate` with the figures chosen inside the database (`kpi.spans_sql`): only the rows of `units` (None:
+    every unit) leave it, however many figures their subtrees hold. Same columns and rules as `evaluate`."""
+    answers = StoreSpans(conn, plan, units, spans_needed(plan, period))
+    return evaluate(plan, answers, period, units)
 
 
 def _unit_goals(plan: Plan, df: pd.DataFrame) -> pd.Series:

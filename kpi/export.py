@@ -7,8 +7,6 @@ import io
 import re
 
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
 
 # A cell starting like a formula (=, +, @, tab, CR; or '-' not starting a number) would be evaluated by Excel, and
 # so would their full-width forms (＝ ＋ － ＠), which Excel reads as the ASCII ones when typed with an East Asian IME.
@@ -70,6 +68,9 @@ def _missing(value: object) -> bool:
 
 def _xlsx_text(value: object) -> object:
     # openpyxl refuses control characters other than tab and line breaks; a note pasted from elsewhere can hold one.
+    # Imported here: a CSV on the command line need not pay a quarter of a second for openpyxl.
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
@@ -88,6 +89,8 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Dữ liệu") -> bytes:
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(_xlsx_text)
+    from openpyxl.utils import get_column_letter
+
     name = sheet_name(sheet)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:

@@ -7,6 +7,7 @@ at start with a message an administrator can act on.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +21,12 @@ Kind = Literal["at_least", "more_than", "rank_gain", "reduce_by", "reduce_vs_bas
 #: Kinds where a lower figure is better (ranks, counts to reduce, a rate to bring down).
 LOWER_IS_BETTER: frozenset[str] = frozenset({"rank_gain", "reduce_by", "reduce_vs_baseline"})
 DEFAULT_PLANS_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
+PLANS_ENV_VAR = "KPI_PLANS_DIR"
+
+
+def plans_dir() -> Path:
+    """The folder of plan files: $KPI_PLANS_DIR, else data/plans (the app and the CLI's `--plans` default)."""
+    return Path(os.environ.get(PLANS_ENV_VAR) or DEFAULT_PLANS_DIR)
 
 
 class PlanError(ValueError):
@@ -52,6 +59,8 @@ class PlanHeader(_Strict):
     place: str = ""
     report_symbol: str = ""
     report_due_days: int = Field(default=15, ge=0, le=120)  # days after a quarter ends that its report is due
+    # A unit registry file beside the plan (CSV UTF-8 or .xlsx, kpi.registry) whose units join [[units]].
+    registry: str = ""
     # The indicators the meeting room follows quarter by quarter (projector's "quarters" slide).
     headline: list[str] = Field(default_factory=lambda: ["budget_revenue", "tourist_arrivals", "new_rural_communes",
                                                          "traffic_accidents"])
@@ -227,6 +236,7 @@ class Plan(_Strict):
 
     source: str = ""
     _order: dict[str, int] | None = PrivateAttr(default=None)
+    _reporters: dict[str, frozenset[str]] | None = PrivateAttr(default=None)
     plan: PlanHeader
     status: Thresholds
     units: list[Unit] = Field(min_length=1)
@@ -337,6 +347,22 @@ class Plan(_Strict):
             object.__setattr__(self, "_order", {u.code: n for n, u in enumerate(self.units)})
         return self._order
 
+    def unit_order(self, code: str) -> int:
+        """The unit's place in the registry (0 first); KeyError for an unknown code."""
+        return self._unit_order()[code]
+
+    def has_unit(self, code: str) -> bool:
+        """True when the registry has a unit `code`."""
+        return code in self._unit_order()
+
+    def reports(self, indicator: Indicator, unit: str) -> bool:
+        """True when `unit` usually reports `indicator` (named in its `reported_by`, or in a group named there)."""
+        if self._reporters is None:
+            object.__setattr__(self, "_reporters", {})
+        if indicator.code not in self._reporters:
+            self._reporters[indicator.code] = frozenset(self.reporters(indicator))
+        return unit in self._reporters[indicator.code]
+
     def cluster_of(self, unit_code: str) -> Cluster | None:
         """The emulation cluster `unit_code` belongs to, or None."""
         return next((c for c in self.clusters if unit_code in c.members), None)
@@ -391,6 +417,12 @@ def load_plan(path: str | Path) -> Plan:
         raise PlanError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
         raise PlanError(f"{path}: cannot read: {exc.strerror}") from None
+    header = raw.get("plan")
+    if isinstance(header, dict) and header.get("registry"):
+        from kpi.registry import merged, read_registry
+
+        registry = path.parent / str(header["registry"])
+        raw = merged(raw, read_registry(registry), registry)
     plan = parse_plan(raw, str(path))
     if path.stem.isdigit() and int(path.stem) != plan.year:
         raise PlanError(f"{path}: plan.year: {plan.year} does not match the file name")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi.evaluate import evaluate
+from kpi.evaluate import evaluate_stored
 from kpi.fmt import format_figure, format_number
 from kpi.i18n import t
 from kpi.periods import parse_period
 from kpi.plan import Indicator, Plan
-from kpi.store import Store, current_figures, latest_period
+from kpi.store import Store, latest_period
 from kpi.values import number_or_none
 from kpi.wording import actual_text, attainment_text, missing_text, row_status
 
@@ -37,8 +37,7 @@ def load_scorecard(store: Store, plans: dict[int, Plan], period: str | None = No
     period = period or default_period(store, plans)
     plan = plan_for_period(plans, period)
     with store.connect() as conn:
-        figures = current_figures(conn, [plan.baseline_year, plan.year])
-    return period, evaluate(plan, figures, period, units)
+        return period, evaluate_stored(conn, plan, period, units)
 
 
 def met_label(met: object, stretch_met: object, lang: str = "vi", estimate: bool = False) -> str:

@@ -5,13 +5,25 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.engine import Connection
 
 from kpi.evaluate import evaluate
 from kpi.plan import Plan
-from kpi.spans import Spans, quarter_values
+from kpi.spans import Answers, Spans, quarter_values
+from kpi.spans_sql import StoreSpans
 
 
-def quarter_series(plan: Plan, figures: pd.DataFrame, unit: str) -> pd.DataFrame:
+def quarter_spans(plan: Plan) -> list[tuple[int, int]]:
+    """The spans (year, last quarter) `quarter_series` reads: every quarter of the plan year and its baseline."""
+    return [(year, q) for year in (plan.year, plan.baseline_year) for q in (1, 2, 3, 4)]
+
+
+def stored_quarter_series(conn: Connection, plan: Plan, unit: str) -> pd.DataFrame:
+    """`quarter_series` with the figures chosen inside the database, for `unit` only (kpi.spans_sql)."""
+    return quarter_series(plan, StoreSpans(conn, plan, [unit], quarter_spans(plan)), unit)
+
+
+def quarter_series(plan: Plan, figures: pd.DataFrame | Answers, unit: str) -> pd.DataFrame:
     """One row per indicator × quarter (1–4) of the plan year for `unit`.
 
     Columns: the evaluation's (actual = year to date, target, status, projection, …; the Q4 row is the year's
@@ -21,8 +33,9 @@ def quarter_series(plan: Plan, figures: pd.DataFrame, unit: str) -> pd.DataFrame
     `last_year` (the same quarter's own value in the baseline year), `qoq` and `yoy` (% change of the quarter's
     own value on the previous quarter and on last year's).
     """
-    spans = Spans(plan, figures)  # the four views share their spans (Q2's "before" is Q1's own)
-    frames = [evaluate(plan, figures, f"{plan.year}-Q{q}", [unit], spans).assign(quarter=q) for q in (1, 2, 3, 4)]
+    # The four views share their spans (Q2's "before" is Q1's own).
+    spans = Spans(plan, figures) if isinstance(figures, pd.DataFrame) else figures
+    frames = [evaluate(plan, spans, f"{plan.year}-Q{q}", [unit]).assign(quarter=q) for q in (1, 2, 3, 4)]
     series = pd.concat(frames, ignore_index=True)
     yearly = {i.code for i in plan.indicators if i.reporting == "annual" or i.publication == "annual"}
     year = frames[3][frames[3]["indicator"].isin(yearly) & frames[3]["actual"].notna() & frames[3]["complete"]]
@@ -33,7 +46,7 @@ def quarter_series(plan: Plan, figures: pd.DataFrame, unit: str) -> pd.DataFrame
     share = [plan.indicator(i).cumulative_share(q) for i, q in zip(series["indicator"], series["quarter"])]
     series["expected_value"] = (series["target"] * pd.Series(share, index=series.index)).where(
         series["expected"].notna())
-    before = pd.concat([quarter_values(plan, figures, plan.baseline_year, q, spans).assign(quarter=q)
+    before = pd.concat([quarter_values(plan, spans, plan.baseline_year, q).assign(quarter=q)
                         for q in (1, 2, 3, 4)], ignore_index=True)
     before = before[before["unit"] == unit][["indicator", "quarter", "value"]].rename(columns={"value": "last_year"})
     series = series.merge(before, on=["indicator", "quarter"], how="left")

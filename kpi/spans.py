@@ -23,6 +23,8 @@ roll-up waited for.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -51,7 +53,9 @@ def _flow_own(frame: pd.DataFrame, through: int) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=_OWN_COLUMNS)
     cumulative = frame[frame["cumulative"]].sort_values("end", kind="stable")
-    anchor = cumulative.groupby(_KEY, as_index=False).last()[[*_KEY, "end", "value", "qualifier", "estimate"]]
+    # The last row itself (groupby.last() would take each column's last non-null value: a rank's ">" from an
+    # earlier figure would stick to a later plain one).
+    anchor = cumulative.drop_duplicates(_KEY, keep="last")[[*_KEY, "end", "value", "qualifier", "estimate"]]
     anchor = anchor.rename(columns={"end": "anchor", "value": "anchor_value", "estimate": "anchor_estimate"})
     quarters = frame[~frame["cumulative"]].merge(anchor[[*_KEY, "anchor"]], on=_KEY, how="left")
     quarters = quarters[quarters["end"] > quarters["anchor"].fillna(0)]
@@ -80,7 +84,7 @@ def _level_own(frame: pd.DataFrame, through: int) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=_OWN_COLUMNS)
     ordered = frame.assign(_cum=frame["cumulative"].astype(int)).sort_values(["end", "_cum"], kind="stable")
-    own = ordered.groupby(_KEY, as_index=False).last()
+    own = ordered.drop_duplicates(_KEY, keep="last").copy()  # the row itself, as in _flow_own
     own["as_of"] = own["end"].astype("int64")
     own["gaps"] = _span_bits(own["end"].astype("int64").to_numpy(), through)
     return own[[*_KEY, "value", "qualifier", "estimate", "as_of", "gaps"]]
@@ -128,6 +132,25 @@ def missing_reports(unit: str, gaps: list[int], year: int, through: int, quarter
     return [(unit, f"{year}")] if through == 4 and gaps else []
 
 
+def in_plan_order(reports: Iterable[tuple[str, str]], order: dict[str, int]) -> list[tuple[str, str]]:
+    """Missing reports (unit, period code) sorted by the unit's place in the plan, then the period: one order
+    whichever engine gathered them."""
+    return sorted(reports, key=lambda report: (order.get(report[0], len(order)), report[0], report[1]))
+
+
+class Answers(Protocol):
+    """What the evaluation asks of the figures; `Spans` answers in pandas, `kpi.spans_sql.StoreSpans` in SQL."""
+
+    def best(self, year: int, through: int) -> pd.DataFrame:
+        """`BEST_COLUMNS` per unit × indicator for the span of `year` through quarter `through`."""
+
+    def reported_pairs(self, year: int) -> pd.DataFrame:
+        """unit × indicator pairs with a current figure in `year`."""
+
+    def sent_quarters(self, year: int, quarter: int) -> pd.DataFrame:
+        """unit, indicator, value of the figures sent for `quarter` of `year` on its own."""
+
+
 class Spans:
     """The answers for one table of figures, worked out once per year and span: a view needs several spans (its
     own, the one before it, the baseline year's), and each reads the same year's figures."""
@@ -143,6 +166,15 @@ class Spans:
             self._years[year] = (_prepared(self.figures, year),
                                  _reporting_children(self.plan, self.figures[self.figures["year"] == year]))
         return self._years[year]
+
+    def reported_pairs(self, year: int) -> pd.DataFrame:
+        """unit × indicator pairs with a current figure in `year`."""
+        return self.figures.loc[self.figures["year"] == year, _KEY].drop_duplicates()
+
+    def sent_quarters(self, year: int, quarter: int) -> pd.DataFrame:
+        """unit, indicator, value: the current figure sent for `quarter` of `year` on its own (not cumulative)."""
+        sent = self.figures[(self.figures["year"] == year) & (self.figures["period"] == f"{year}-Q{quarter}")]
+        return sent[[*_KEY, "value"]]
 
     def best(self, year: int, through: int) -> pd.DataFrame:
         """`best_figures` for `year` through quarter `through` (1–4); the same frame on every call."""
@@ -222,7 +254,7 @@ def _with_rollups(plan: Plan, own: pd.DataFrame, expected: pd.DataFrame, year: i
     expected = expected.assign(_order=expected["child"].map(order)).sort_values("_order", kind="stable")
     how = {i.code: i.rollup for i in plan.indicators}
     for level in sorted(expected["level"].unique(), reverse=True):
-        rolled = _roll_up(expected[expected["level"] == level], best, how, year, through, quarterly)
+        rolled = _roll_up(expected[expected["level"] == level], best, how, year, through, quarterly, order)
         mine = best.merge(rolled[_KEY], on=_KEY, how="inner")
         # A parent's own figures first; its roll-up where it has none, or where only the roll-up is complete.
         chosen = rolled.merge(mine[[*_KEY, "complete"]].rename(columns={"complete": "_own_complete"}), on=_KEY,
@@ -238,7 +270,7 @@ _AGGREGATE = {"sum": "sum", "mean": "mean", "min": "min"}
 
 
 def _roll_up(expected: pd.DataFrame, best: pd.DataFrame, how: dict[str, str], year: int, through: int,
-             quarterly: dict[str, bool]) -> pd.DataFrame:
+             quarterly: dict[str, bool], order: dict[str, int]) -> pd.DataFrame:
     """Each parent's figure combined from its children's best figures (`BEST_COLUMNS`), for parents with at
     least one child's figure; incomplete when a child lacks its figure or its figure is incomplete."""
     joined = expected.merge(best.rename(columns={"unit": "child"}), on=["child", "indicator"], how="left")
@@ -257,7 +289,7 @@ def _roll_up(expected: pd.DataFrame, best: pd.DataFrame, how: dict[str, str], ye
         parts.append(group.groupby(["parent", "indicator"], as_index=False, sort=False).agg(
             value=("value", _AGGREGATE[method]), n_present=("present", "sum"), n=("child", "size"),
             all_complete=("child_complete", "all"), estimate=("estimate", "any"), as_of=("as_of", "max"),
-            missing=("missing", lambda lists: list(itertools.chain.from_iterable(lists)))))
+            missing=("missing", lambda lists: in_plan_order(itertools.chain.from_iterable(lists), order))))
     rolled = pd.concat(parts, ignore_index=True)
     rolled = rolled[rolled["n_present"] > 0]
     rolled = rolled.assign(unit=rolled["parent"], qualifier=None, source="rollup",
@@ -265,15 +297,13 @@ def _roll_up(expected: pd.DataFrame, best: pd.DataFrame, how: dict[str, str], ye
     return rolled[BEST_COLUMNS]
 
 
-def quarter_values(plan: Plan, figures: pd.DataFrame, year: int, quarter: int,
-                   spans: Spans | None = None) -> pd.DataFrame:
+def quarter_values(plan: Plan, spans: Answers, year: int, quarter: int) -> pd.DataFrame:
     """Per unit × indicator: the value of `quarter` of `year` on its own (`value`, in the indicator's measure):
     the quarter's own figure where one was sent; otherwise, for a flow, the complete span through it less the
     complete span before it, so a quarter follows from consecutive cumulative figures (9 months less 6 months)
-    and a roll-up from its children; for a level, the figure that ends at it. `spans` reuses work already done."""
-    spans = spans or Spans(plan, figures)
-    sent = figures[(figures["year"] == year) & (figures["quarter"] == quarter)]
-    sent = sent.loc[~cumulative_flags(sent["period"]), [*_KEY, "value"]]
+    and a roll-up from its children; for a level, the figure that ends at it. `spans` answers the questions
+    (`Spans` in pandas, `kpi.spans_sql.StoreSpans` in the database)."""
+    sent = spans.sent_quarters(year, quarter)
     done = spans.best(year, quarter)
     done = done.loc[done["complete"].astype(bool), [*_KEY, "value"]]
     if quarter > 1:

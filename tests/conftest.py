@@ -28,6 +28,7 @@ def _no_user_config(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("KPI_DATABASE_URL", raising=False)
     monkeypatch.delenv("KPI_LANG", raising=False)
     monkeypatch.delenv("KPI_USER", raising=False)
+    monkeypatch.delenv("KPI_PLANS_DIR", raising=False)
 
 
 @pytest.fixture(scope="session")

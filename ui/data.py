@@ -12,11 +12,11 @@ import pandas as pd
 import streamlit as st
 
 from kpi.bootstrap import open_store
-from kpi.plan import Plan
+from kpi.plan import Plan, plans_dir
 from kpi.report.content import Review, build_review
 from kpi.report.workbook import review_workbook
 from kpi.scorecard import default_period, load_scorecard
-from kpi.series import quarter_series
+from kpi.series import stored_quarter_series
 from kpi.store import (
     Store,
     current_figures,
@@ -44,8 +44,9 @@ def database_url() -> str:
 
 @st.cache_resource(show_spinner=False)
 def store_and_plans(url: str) -> tuple[Store, dict[int, Plan]]:
-    """The store (schema ready, plans synced) and the plans, once per process and URL."""
-    return open_store(url)
+    """The store (schema ready, plans synced) and the plans ($KPI_PLANS_DIR, else data/plans), once per process
+    and URL."""
+    return open_store(url, plans_dir())
 
 
 def version(store: Store) -> int:
@@ -79,14 +80,15 @@ def latest(store: Store, version_: int) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _scorecard(url: str, version_: int, period: str) -> pd.DataFrame:
+def _scorecard(url: str, version_: int, period: str, units: tuple[str, ...] | None) -> pd.DataFrame:
     store, plans = store_and_plans(url)
-    return load_scorecard(store, plans, period)[1]
+    return load_scorecard(store, plans, period, None if units is None else list(units))[1]
 
 
-def scorecard(store: Store, version_: int, period: str) -> pd.DataFrame:
-    """The evaluation of every unit for `period` (cached per data version)."""
-    return _scorecard(store.url, version_, period)
+def scorecard(store: Store, version_: int, period: str, units: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The evaluation for `period` of `units` (None: every unit), cached per data version. A page asks for the
+    units it shows: the database then reads their subtrees only, however many units the registry holds."""
+    return _scorecard(store.url, version_, period, units)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -103,9 +105,9 @@ def figures(store: Store, version_: int, plan: Plan) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _quarters(url: str, version_: int, year: int, unit: str) -> pd.DataFrame:
-    _, plans = store_and_plans(url)
-    plan = plans[year]
-    return quarter_series(plan, _figures(url, version_, (plan.baseline_year, year)), unit)
+    store, plans = store_and_plans(url)
+    with store.connect() as conn:
+        return stored_quarter_series(conn, plans[year], unit)
 
 
 def quarters(store: Store, version_: int, plan: Plan, unit: str) -> pd.DataFrame:

@@ -14,13 +14,13 @@ from kpi.access import descendants
 from kpi.compare import change_on_last_year, share_of_plan
 from kpi.completeness import completeness
 from kpi.emulation import emulation_ranking
-from kpi.evaluate import evaluate
+from kpi.evaluate import evaluate_stored
 from kpi.i18n import status_label, t
 from kpi.periods import Period, parse_period
 from kpi.plan import Plan
 from kpi.report.sentences import target_sentence
 from kpi.scorecard import target_text
-from kpi.store import Store, current_figures, data_as_of, receipts
+from kpi.store import Store, data_as_of, receipts
 from kpi.values import number_or_none
 
 #: The columns of a section's table, in the order of the report's table (DOMAIN.md, "Reviews and commendation").
@@ -127,9 +127,8 @@ def build_review(store: Store, plans: dict[int, Plan], period: str, unit: str | 
     covered = descendants(plan, [unit])
     order = [u.code for u in plan.units if u.code in covered and u.code != unit]
     with store.connect() as conn:
-        figures = current_figures(conn, [plan.baseline_year, plan.year])
         as_of = data_as_of(conn)
-    result = evaluate(plan, figures, str(p), [unit, *order])
+        result = evaluate_stored(conn, plan, str(p), [unit, *order])
     # The ranking compares every unit of a cluster: only the report of the whole plan holds them all.
     ranking = emulation_ranking(result, plan) if unit == plan.plan.scope_unit else emulation_ranking(
         result.iloc[0:0], plan)

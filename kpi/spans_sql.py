@@ -1,0 +1,458 @@
+"""The precedence rule of `kpi.spans` ("which figure counts"), run inside the database.
+
+`kpi.spans` works it out in pandas over every current figure; this module asks the same question as one SQL query
+(SQLAlchemy Core, so the same code runs on DuckDB and PostgreSQL) for the units a page shows and returns one row per
+unit × indicator × span. The figures of those units' subtrees are read inside the database (roll-ups need them);
+only the answers leave it. Judging the answers against the targets stays in `kpi.evaluate`, which works on those
+rows whichever engine chose them, so the status rules are written once. `kpi.spans` is kept as the reference: the
+differential test (tests/test_differential.py) runs both on generated cases and requires the same answers.
+
+The query, step by step (CTEs), for each span asked for (`spans`: an id, a year, the last quarter):
+1. `cur`: the current revision of every figure of the spans' years, for the subtrees asked for only.
+2. `fig`: each figure within each span, with `end` (last quarter covered) and `cum` (counts from 1 January).
+3. `own`: each unit's own answer, twice: from official figures alone (subset 0) and from all (subset 1). A flow
+   takes the latest cumulative figure (the anchor) plus the quarters after it; a level the figure ending last
+   (cumulative first). `gaps` holds the quarters the span lacks as bits (Q1 = 1, Q2 = 2, Q3 = 4, Q4 = 8).
+4. `best0`: official where it covers the span, else what estimates make of it; `miss0`: the reports its gaps
+   stand for.
+5. One pair of CTEs per depth of the tree, deepest parents first: each parent's roll-up of its children's best
+   answers, chosen where the parent has no own answer or only the roll-up is complete (`best<n>`, `miss<n>`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from kpi.plan import Plan
+from kpi.spans import BEST_COLUMNS, in_plan_order, sent_by_quarter
+from kpi.store import (
+    compile_for_duckdb,
+    current_figures_query,
+    indicator_reporters,
+    read_frame,
+    submissions,
+    unit_ancestors,
+    unit_groups,
+    uploads,
+)
+
+_KEY = ("sid", "unit", "indicator")
+_BEST = ("sid", "unit", "indicator", "value", "qualifier", "estimate", "complete", "as_of", "source")
+
+
+def _pow2(exponent: sa.ColumnElement) -> sa.ColumnElement:
+    """2 ** `exponent` for 0–4, as a CASE (no integer power or shift that every dialect spells alike)."""
+    return sa.case({0: 1, 1: 2, 2: 4, 3: 8, 4: 16}, value=exponent, else_=0)
+
+
+def _spec(plan: Plan) -> sa.Values:
+    """The plan's indicators as a VALUES list: code, is_flow (1/0), rollup method, quarterly (1/0)."""
+    quarterly = sent_by_quarter(plan)
+    return sa.values(
+        sa.column("indicator", sa.String), sa.column("is_flow", sa.Integer), sa.column("method", sa.String),
+        sa.column("quarterly", sa.Integer), name="spec",
+    ).data([(i.code, int(i.flow == "flow"), i.rollup, int(quarterly[i.code])) for i in plan.indicators])
+
+
+def _spans(spans: Sequence[tuple[int, int]]) -> sa.Values:
+    return sa.values(sa.column("sid", sa.Integer), sa.column("year", sa.Integer), sa.column("through", sa.Integer),
+                     name="spans").data([(n, year, through) for n, (year, through) in enumerate(spans)])
+
+
+def _quarters() -> sa.Values:
+    return sa.values(sa.column("q", sa.Integer), name="quarters").data([(1,), (2,), (3,), (4,)])
+
+
+def subtree(plan: Plan, units: Sequence[str]) -> sa.Select:
+    """The codes of `units` and every unit below them in the plan's tree (catalogue table `unit_ancestors`)."""
+    return sa.select(unit_ancestors.c.unit_code).where(
+        unit_ancestors.c.plan_year == plan.year, unit_ancestors.c.ancestor_code.in_(list(units)))
+
+
+
+
+#: The slots a figure can fill within a year: (last quarter covered, cumulative). Q1 counts from 1 January, so
+#: it is cumulative; a quarter figure of Q2-Q4 is not; `2024-H1`, `2024-9M` and the year are.
+_SLOTS = ((1, 1), (2, 0), (2, 1), (3, 0), (3, 1), (4, 0), (4, 1))
+#: A level's answer is the figure that ends last, a cumulative one before a quarter's: the slots in that order.
+_LATEST = ((4, 1), (4, 0), (3, 1), (3, 0), (2, 1), (2, 0), (1, 1))
+_SETS = ("o", "a")  # official figures, all figures
+
+
+def _slot(c: sa.ColumnCollection, kind: str, field: str, end: int, cum: int) -> sa.ColumnElement:
+    if field == "e" and kind == "o":
+        return sa.literal(0)  # an official figure is no estimate
+    return c[f"{kind}_{field}{end}{'c' if cum else 'q'}"]
+
+
+def _has(c: sa.ColumnCollection, kind: str, end: int, cum: int) -> sa.ColumnElement:
+    return _slot(c, kind, "v", end, cum).is_not(None)
+
+
+def _anchors(c: sa.ColumnCollection) -> list[sa.ColumnElement]:
+    """Per set: `anchor` (the last quarter the latest cumulative figure covers, 0 without one; a flow's answer
+    builds on it), `latest` (the slot a level's answer comes from, as its end; 0 without any)."""
+    columns = []
+    for kind in _SETS:
+        columns.append(sa.case(*((_has(c, kind, end, 1), end) for end in (4, 3, 2, 1)), else_=0)
+                       .label(f"{kind}_anchor"))
+        columns.append(sa.case(*((_has(c, kind, end, cum), end) for end, cum in _LATEST), else_=0)
+                       .label(f"{kind}_latest"))
+    return columns
+
+
+def _after(c: sa.ColumnCollection) -> list[sa.ColumnElement]:
+    """Per set and quarter 2-4: 1 when its quarter figure comes after the anchor (a flow adds it)."""
+    return [sa.case((sa.and_(_has(c, kind, end, 0), c[f"{kind}_anchor"] < end), 1), else_=0).label(f"{kind}_after{end}")
+            for kind in _SETS for end in (2, 3, 4)]
+
+
+def _answers(c: sa.ColumnCollection) -> list[sa.ColumnElement]:
+    """Per set: value, qualifier, estimate (1/0), as_of, gaps (quarters lacking, as bits: Q1 = 1 … Q4 = 8) and
+    present (1 when the set holds any figure), for a flow or a level as the row's indicator is."""
+    columns = []
+    flow = c.is_flow == 1
+    for kind in _SETS:
+        anchor, after = c[f"{kind}_anchor"], {end: c[f"{kind}_after{end}"] == 1 for end in (2, 3, 4)}
+
+        def at_anchor(field: str, kind: str = kind) -> sa.ColumnElement:
+            return sa.case(*((_has(c, kind, end, 1), _slot(c, kind, field, end, 1)) for end in (4, 3, 2, 1)))
+
+        def latest(field: str, kind: str = kind) -> sa.ColumnElement:
+            return sa.case(*((_has(c, kind, end, cum), _slot(c, kind, field, end, cum)) for end, cum in _LATEST))
+
+        quarters = sum((sa.case((after[end], _slot(c, kind, "v", end, 0)), else_=0) for end in (2, 3, 4)),
+                       sa.literal(0.0))
+        value = sa.case((flow, sa.func.coalesce(at_anchor("v"), 0) + quarters), else_=latest("v"))
+        # A censored sum makes no sense: the anchor's sign holds only where nothing is added to it.
+        qualifier = sa.case((flow, sa.case((sa.or_(*after.values()), sa.null()), else_=at_anchor("q"))),
+                            else_=latest("q"))
+        estimate = sa.case((flow, sa.func.greatest(sa.func.coalesce(at_anchor("e"), 0), *(
+            sa.case((after[end], _slot(c, kind, "e", end, 0)), else_=0) for end in (2, 3, 4)))), else_=latest("e"))
+        as_of = sa.case((flow, sa.func.greatest(anchor, *(sa.case((after[end], end), else_=0) for end in (2, 3, 4)))),
+                        else_=c[f"{kind}_latest"])
+        bits = sum((sa.case((after[end], 2 ** (end - 1)), else_=0) for end in (2, 3, 4)), sa.literal(0))
+        gaps = sa.case((flow, _pow2(c.through) - _pow2(anchor) - bits),
+                       else_=_pow2(c.through) - _pow2(c[f"{kind}_latest"]))
+        columns += [value.label(f"{kind}_value"), qualifier.label(f"{kind}_qualifier"),
+                    estimate.label(f"{kind}_estimate"), as_of.label(f"{kind}_as_of"), gaps.label(f"{kind}_gaps"),
+                    sa.case((c[f"{kind}_latest"] > 0, 1), else_=0).label(f"{kind}_present")]
+    return columns
+
+
+class _Query:
+    """The pieces of one evaluation query; `select()` assembles them."""
+
+    def __init__(self, plan: Plan, spans: Sequence[tuple[int, int]], units: Sequence[str] | None) -> None:
+        self.plan = plan
+        self.units = units
+        self.spec = _spec(plan).cte("spec")
+        self.spans = _spans(spans).cte("spans")
+        self.quarters = _quarters().cte("quarters")
+        years = sorted({year for year, _ in spans})
+        within = subtree(plan, units) if units is not None else None
+        self.cur = current_figures_query(years, within).cte("cur").prefix_with("MATERIALIZED")
+
+    # ---- steps 2-4: each unit's own answer, official first
+    def figures(self) -> sa.Subquery:
+        """Each figure within each span: sid, through, unit, indicator, value, qualifier, est (1/0), end, cum
+        (1/0), is_flow (1/0)."""
+        cur, spans, spec = self.cur, self.spans, self.spec
+        end = sa.case((cur.c.quarter == 0, 4), else_=cur.c.quarter)
+        cumulative = sa.case((sa.or_(~cur.c.period.like("%-Q%"), cur.c.quarter == 1), 1), else_=0)
+        return (sa.select(spans.c.sid, spans.c.through, cur.c.unit, cur.c.indicator, cur.c.value, cur.c.qualifier,
+                          sa.case((cur.c.estimate, 1), else_=0).label("est"), end.label("end"),
+                          cumulative.label("cum"), spec.c.is_flow)
+                .join(spans, spans.c.year == cur.c.year).join(spec, spec.c.indicator == cur.c.indicator)
+                .where(end <= spans.c.through).subquery("fig"))
+
+    def slots(self) -> sa.Subquery:
+        """One row per span × unit × indicator with its figures pivoted into slots: a unit sends at most one figure
+        per period, so (last quarter covered, cumulative or not) names each one. For each slot and for official
+        figures (`o`) and all figures (`a`): the value, qualifier and (all only) estimate flag. One GROUP BY:
+        DuckDB and PostgreSQL sort nothing (window functions over a million rows cost seconds)."""
+        fig = self.figures()
+        columns = []
+        for end, cum in _SLOTS:
+            at = sa.and_(fig.c.end == end, fig.c.cum == cum)
+            official = sa.and_(at, fig.c.est == 0)
+            name = f"{end}{'c' if cum else 'q'}"
+            columns += [sa.func.max(sa.case((at, fig.c.value))).label(f"a_v{name}"),
+                        sa.func.max(sa.case((at, fig.c.qualifier))).label(f"a_q{name}"),
+                        sa.func.max(sa.case((at, fig.c.est))).label(f"a_e{name}"),
+                        sa.func.max(sa.case((official, fig.c.value))).label(f"o_v{name}"),
+                        sa.func.max(sa.case((official, fig.c.qualifier))).label(f"o_q{name}")]
+        return (sa.select(fig.c.sid, fig.c.through, fig.c.unit, fig.c.indicator, fig.c.is_flow, *columns)
+                .group_by(fig.c.sid, fig.c.through, fig.c.unit, fig.c.indicator, fig.c.is_flow)
+                .subquery("slots"))
+
+    def best_own(self) -> tuple[sa.CTE, sa.CTE]:
+        """(best0, miss0): each unit's own answer per span, and the reports its gaps stand for. Worked out in
+        stages, each naming what the next reads, for official figures (`o`) and all figures (`a`) side by side."""
+        stage = self.slots()
+        stage = sa.select(stage, *_anchors(stage.c)).subquery("anchored")
+        stage = sa.select(stage, *_after(stage.c)).subquery("after")
+        stage = sa.select(stage.c.sid, stage.c.unit, stage.c.indicator, stage.c.through, stage.c.is_flow,
+                          *_answers(stage.c)).subquery("answers")
+        c = stage.c
+        # Official figures where they cover the span; otherwise what all the figures (estimates too) make of it.
+        official = sa.and_(c.o_present == 1, c.o_gaps == 0)
+
+        def pick(name: str) -> sa.ColumnElement:
+            return sa.case((official, c[f"o_{name}"]), else_=c[f"a_{name}"])
+
+        best = sa.select(
+            c.sid, c.unit, c.indicator, pick("value").label("value"), pick("qualifier").label("qualifier"),
+            pick("estimate").label("estimate"), sa.case((pick("gaps") == 0, 1), else_=0).label("complete"),
+            pick("as_of").label("as_of"), sa.literal("own").label("source"), pick("gaps").label("gaps"),
+        ).cte("own_best").prefix_with("MATERIALIZED")
+        spans, spec, q = self.spans, self.spec, self.quarters
+        by_quarter = (sa.select(best.c.sid, best.c.unit, best.c.indicator, best.c.unit.label("m_unit"),
+                                q.c.q.label("m_quarter"))
+                      .join(spec, spec.c.indicator == best.c.indicator).join(q, sa.true())
+                      .where(spec.c.quarterly == 1, best.c.gaps.bitwise_and(_pow2(q.c.q - 1)) != 0))
+        the_year = (sa.select(best.c.sid, best.c.unit, best.c.indicator, best.c.unit.label("m_unit"),
+                              sa.literal(0).label("m_quarter"))
+                    .join(spec, spec.c.indicator == best.c.indicator).join(spans, spans.c.sid == best.c.sid)
+                    .where(spec.c.quarterly == 0, spans.c.through == 4, best.c.gaps != 0))
+        missing = sa.union_all(by_quarter, the_year).cte("miss0").prefix_with("MATERIALIZED")
+        plain = sa.select(*(best.c[name] for name in _BEST)).cte("best0").prefix_with("MATERIALIZED")
+        return plain, missing
+
+    # ---- step 5: roll-ups, one depth at a time
+    def expected(self) -> sa.CTE:
+        """(year, parent, indicator, child, level) a roll-up waits for: usual reporters and units with figures that
+        year, each with the units above it; level is the parent's depth (0 = the root)."""
+        plan, spec, cur, tree = self.plan, self.spec, self.cur, unit_ancestors
+        rolled = sa.select(spec.c.indicator).where(spec.c.method != "none")
+        years = sa.select(self.spans.c.year).distinct().subquery("years")
+        reporters = (
+            sa.select(years.c.year, sa.func.coalesce(unit_groups.c.unit_code, indicator_reporters.c.reporter)
+                      .label("unit"), indicator_reporters.c.indicator_code.label("indicator"))
+            .select_from(indicator_reporters).join(years, sa.true())
+            .outerjoin(unit_groups, sa.and_(unit_groups.c.plan_year == indicator_reporters.c.plan_year,
+                                            unit_groups.c.group_name == indicator_reporters.c.reporter))
+            .where(indicator_reporters.c.plan_year == plan.year, indicator_reporters.c.indicator_code.in_(rolled)))
+        if self.units is not None:  # the subtrees asked for only: a province's communes, not the country's
+            reporters = reporters.where(sa.func.coalesce(unit_groups.c.unit_code, indicator_reporters.c.reporter)
+                                        .in_(subtree(plan, self.units)))
+        sent = sa.select(cur.c.year, cur.c.unit, cur.c.indicator).where(cur.c.indicator.in_(rolled))
+        pairs = sa.union(reporters, sent).subquery("pairs")
+        up = (sa.select(pairs.c.year, tree.c.ancestor_code.label("x"), pairs.c.indicator)
+              .join(tree, sa.and_(tree.c.unit_code == pairs.c.unit, tree.c.plan_year == plan.year))
+              .distinct().subquery("up"))
+        parent = tree.alias("parent")
+        depth = (sa.select(tree.c.unit_code, sa.func.max(tree.c.distance).label("depth"))
+                 .where(tree.c.plan_year == plan.year).group_by(tree.c.unit_code).subquery("depth"))
+        query = (sa.select(up.c.year, parent.c.ancestor_code.label("parent"), up.c.indicator,
+                           up.c.x.label("child"), depth.c.depth.label("level"))
+                 .join(parent, sa.and_(parent.c.unit_code == up.c.x, parent.c.distance == 1,
+                                       parent.c.plan_year == plan.year))
+                 .join(depth, depth.c.unit_code == parent.c.ancestor_code))
+        if self.units is not None:
+            query = query.where(parent.c.ancestor_code.in_(subtree(plan, self.units)))
+        return query.cte("expected").prefix_with("MATERIALIZED")
+
+    def roll_up(self, level: int, expected: sa.CTE, best: sa.CTE, missing: sa.CTE) -> tuple[sa.CTE, sa.CTE]:
+        """(best, missing) after the parents at depth `level` take their roll-ups where the rule chooses them."""
+        spans, spec = self.spans, self.spec
+        waits = (sa.select(spans.c.sid, spans.c.through, expected.c.parent, expected.c.indicator, expected.c.child)
+                 .join(spans, spans.c.year == expected.c.year).where(expected.c.level == level)
+                 .cte(f"waits{level}").prefix_with("MATERIALIZED"))
+        child = best.alias(f"child{level}")
+        joined = sa.and_(child.c.sid == waits.c.sid, child.c.unit == waits.c.child,
+                         child.c.indicator == waits.c.indicator)
+        value = sa.case((spec.c.method == "sum", sa.func.sum(child.c.value)),
+                        (spec.c.method == "mean", sa.func.avg(child.c.value)), else_=sa.func.min(child.c.value))
+        grouped = (
+            sa.select(waits.c.sid, waits.c.parent.label("unit"), waits.c.indicator, value.label("value"),
+                      sa.func.count(child.c.value).label("n_present"), sa.func.count().label("n"),
+                      sa.func.min(sa.func.coalesce(child.c.complete, 0)).label("all_complete"),
+                      sa.func.max(sa.func.coalesce(child.c.estimate, 0)).label("estimate"),
+                      sa.func.max(child.c.as_of).label("as_of"))
+            .select_from(waits).outerjoin(child, joined).join(spec, spec.c.indicator == waits.c.indicator)
+            .group_by(waits.c.sid, waits.c.parent, waits.c.indicator, spec.c.method)
+            .having(sa.func.count(child.c.value) > 0).subquery(f"rolled{level}"))
+        complete = sa.case((sa.and_(grouped.c.all_complete == 1, grouped.c.n_present == grouped.c.n), 1), else_=0)
+        mine = best.alias(f"mine{level}")
+        chosen = (
+            sa.select(grouped.c.sid, grouped.c.unit, grouped.c.indicator, grouped.c.value,
+                      sa.cast(sa.null(), sa.String).label("qualifier"), grouped.c.estimate, complete.label("complete"),
+                      grouped.c.as_of, sa.literal("rollup").label("source"))
+            .outerjoin(mine, sa.and_(mine.c.sid == grouped.c.sid, mine.c.unit == grouped.c.unit,
+                                     mine.c.indicator == grouped.c.indicator))
+            .where(sa.or_(mine.c.unit.is_(None), sa.and_(mine.c.complete == 0, complete == 1)))
+            .cte(f"chosen{level}").prefix_with("MATERIALIZED"))
+        kept = self._not_chosen(best, chosen)
+        new_best = sa.union_all(sa.select(*(best.c[n] for n in _BEST)).where(kept),
+                                sa.select(*(chosen.c[n] for n in _BEST))).cte(f"best{level + 1}")
+        return new_best.prefix_with("MATERIALIZED"), self._roll_missing(level, waits, best, missing, chosen)
+
+    @staticmethod
+    def _not_chosen(table: sa.CTE, chosen: sa.CTE) -> sa.ColumnElement:
+        return ~sa.exists().where(chosen.c.sid == table.c.sid, chosen.c.unit == table.c.unit,
+                                  chosen.c.indicator == table.c.indicator)
+
+    def _roll_missing(self, level: int, waits: sa.CTE, best: sa.CTE, missing: sa.CTE, chosen: sa.CTE) -> sa.CTE:
+        """The reports each chosen roll-up lacks: what its present children lack, and every report of the span
+        from a child with nothing for it."""
+        spec, q = self.spec, self.quarters
+        for_chosen = (sa.select(waits).join(chosen, sa.and_(chosen.c.sid == waits.c.sid,
+                                                            chosen.c.unit == waits.c.parent,
+                                                            chosen.c.indicator == waits.c.indicator))
+                      .subquery(f"for_chosen{level}"))
+        present = best.alias(f"present{level}")
+        is_present = sa.exists().where(present.c.sid == for_chosen.c.sid, present.c.unit == for_chosen.c.child,
+                                       present.c.indicator == for_chosen.c.indicator)
+        inherited = (sa.select(for_chosen.c.sid, for_chosen.c.parent, for_chosen.c.indicator, missing.c.m_unit,
+                               missing.c.m_quarter)
+                     .join(missing, sa.and_(missing.c.sid == for_chosen.c.sid, missing.c.unit == for_chosen.c.child,
+                                            missing.c.indicator == for_chosen.c.indicator)))
+        absent = for_chosen.join(spec, spec.c.indicator == for_chosen.c.indicator)
+        every_quarter = (sa.select(for_chosen.c.sid, for_chosen.c.parent, for_chosen.c.indicator, for_chosen.c.child,
+                                   q.c.q)
+                         .select_from(absent).join(q, q.c.q <= for_chosen.c.through)
+                         .where(~is_present, spec.c.quarterly == 1))
+        the_year = (sa.select(for_chosen.c.sid, for_chosen.c.parent, for_chosen.c.indicator, for_chosen.c.child,
+                              sa.literal(0).label("q"))
+                    .select_from(absent).where(~is_present, spec.c.quarterly == 0, for_chosen.c.through == 4))
+        kept = sa.select(missing.c.sid, missing.c.unit, missing.c.indicator, missing.c.m_unit,
+                         missing.c.m_quarter).where(self._not_chosen(missing, chosen))
+        return sa.union_all(kept, inherited, every_quarter, the_year).cte(f"miss{level + 1}").prefix_with(
+            "MATERIALIZED")
+
+    def select(self, levels: Sequence[int]) -> sa.Select:
+        """The whole query: one row per unit × indicator × span with its missing reports as `unit:quarter` text;
+        roll-ups for the parents at `levels` (depths, deepest first)."""
+        best, missing = self.best_own()
+        expected = self.expected()
+        for level in levels:
+            best, missing = self.roll_up(level, expected, best, missing)
+        listed = (sa.select(missing.c.sid, missing.c.unit, missing.c.indicator,
+                            sa.func.string_agg(missing.c.m_unit + ":" + sa.cast(missing.c.m_quarter, sa.String), ",")
+                            .label("missing"))
+                  .group_by(missing.c.sid, missing.c.unit, missing.c.indicator).subquery("listed"))
+        query = (sa.select(*(best.c[n] for n in _BEST), listed.c.missing)
+                 .outerjoin(listed, sa.and_(listed.c.sid == best.c.sid, listed.c.unit == best.c.unit,
+                                            listed.c.indicator == best.c.indicator)))
+        if self.units is not None:
+            query = query.where(best.c.unit.in_(list(self.units)))
+        return query
+
+
+#: Built queries, most recently used last: building and compiling one takes longer than DuckDB takes to run it on
+#: a department's figures, and a page asks the same few questions again after every upload.
+_STATEMENTS: OrderedDict[tuple, tuple[Plan, sa.Select, tuple[str, list | dict] | None]] = OrderedDict()
+_STATEMENTS_KEPT = 64
+_STATEMENTS_LOCK = threading.Lock()  # the app's sessions run in threads
+
+
+def _statement(conn: Connection, plan: Plan, spans: Sequence[tuple[int, int]], units: Sequence[str] | None,
+               levels: tuple[int, ...]) -> tuple[sa.Select, tuple[str, list | dict] | None]:
+    """The query for these spans and units and, on DuckDB, its compiled form; cached. The key holds the plan's
+    identity and the entry the plan itself, so the identity cannot pass to another plan while the entry lives."""
+    key = (id(plan), tuple(spans), None if units is None else tuple(units), levels, conn.dialect.name)
+    with _STATEMENTS_LOCK:
+        if key in _STATEMENTS:
+            _STATEMENTS.move_to_end(key)
+            return _STATEMENTS[key][1:]
+    query = _Query(plan, spans, units).select(levels)
+    compiled = compile_for_duckdb(conn, query) if conn.dialect.name == "duckdb" else None
+    with _STATEMENTS_LOCK:
+        _STATEMENTS[key] = (plan, query, compiled)
+        while len(_STATEMENTS) > _STATEMENTS_KEPT:
+            _STATEMENTS.popitem(last=False)
+    return query, compiled
+
+
+def roll_up_levels(conn: Connection, plan: Plan, units: Sequence[str] | None) -> tuple[int, ...]:
+    """The depths whose parents may need a roll-up for `units` (None: every unit), deepest first: from just above
+    the deepest unit of the plan's tree up to the shallowest unit asked for (a commune needs none)."""
+    tree = unit_ancestors
+    deepest = conn.execute(sa.select(sa.func.max(tree.c.distance)).where(tree.c.plan_year == plan.year)).scalar()
+    shallowest = 0
+    if units is not None:
+        depths = (sa.select(sa.func.max(tree.c.distance).label("depth"))
+                  .where(tree.c.plan_year == plan.year, tree.c.unit_code.in_(list(units)))
+                  .group_by(tree.c.unit_code).subquery())
+        shallowest = conn.execute(sa.select(sa.func.min(depths.c.depth))).scalar()
+    if deepest is None or shallowest is None:
+        return ()
+    return tuple(range(int(deepest) - 1, int(shallowest) - 1, -1))
+
+
+class StoreSpans:
+    """The answers `kpi.spans.Spans` gives, worked out inside the database for `units` (None: every unit).
+
+    `best(year, through)` returns `BEST_COLUMNS` rows for those units only; spans named in `prefetch` are fetched
+    together in one query. `sent_quarters` and `reported_pairs` answer the two other questions the evaluation asks
+    of the figures."""
+
+    def __init__(self, conn: Connection, plan: Plan, units: Sequence[str] | None = None,
+                 spans: Iterable[tuple[int, int]] = ()) -> None:
+        self.conn = conn
+        self.plan = plan
+        self.units = list(dict.fromkeys(units)) if units is not None else None
+        self._best: dict[tuple[int, int], pd.DataFrame] = {}
+        self._levels: tuple[int, ...] | None = None
+        self._order = {u.code: n for n, u in enumerate(plan.units)}
+        self.prefetch(spans)
+
+    def prefetch(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Fetch every span of `spans` not fetched yet, in one query."""
+        wanted = [span for span in dict.fromkeys(spans) if span not in self._best]
+        if not wanted:
+            return
+        if self._levels is None:
+            self._levels = roll_up_levels(self.conn, self.plan, self.units)
+        query, compiled = _statement(self.conn, self.plan, wanted, self.units, self._levels)
+        frame = read_frame(self.conn, query, compiled)
+        for sid, (year, through) in enumerate(wanted):
+            self._best[(year, through)] = self._shaped(frame[frame["sid"] == sid], year)
+
+    def _shaped(self, rows: pd.DataFrame, year: int) -> pd.DataFrame:
+        order = self._order
+
+        def reports(text: object) -> list[tuple[str, str]]:
+            if not isinstance(text, str) or not text:
+                return []
+            pairs = (item.split(":") for item in text.split(","))
+            return in_plan_order(((unit, f"{year}-Q{q}" if q != "0" else f"{year}") for unit, q in pairs), order)
+
+        shaped = rows.assign(missing=[reports(text) for text in rows["missing"]])
+        shaped = shaped.assign(estimate=shaped["estimate"].astype(bool), complete=shaped["complete"].astype(bool),
+                               value=shaped["value"].astype("float64"), as_of=shaped["as_of"].astype("int64"))
+        shaped["qualifier"] = shaped["qualifier"].astype(object).where(shaped["qualifier"].notna(), None)
+        return shaped[BEST_COLUMNS].reset_index(drop=True)
+
+    def best(self, year: int, through: int) -> pd.DataFrame:
+        """The answer per unit × indicator for the span (see `kpi.spans.best_figures`), for `units` only."""
+        self.prefetch([(year, through)])
+        return self._best[(year, through)]
+
+    def _live(self, year: int) -> sa.Select:
+        query = (sa.select(submissions.c.unit_code.label("unit"), submissions.c.indicator_code.label("indicator"))
+                 .join(uploads, uploads.c.id == submissions.c.upload_id)
+                 .where(uploads.c.undone_at.is_(None), submissions.c.year == year))
+        if self.units is not None:
+            query = query.where(submissions.c.unit_code.in_(self.units))
+        return query
+
+    def reported_pairs(self, year: int) -> pd.DataFrame:
+        """unit × indicator pairs of `units` with a current figure in `year`."""
+        return read_frame(self.conn, self._live(year).distinct())
+
+    def sent_quarters(self, year: int, quarter: int) -> pd.DataFrame:
+        """unit, indicator, value: the current figure sent for `quarter` of `year` on its own (not cumulative)."""
+        units = self.units
+        query = current_figures_query([year], units)
+        sub = query.subquery()
+        frame = read_frame(self.conn, sa.select(sub.c.unit, sub.c.indicator, sub.c.value)
+                           .where(sub.c.period == f"{year}-Q{quarter}"))
+        return frame.astype({"value": "float64"})
