@@ -163,6 +163,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "vi": "Cơ sở dữ liệu đang bận (một tiến trình khác đang ghi). Vui lòng thử lại sau giây lát.",
         "en": "The database is busy (another process is writing). Please try again in a moment.",
     },
+    "db.unreachable": {
+        "vi": "Tạm thời chưa kết nối được cơ sở dữ liệu (máy chủ đang khởi động lại hoặc mạng gián đoạn). Số liệu "
+              "không bị mất; trang sẽ tự tải lại khi kết nối được.",
+        "en": "The database cannot be reached for now (its server is restarting or the network dropped). No data is "
+              "lost; the page reloads itself once it is back.",
+    },
+    "db.retry": {"vi": "Thử lại ngay", "en": "Try again now"},
     "data_as_of": {"vi": "Số liệu cập nhật đến {when}", "en": "Data as of {when}"},
     # overview
     "overview.title": {"vi": "Tổng quan thực hiện chỉ tiêu", "en": "Target overview"},

@@ -30,6 +30,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"duckdb:///{PROJECT_ROOT / 'data' / 'kpi.duckdb'}"
 ENV_VAR = "KPI_DATABASE_URL"
 BUSY_RETRY_SECONDS = 10.0
+CONNECT_TIMEOUT_SECONDS = 5
 
 metadata = sa.MetaData()
 
@@ -288,7 +289,12 @@ def make_engine(url: str) -> Engine:
             return sa.create_engine(url, poolclass=StaticPool)
         Path(database).parent.mkdir(parents=True, exist_ok=True)
         return sa.create_engine(url, poolclass=NullPool)
-    return sa.create_engine(url, pool_pre_ping=True)
+    # A server that does not answer (a restart, a network cut) must not hold a page forever: connecting gives up
+    # after CONNECT_TIMEOUT_SECONDS unless the URL says otherwise, and the pool tests a connection before use.
+    parsed = sa.engine.make_url(url)
+    connect_args = ({"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+                    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query else {})
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def _is_lock_conflict(exc: BaseException) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import sqlalchemy as sa
 import streamlit as st
 
 from kpi.access import Actor, Permission
@@ -67,6 +68,8 @@ _FRAME_KEY = "_frame"
 #: The tab icon, from the app's own folder: a Material icon name would make every browser fetch it from Google's
 #: font service, which an intranet without internet cannot reach.
 FAVICON = str(Path(__file__).with_name("favicon.png"))
+#: Seconds between checks for the database while it cannot be reached.
+RETRY_SECONDS = 5
 
 
 @dataclass
@@ -200,6 +203,36 @@ def run_app() -> None:
         projector(signin.projector_gate)
         return
     st.set_page_config(page_title=t("app.title", lang), page_icon=FAVICON, layout="wide")
+    try:
+        _run_page(lang)
+    except (sa.exc.OperationalError, sa.exc.InterfaceError):  # the server went away: restarted, network down
+        _database_lost(lang)
+
+
+def _reachable() -> bool:
+    try:
+        store, _ = data.store_and_plans(data.database_url())
+        data.version(store)
+        return True
+    except (sa.exc.OperationalError, sa.exc.InterfaceError, DatabaseBusy):
+        return False
+
+
+def _database_lost(lang: str) -> None:
+    """A calm message while the database cannot be reached, and a check every few seconds that reloads the page
+    once it is back (the engine's pool replaces its dead connections then: `pool_pre_ping`)."""
+    st.warning(t("db.unreachable", lang), icon=":material/cloud_off:")
+
+    @st.fragment(run_every=RETRY_SECONDS)
+    def _retry() -> None:
+        if _reachable():
+            st.rerun()
+
+    _retry()
+    st.button(t("db.retry", lang))
+
+
+def _run_page(lang: str) -> None:
     pages = {spec.path: st.Page(spec.path, title=t(spec.title_key, lang), icon=spec.icon, default=spec.default)
              for spec in PAGES}
     chosen = st.navigation(list(pages.values()), position="hidden")
