@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -235,8 +235,8 @@ class Plan(_Strict):
     """One year's plan: header, thresholds, units, groups, clusters and indicators, cross-checked."""
 
     source: str = ""
-    _order: dict[str, int] | None = PrivateAttr(default=None)
-    _reporters: dict[str, frozenset[str]] | None = PrivateAttr(default=None)
+    _order: tuple[int, dict[str, int]] | None = PrivateAttr(default=None)
+    _reporters: tuple[int, dict[str, frozenset[str]]] | None = PrivateAttr(default=None)
     plan: PlanHeader
     status: Thresholds
     units: list[Unit] = Field(min_length=1)
@@ -341,11 +341,17 @@ class Plan(_Strict):
         order = self._unit_order()
         return sorted(wanted, key=order.__getitem__)
 
+    def _cached(self, name: str, build: Callable[[], Any]) -> Any:
+        # Registries can hold tens of thousands of communes: work out look-ups once per plan. model_copy() copies
+        # private attributes, so each cache records the plan it was built for and a copy builds its own.
+        cache = getattr(self, name)
+        if cache is None or cache[0] != id(self):
+            cache = (id(self), build())
+            object.__setattr__(self, name, cache)
+        return cache[1]
+
     def _unit_order(self) -> dict[str, int]:
-        # Registries can hold tens of thousands of communes: compute the order once per plan.
-        if self._order is None:
-            object.__setattr__(self, "_order", {u.code: n for n, u in enumerate(self.units)})
-        return self._order
+        return self._cached("_order", lambda: {u.code: n for n, u in enumerate(self.units)})
 
     def unit_order(self, code: str) -> int:
         """The unit's place in the registry (0 first); KeyError for an unknown code."""
@@ -357,11 +363,10 @@ class Plan(_Strict):
 
     def reports(self, indicator: Indicator, unit: str) -> bool:
         """True when `unit` usually reports `indicator` (named in its `reported_by`, or in a group named there)."""
-        if self._reporters is None:
-            object.__setattr__(self, "_reporters", {})
-        if indicator.code not in self._reporters:
-            self._reporters[indicator.code] = frozenset(self.reporters(indicator))
-        return unit in self._reporters[indicator.code]
+        sets = self._cached("_reporters", dict)
+        if indicator.code not in sets:
+            sets[indicator.code] = frozenset(self.reporters(indicator))
+        return unit in sets[indicator.code]
 
     def cluster_of(self, unit_code: str) -> Cluster | None:
         """The emulation cluster `unit_code` belongs to, or None."""
