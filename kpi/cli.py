@@ -24,9 +24,9 @@ from kpi.bootstrap import open_store
 from kpi.cli_access import COMMANDS as ACCESS_COMMANDS
 from kpi.cli_access import ActorError, add_actor_option, add_parsers, command_actor
 from kpi.i18n import LANGS, t
-from kpi.ingest.typed import DECIMALS
 from kpi.plan import PlanError, plans_dir
 from kpi.store import DatabaseBusy, resolve_url
+from kpi.values import DECIMALS
 
 if TYPE_CHECKING:
     import pandas as pd

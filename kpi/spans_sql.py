@@ -7,16 +7,21 @@ only the answers leave it. Judging the answers against the targets stays in `kpi
 rows whichever engine chose them, so the status rules are written once. `kpi.spans` is kept as the reference: the
 differential test (tests/test_differential.py) runs both on generated cases and requires the same answers.
 
-The query, step by step (CTEs), for each span asked for (`spans`: an id, a year, the last quarter):
+The query, step by step, for each span asked for (`spans`: an id, a year, the last quarter):
 1. `cur`: the current revision of every figure of the spans' years, for the subtrees asked for only.
-2. `fig`: each figure within each span, with `end` (last quarter covered) and `cum` (counts from 1 January).
-3. `own`: each unit's own answer, twice: from official figures alone (subset 0) and from all (subset 1). A flow
-   takes the latest cumulative figure (the anchor) plus the quarters after it; a level the figure ending last
-   (cumulative first). `gaps` holds the quarters the span lacks as bits (Q1 = 1, Q2 = 2, Q3 = 4, Q4 = 8).
+2. `fig`, `slots`: each figure within each span, pivoted by one GROUP BY into its slot (the last quarter it covers,
+   cumulative or not): a unit sends one figure per period, so seven slots hold all of a span's figures, for
+   official figures (`o_`) and all figures (`a_`) side by side. No window function: sorting a million rows by
+   unit and indicator cost seconds.
+3. `anchored`, `after`, `answers`: each unit's own answer from its slots. A flow takes the latest cumulative figure
+   (the anchor) plus the quarter figures after it; a level the figure ending last (cumulative first). `gaps` holds
+   the quarters the span lacks as bits (Q1 = 1, Q2 = 2, Q3 = 4, Q4 = 8).
 4. `best0`: official where it covers the span, else what estimates make of it; `miss0`: the reports its gaps
    stand for.
-5. One pair of CTEs per depth of the tree, deepest parents first: each parent's roll-up of its children's best
-   answers, chosen where the parent has no own answer or only the roll-up is complete (`best<n>`, `miss<n>`).
+5. One group of CTEs per depth of the tree that the units asked for need, deepest parents first: each parent's
+   roll-up of its children's best answers, chosen where the parent has no own answer or only the roll-up is
+   complete (`best<n>`, `miss<n>`).
+6. One row per unit × indicator × span of the units asked for, its missing reports as `unit:quarter` text.
 """
 
 from __future__ import annotations

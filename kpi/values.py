@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+#: The decimal marks a figure file may use (`kpi ingest --decimal`, decided per file in kpi.ingest.typed).
+DECIMALS = ("comma", "dot")
+
 _CENSORED = re.compile(r"^\s*(?P<q>[<>])\s*(?P<n>\d+(?:\.\d+)?)\s*$")
 
 

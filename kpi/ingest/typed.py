@@ -17,9 +17,6 @@ import duckdb
 
 from kpi.ingest.limits import Limits
 
-DECIMALS = ("comma", "dot")
-
-
 # Per-row evidence about the decimal mark of `body` (the number without spaces, qualifier or %).
 _EVIDENCE = r"""
 CASE
