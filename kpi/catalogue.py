@@ -127,3 +127,7 @@ def sync_plan(store: Store, plan: Plan) -> None:
             for i in plan.indicators
         ])
         insert_many(conn, targets, target_rows(plan))
+        if conn.dialect.name == "postgresql":
+            # Fresh statistics for the planner now, not whenever autovacuum comes by: the evaluation joins these.
+            for table in (unit_ancestors, unit_groups, indicator_reporters, unit_memberships):
+                conn.execute(sa.text(f"ANALYZE {table.name}"))
