@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection
 from kpi.periods import Period, parse_period
 from kpi.plan import Plan
 from kpi.spans import Answers, Spans, missing_reports, quarter_values, sent_by_quarter
-from kpi.spans_sql import StoreSpans
+from kpi.stored_spans import StoreSpans
 from kpi.values import parse_censored
 
 RESULT_COLUMNS = [
@@ -147,7 +147,7 @@ def evaluate(plan: Plan, figures: pd.DataFrame | Answers, period: str | Period, 
     """The scorecard: one row per indicator × unit for `period` (columns `RESULT_COLUMNS`).
 
     `figures` are the current figures (store.current_figures) of the plan's year and its baseline year, or the
-    answers already chosen from them (`kpi.spans_sql.StoreSpans`, inside the database; see `evaluate_stored`).
+    answers already chosen from them (`kpi.stored_spans.StoreSpans`, inside the database; see `evaluate_stored`).
     Units default to every unit with a row (see `candidate_pairs`). Percentages (attainment, pace) are in %;
     actual, baseline, target, gap, projection and last_year are in the indicator's measure (places for ranks' gap
     and target rank). The actual is the year to date through the period's last quarter, chosen by `kpi.spans`;

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from kpi.evaluate import evaluate
 from kpi.plan import Plan
 from kpi.spans import Answers, Spans, quarter_values
-from kpi.spans_sql import StoreSpans
+from kpi.stored_spans import StoreSpans
 
 
 def quarter_spans(plan: Plan) -> list[tuple[int, int]]:

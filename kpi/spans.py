@@ -139,7 +139,7 @@ def in_plan_order(reports: Iterable[tuple[str, str]], order: dict[str, int]) -> 
 
 
 class Answers(Protocol):
-    """What the evaluation asks of the figures; `Spans` answers in pandas, `kpi.spans_sql.StoreSpans` in SQL."""
+    """What the evaluation asks of the figures; `Spans` answers in pandas, `kpi.stored_spans.StoreSpans` in SQL."""
 
     def best(self, year: int, through: int) -> pd.DataFrame:
         """`BEST_COLUMNS` per unit × indicator for the span of `year` through quarter `through`."""
@@ -302,7 +302,7 @@ def quarter_values(plan: Plan, spans: Answers, year: int, quarter: int) -> pd.Da
     the quarter's own figure where one was sent; otherwise, for a flow, the complete span through it less the
     complete span before it, so a quarter follows from consecutive cumulative figures (9 months less 6 months)
     and a roll-up from its children; for a level, the figure that ends at it. `spans` answers the questions
-    (`Spans` in pandas, `kpi.spans_sql.StoreSpans` in the database)."""
+    (`Spans` in pandas, `kpi.stored_spans.StoreSpans` in the database)."""
     sent = spans.sent_quarters(year, quarter)
     done = spans.best(year, quarter)
     done = done.loc[done["complete"].astype(bool), [*_KEY, "value"]]
