@@ -5,15 +5,19 @@ The TOML files stay the source of truth; the tables let SQL users, exports and f
 
 from __future__ import annotations
 
+import hashlib
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from kpi.plan import Plan
 from kpi.store import (
+    SCHEMA_TABLES,
     Store,
     indicator_reporters,
     indicators,
     insert_many,
+    meta,
     targets,
     unit_ancestors,
     unit_groups,
@@ -90,11 +94,26 @@ def _reporter_rows(plan: Plan) -> tuple[list[dict], list[dict]]:
     return groups, reporters
 
 
+def plan_digest(plan: Plan) -> str:
+    """A SHA-256 (hex) of the plan's content and of the schema's description (a store whose catalogue gained a
+    table is synced again); worked out once per plan object."""
+    return plan.cached("_digest", lambda: hashlib.sha256(
+        (SCHEMA_TABLES + plan.model_dump_json(exclude={"source"})).encode()).hexdigest())
+
+
+def stored_digest(conn: Connection, year: int) -> str | None:
+    """The `plan_digest` of the plan whose copy the catalogue holds for `year`, or None."""
+    return conn.execute(sa.select(meta.c.value).where(meta.c.key == f"plan_digest:{year}")).scalar()
+
+
 def sync_plan(store: Store, plan: Plan) -> None:
-    """Write `plan` into the catalogue tables, replacing that year's copy; units are added or renamed, never
-    removed, because submissions stay attached to the unit that sent them."""
+    """Write `plan` into the catalogue tables, replacing that year's copy, and record its digest (in the same
+    transaction: the digest always names the copy the tables hold); units are added or renamed, never removed,
+    because submissions stay attached to the unit that sent them."""
     groups, reporters = _reporter_rows(plan)
     with store.begin() as conn:
+        conn.execute(meta.delete().where(meta.c.key == f"plan_digest:{plan.year}"))
+        conn.execute(meta.insert().values(key=f"plan_digest:{plan.year}", value=plan_digest(plan)))
         _sync_units(conn, plan)
         for table in (unit_memberships, indicators, targets, unit_ancestors, unit_groups, indicator_reporters):
             conn.execute(table.delete().where(table.c.plan_year == plan.year))

@@ -22,6 +22,7 @@ Kind = Literal["at_least", "more_than", "rank_gain", "reduce_by", "reduce_vs_bas
 LOWER_IS_BETTER: frozenset[str] = frozenset({"rank_gain", "reduce_by", "reduce_vs_baseline"})
 DEFAULT_PLANS_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
 PLANS_ENV_VAR = "KPI_PLANS_DIR"
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def plans_dir() -> Path:
@@ -89,8 +90,8 @@ class Unit(_Named):
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,19}$")
     kind: Literal["province", "department", "office", "locality", "other"]
     parent: str | None = None
-    valid_from: str | None = None  # ISO date the unit started to exist
-    valid_to: str | None = None  # ISO date it stopped (reorganised); its history stays with it
+    valid_from: str | None = Field(default=None, pattern=ISO_DATE)  # the date the unit started to exist
+    valid_to: str | None = Field(default=None, pattern=ISO_DATE)  # it stopped (reorganised); its history stays
 
 
 class Cluster(_Named):
@@ -237,6 +238,7 @@ class Plan(_Strict):
     source: str = ""
     _order: tuple[int, dict[str, int]] | None = PrivateAttr(default=None)
     _reporters: tuple[int, dict[str, frozenset[str]]] | None = PrivateAttr(default=None)
+    _digest: tuple[int, str] | None = PrivateAttr(default=None)  # kpi.catalogue.plan_digest
     plan: PlanHeader
     status: Thresholds
     units: list[Unit] = Field(min_length=1)
@@ -341,9 +343,10 @@ class Plan(_Strict):
         order = self._unit_order()
         return sorted(wanted, key=order.__getitem__)
 
-    def _cached(self, name: str, build: Callable[[], Any]) -> Any:
-        # Registries can hold tens of thousands of communes: work out look-ups once per plan. model_copy() copies
-        # private attributes, so each cache records the plan it was built for and a copy builds its own.
+    def cached(self, name: str, build: Callable[[], Any]) -> Any:
+        """`build()`, worked out once per plan object and kept in its private attribute `name` (registries can
+        hold tens of thousands of communes). model_copy() copies private attributes, so each cache records the
+        plan it was built for and a copy builds its own."""
         cache = getattr(self, name)
         if cache is None or cache[0] != id(self):
             cache = (id(self), build())
@@ -351,7 +354,7 @@ class Plan(_Strict):
         return cache[1]
 
     def _unit_order(self) -> dict[str, int]:
-        return self._cached("_order", lambda: {u.code: n for n, u in enumerate(self.units)})
+        return self.cached("_order", lambda: {u.code: n for n, u in enumerate(self.units)})
 
     def unit_order(self, code: str) -> int:
         """The unit's place in the registry (0 first); KeyError for an unknown code."""
@@ -363,7 +366,7 @@ class Plan(_Strict):
 
     def reports(self, indicator: Indicator, unit: str) -> bool:
         """True when `unit` usually reports `indicator` (named in its `reported_by`, or in a group named there)."""
-        sets = self._cached("_reporters", dict)
+        sets = self.cached("_reporters", dict)
         if indicator.code not in sets:
             sets[indicator.code] = frozenset(self.reporters(indicator))
         return unit in sets[indicator.code]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -53,9 +54,12 @@ def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise PlanError(f"{path}: line {line}: not UTF-8 text; save the registry as CSV UTF-8") from None
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header = text.split("\n", 1)[0]  # the header names the columns: its separator is the file's
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    try:
+        table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:  # a field past csv's size limit, a stray NUL
+        raise PlanError(f"{path}: not a readable CSV file ({exc})") from None
     if not table:
         raise PlanError(f"{path}: the unit registry is empty")
     return table[0], table[1:]
@@ -68,16 +72,32 @@ def _xlsx_rows(path: Path, data: bytes) -> tuple[list[str], list[list[str]]]:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook gets the same message
         raise PlanError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__})") from None
-    sheet = book.worksheets[0]
     table = []
-    for row in sheet.iter_rows(values_only=True):
-        if len(table) > MAX_ROWS + 1:
-            break
-        table.append(["" if v is None else str(v).strip() for v in row])
-    book.close()
+    try:  # read-only openpyxl parses the sheet only here
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            if len(table) > MAX_ROWS + 1:
+                break
+            table.append([_cell_text(v) for v in row])
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet gets the same message as a damaged workbook
+        raise PlanError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__})") from None
+    finally:
+        book.close()
     if not table:
         raise PlanError(f"{path}: the unit registry is empty")
     return table[0], table[1:]
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the registry's text: a date cell as its ISO date, a whole number without `.0`."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _header(path: Path, header: list[str]) -> dict[str, int]:

@@ -251,7 +251,11 @@ _SETUP_LOCK = threading.Lock()
 
 #: The tables and their columns this code expects, as recorded in `meta` once created: a store made by older code
 #: records something else, and start-up brings it up to date.
-SCHEMA_TABLES = ",".join(f"{name}({' '.join(table.columns.keys())})" for name, table in sorted(metadata.tables.items()))
+#: The Alembic revision this code's schema is at (tests/test_migrations.py holds it to the newest revision file):
+#: part of what `meta` records, so a revision that changes no table or column name still runs at start-up.
+SCHEMA_REVISION = "0002"
+SCHEMA_TABLES = SCHEMA_REVISION + ":" + ",".join(
+    f"{name}({' '.join(table.columns.keys())})" for name, table in sorted(metadata.tables.items()))
 def has_column(conn: Connection, table: str, column: str) -> bool:
     """True when `table` in the connection's current schema has `column` (information_schema: both DuckDB and
     PostgreSQL have it, where SQLAlchemy's inspector does not work on DuckDB)."""

@@ -12,10 +12,19 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from kpi.catalogue import plan_digest, stored_digest
 from kpi.plan import Plan
-from kpi.spans import BEST_COLUMNS, in_plan_order
+from kpi.spans import BEST_COLUMNS, Spans, in_plan_order
 from kpi.spans_sql import answers_query
-from kpi.store import compile_for_duckdb, current_figures_query, read_frame, submissions, unit_ancestors, uploads
+from kpi.store import (
+    compile_for_duckdb,
+    current_figures,
+    current_figures_query,
+    read_frame,
+    submissions,
+    unit_ancestors,
+    uploads,
+)
 
 #: Built queries, most recently used last: building and compiling one takes longer than DuckDB takes to run it on
 #: a department's figures, and a page asks the same few questions again after every upload.
@@ -73,12 +82,29 @@ class StoreSpans:
         self._best: dict[tuple[int, int], pd.DataFrame] = {}
         self._levels: tuple[int, ...] | None = None
         self._order = {u.code: n for n, u in enumerate(plan.units)}
+        # The query reads the tree and the reporters from the catalogue. When it holds another version of this
+        # plan (a server started before new plan files were synced, or one started with older files), the pandas
+        # reference answers instead, from this plan alone: slower, but a roll-up never mixes two plans.
+        self._reference: Spans | None = None
+        if stored_digest(conn, plan.year) != plan_digest(plan):
+            self._reference = Spans(plan, current_figures(conn, [plan.baseline_year, plan.year]))
         self.prefetch(spans)
+
+    @property
+    def in_database(self) -> bool:
+        """True when the answers come from the database's query; False when the pandas reference stands in."""
+        return self._reference is None
+
+    def _mine(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame if self.units is None else frame[frame["unit"].isin(self.units)].reset_index(drop=True)
 
     def prefetch(self, spans: Iterable[tuple[int, int]]) -> None:
         """Fetch every span of `spans` not fetched yet, in one query."""
         wanted = [span for span in dict.fromkeys(spans) if span not in self._best]
         if not wanted:
+            return
+        if self._reference is not None:
+            self._best.update({span: self._mine(self._reference.best(*span)) for span in wanted})
             return
         if self._levels is None:
             self._levels = roll_up_levels(self.conn, self.plan, self.units)
@@ -123,10 +149,14 @@ class StoreSpans:
 
     def reported_pairs(self, year: int) -> pd.DataFrame:
         """unit × indicator pairs of `units` with a current figure in `year`."""
+        if self._reference is not None:
+            return self._mine(self._reference.reported_pairs(year))
         return read_frame(self.conn, self._live(year).distinct())
 
     def sent_quarters(self, year: int, quarter: int) -> pd.DataFrame:
         """unit, indicator, value: the current figure sent for `quarter` of `year` on its own (not cumulative)."""
+        if self._reference is not None:
+            return self._mine(self._reference.sent_quarters(year, quarter))
         units = self.units
         query = current_figures_query([year], units)
         sub = query.subquery()

@@ -35,6 +35,7 @@ from kpi.plan import Plan, load_plans, parse_plan
 from kpi.series import quarter_series, stored_quarter_series
 from kpi.spans import Spans
 from kpi.store import Store, current_figures, submissions, uploads
+from kpi.stored_spans import StoreSpans
 
 # 10 cases a backend in CI (about a minute and a half with the shipped plan's); KPI_DIFFERENTIAL_EXAMPLES=500 explores
 # more.
@@ -165,6 +166,7 @@ def _compare(store: Store, plan: Plan, uploads_: list, period: str, unit: str) -
     _write(store, uploads_)
     parent = plan.unit(unit).parent
     with store.connect() as conn:
+        assert StoreSpans(conn, plan).in_database  # the query itself is under test, not its stand-in
         # One reference for the whole case: its spans are worked out once and shared by every view.
         reference = Spans(plan, current_figures(conn, [plan.baseline_year, plan.year]))
         for units in (None, [unit], [unit, parent] if parent else [unit]):
@@ -252,4 +254,24 @@ def test_the_catalogue_holds_the_tree_as_a_closure(tmp_path) -> None:
                                     "ORDER BY distance")).all()
     # L1 → O1 → D1 → R, by hand from TREE.
     assert [tuple(r) for r in rows] == [("L1", 0), ("O1", 1), ("D1", 2), ("R", 3)]
+    store.dispose()
+
+
+def test_a_catalogue_holding_another_version_of_the_plan_is_not_used(tmp_path) -> None:
+    """Another process synced a newer plan (O2 moved from D1 to D2): an evaluation with this process's plan must
+    not roll up over the other's tree (found in review)."""
+    store = _store(f"duckdb:///{tmp_path / 'two.duckdb'}", SYNTHETIC)
+    rows = [{"unit_code": unit, "indicator_code": "flow_sum", "period": "2024-Q1", "year": 2024, "quarter": 1,
+             "value": value, "qualifier": None, "note": None, "estimate": False}
+            for unit, value in (("O2", 30.0), ("L1", 12.0), ("O3", 7.0))]
+    _write(store, [(rows, False)])
+    moved = SYNTHETIC.model_copy(update={"units": [u.model_copy(update={"parent": "D2"}) if u.code == "O2" else u
+                                                   for u in SYNTHETIC.units]})
+    sync_plan(store, moved)
+    with store.connect() as conn:
+        assert not StoreSpans(conn, SYNTHETIC).in_database
+        result = evaluate_stored(conn, SYNTHETIC, "2024-Q1", ["D1", "D2"]).set_index(["unit", "indicator"])
+    # By this process's plan: D1 = O2 30 + L1 12 (through O1) = 42; D2 = O3 7.
+    assert result.loc[("D1", "flow_sum"), "actual"] == 42.0
+    assert result.loc[("D2", "flow_sum"), "actual"] == 7.0
     store.dispose()

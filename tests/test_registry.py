@@ -121,3 +121,27 @@ def test_a_wrong_plan_or_registry_stops_the_app_with_its_message(tmp_path: Path,
     at.run()
     assert not at.exception
     assert any(expected in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_xlsx_dates_and_whole_numbers_read_as_people_wrote_them(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["code", "name_vi", "kind", "parent", "valid_from"])
+    sheet.append(["XB001", "Xã 1", "locality", "DHA", datetime(2025, 1, 1)])
+    path = tmp_path / "reg.xlsx"
+    book.save(path)
+    folder = _plan_dir(tmp_path, "don-vi.xlsx", path.read_bytes())
+    assert load_plans(folder)[2024].unit("XB001").valid_from == "2025-01-01"
+
+
+def test_a_comma_registry_with_many_groups_is_still_comma_separated(tmp_path: Path) -> None:
+    folder = _plan_dir(tmp_path, "don-vi.csv", _csv("XA001,Xã 1,,locality,KT,,localities;a;b;c;d;e;f;g"))
+    assert load_plans(folder)[2024].groups["g"] == ["XA001"]
+
+
+def test_a_date_that_is_not_iso_is_refused(tmp_path: Path) -> None:
+    folder = _plan_dir(tmp_path, "don-vi.csv", b"code,name_vi,kind,valid_from\nXA001,X,locality,next year\n")
+    with pytest.raises(PlanError, match=r"row 2, column 4 \(valid_from\)"):
+        load_plans(folder)
