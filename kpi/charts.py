@@ -516,11 +516,10 @@ def completeness_matrix(report: pd.DataFrame, plan: Plan, lang: str = "vi") -> g
     are `unit:indicator` codes (a heading row: `unit:`), shown as the names, and a legend above the grid names the
     four states with their symbols and colours."""
     codes = {state: n for n, state in enumerate(REPORT_COLOUR)}
-    unit_order = {u.code: n for n, u in enumerate(plan.units)}
     indicator_order = {i.code: n for n, i in enumerate(plan.indicators)}
     report = report.assign(
         row=[f"{u}:{i}" for u, i in zip(report["unit"], report["indicator"])],
-        _u=report["unit"].map(unit_order), _i=report["indicator"].map(indicator_order),
+        _u=report["unit"].map(plan.unit_positions()), _i=report["indicator"].map(indicator_order),
     ).sort_values(["_u", "_i", "quarter"])
     rows, labels = [], []
     for unit, indicators in report.groupby("unit", sort=False)["indicator"]:

@@ -93,7 +93,7 @@ def candidate_pairs(plan: Plan, reported: pd.DataFrame, answers: pd.DataFrame | 
     pairs = pd.concat([pd.DataFrame(rows, columns=["indicator", "unit"]), data], ignore_index=True)
     order_i = {i.code: n for n, i in enumerate(plan.indicators)}
     pairs = pairs.drop_duplicates()
-    return pairs.assign(_i=pairs["indicator"].map(order_i), _u=pairs["unit"].map(plan.unit_order)).sort_values(
+    return pairs.assign(_i=pairs["indicator"].map(order_i), _u=pairs["unit"].map(plan.unit_positions())).sort_values(
         ["_i", "_u"]).drop(columns=["_i", "_u"]).reset_index(drop=True)
 
 
@@ -142,22 +142,22 @@ def _no_report(plan: Plan, df: pd.DataFrame, p: Period) -> list:
     ]
 
 
-def evaluate(plan: Plan, figures: pd.DataFrame | Answers, period: str | Period, units: list[str] | None = None,
-             spans: Answers | None = None) -> pd.DataFrame:
+def evaluate(plan: Plan, figures: pd.DataFrame | Answers, period: str | Period,
+             units: list[str] | None = None) -> pd.DataFrame:
     """The scorecard: one row per indicator × unit for `period` (columns `RESULT_COLUMNS`).
 
     `figures` are the current figures (store.current_figures) of the plan's year and its baseline year, or the
-    answers already chosen from them (`kpi.stored_spans.StoreSpans`, inside the database; see `evaluate_stored`).
+    the answers chosen from them: `kpi.spans.Spans` (reuses what another period worked out) or
+    `kpi.stored_spans.StoreSpans` (inside the database; see `evaluate_stored`).
     Units default to every unit with a row (see `candidate_pairs`). Percentages (attainment, pace) are in %;
     actual, baseline, target, gap, projection and last_year are in the indicator's measure (places for ranks' gap
-    and target rank). The actual is the year to date through the period's last quarter, chosen by `kpi.spans`;
-    `spans` (over the same `figures`) reuses answers already worked out for another period.
+    and target rank). The actual is the year to date through the period's last quarter, chosen by `kpi.spans`.
     """
     p = parse_period(period) if isinstance(period, str) else period
     if p.year != plan.year:
         raise ValueError(f"period {p} is not in the {plan.year} plan")
     through = p.through_quarter
-    spans = spans or (Spans(plan, figures) if isinstance(figures, pd.DataFrame) else figures)
+    spans = Spans(plan, figures) if isinstance(figures, pd.DataFrame) else figures
     ytd = spans.best(plan.year, through)
     # A parent with only rolled-up figures gets its rows too.
     rows = candidate_pairs(plan, spans.reported_pairs(plan.year), ytd, units)

@@ -340,7 +340,7 @@ class Plan(_Strict):
         wanted: set[str] = set()
         for name in indicator.reported_by:
             wanted.update(self.groups.get(name, [name]))
-        order = self._unit_order()
+        order = self.unit_positions()
         return sorted(wanted, key=order.__getitem__)
 
     def cached(self, name: str, build: Callable[[], Any]) -> Any:
@@ -353,16 +353,14 @@ class Plan(_Strict):
             object.__setattr__(self, name, cache)
         return cache[1]
 
-    def _unit_order(self) -> dict[str, int]:
+    def unit_positions(self) -> dict[str, int]:
+        """Each unit's place in the registry (0 first), by code: the order every list of units follows. Worked
+        out once per plan; do not change the dict."""
         return self.cached("_order", lambda: {u.code: n for n, u in enumerate(self.units)})
-
-    def unit_order(self, code: str) -> int:
-        """The unit's place in the registry (0 first); KeyError for an unknown code."""
-        return self._unit_order()[code]
 
     def has_unit(self, code: str) -> bool:
         """True when the registry has a unit `code`."""
-        return code in self._unit_order()
+        return code in self.unit_positions()
 
     def reports(self, indicator: Indicator, unit: str) -> bool:
         """True when `unit` usually reports `indicator` (named in its `reported_by`, or in a group named there)."""

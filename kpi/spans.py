@@ -132,9 +132,10 @@ def missing_reports(unit: str, gaps: list[int], year: int, through: int, quarter
     return [(unit, f"{year}")] if through == 4 and gaps else []
 
 
-def in_plan_order(reports: Iterable[tuple[str, str]], order: dict[str, int]) -> list[tuple[str, str]]:
+def in_plan_order(reports: Iterable[tuple[str, str]], plan: Plan) -> list[tuple[str, str]]:
     """Missing reports (unit, period code) sorted by the unit's place in the plan, then the period: one order
     whichever engine gathered them."""
+    order = plan.unit_positions()
     return sorted(reports, key=lambda report: (order.get(report[0], len(order)), report[0], report[1]))
 
 
@@ -250,11 +251,12 @@ def _with_rollups(plan: Plan, own: pd.DataFrame, expected: pd.DataFrame, year: i
     best = own.reindex(columns=BEST_COLUMNS)
     if expected.empty:
         return best
-    order = {u.code: n for n, u in enumerate(plan.units)}  # missing children are named in the plan's order
-    expected = expected.assign(_order=expected["child"].map(order)).sort_values("_order", kind="stable")
+    # Missing children are named in the plan's order.
+    expected = expected.assign(_order=expected["child"].map(plan.unit_positions())).sort_values("_order",
+                                                                                                 kind="stable")
     how = {i.code: i.rollup for i in plan.indicators}
     for level in sorted(expected["level"].unique(), reverse=True):
-        rolled = _roll_up(expected[expected["level"] == level], best, how, year, through, quarterly, order)
+        rolled = _roll_up(expected[expected["level"] == level], best, how, year, through, quarterly, plan)
         mine = best.merge(rolled[_KEY], on=_KEY, how="inner")
         # A parent's own figures first; its roll-up where it has none, or where only the roll-up is complete.
         chosen = rolled.merge(mine[[*_KEY, "complete"]].rename(columns={"complete": "_own_complete"}), on=_KEY,
@@ -270,7 +272,7 @@ _AGGREGATE = {"sum": "sum", "mean": "mean", "min": "min"}
 
 
 def _roll_up(expected: pd.DataFrame, best: pd.DataFrame, how: dict[str, str], year: int, through: int,
-             quarterly: dict[str, bool], order: dict[str, int]) -> pd.DataFrame:
+             quarterly: dict[str, bool], plan: Plan) -> pd.DataFrame:
     """Each parent's figure combined from its children's best figures (`BEST_COLUMNS`), for parents with at
     least one child's figure; incomplete when a child lacks its figure or its figure is incomplete."""
     joined = expected.merge(best.rename(columns={"unit": "child"}), on=["child", "indicator"], how="left")
@@ -289,7 +291,7 @@ def _roll_up(expected: pd.DataFrame, best: pd.DataFrame, how: dict[str, str], ye
         parts.append(group.groupby(["parent", "indicator"], as_index=False, sort=False).agg(
             value=("value", _AGGREGATE[method]), n_present=("present", "sum"), n=("child", "size"),
             all_complete=("child_complete", "all"), estimate=("estimate", "any"), as_of=("as_of", "max"),
-            missing=("missing", lambda lists: in_plan_order(itertools.chain.from_iterable(lists), order))))
+            missing=("missing", lambda lists: in_plan_order(itertools.chain.from_iterable(lists), plan))))
     rolled = pd.concat(parts, ignore_index=True)
     rolled = rolled[rolled["n_present"] > 0]
     rolled = rolled.assign(unit=rolled["parent"], qualifier=None, source="rollup",

@@ -81,7 +81,6 @@ class StoreSpans:
         self.units = list(dict.fromkeys(units)) if units is not None else None
         self._best: dict[tuple[int, int], pd.DataFrame] = {}
         self._levels: tuple[int, ...] | None = None
-        self._order = {u.code: n for n, u in enumerate(plan.units)}
         # The query reads the tree and the reporters from the catalogue. When it holds another version of this
         # plan (a server started before new plan files were synced, or one started with older files), the pandas
         # reference answers instead, from this plan alone: slower, but a roll-up never mixes two plans.
@@ -120,13 +119,11 @@ class StoreSpans:
             self._best[(year, through)] = self._shaped(frame[frame["sid"] == sid], year)
 
     def _shaped(self, rows: pd.DataFrame, year: int) -> pd.DataFrame:
-        order = self._order
-
         def reports(text: object) -> list[tuple[str, str]]:
             if not isinstance(text, str) or not text:
                 return []
             pairs = (item.split(":") for item in text.split(","))
-            return in_plan_order(((unit, f"{year}-Q{q}" if q != "0" else f"{year}") for unit, q in pairs), order)
+            return in_plan_order(((unit, f"{year}-Q{q}" if q != "0" else f"{year}") for unit, q in pairs), self.plan)
 
         shaped = rows.assign(missing=[reports(text) for text in rows["missing"]])
         shaped = shaped.assign(estimate=shaped["estimate"].astype(bool), complete=shaped["complete"].astype(bool),

@@ -107,7 +107,7 @@ def _not_reported(store: Store, plan: Plan, period: Period, units: set[str]) -> 
         received = receipts(conn, plan.year)
     report = completeness(plan, received, period.through_quarter)
     missing = report[(report["state"] == "missing") & report["unit"].isin(units)]
-    order = {u.code: n for n, u in enumerate(plan.units)}
+    order = plan.unit_positions()
     return missing.sort_values(["unit", "period", "indicator"], key=lambda c: c.map(order) if c.name == "unit"
                                else c)[["unit", "indicator", "period", "due"]].reset_index(drop=True)
 
