@@ -26,7 +26,7 @@ from alembic.ddl.impl import DefaultImpl
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
-from kpi.store import APPEND_ONLY_AUDIT, SCHEMA_TABLES, has_column, meta, metadata
+from kpi.store import APPEND_ONLY_AUDIT, SCHEMA_TABLES, has_column, has_table, meta, metadata
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BASELINE = "0001"
@@ -50,12 +50,6 @@ def _config(conn: Connection) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = conn
     return config
-
-
-def _has_table(conn: Connection, table: str) -> bool:
-    query = sa.text("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
-                    "AND table_name = :table")
-    return bool(conn.execute(query, {"table": table}).scalar())
 
 
 def revision(conn: Connection) -> str | None:
@@ -85,7 +79,7 @@ def upgrade(conn: Connection) -> str:
     config = _config(conn)
     done = "current"
     if revision(conn) is None:
-        if _has_table(conn, "meta"):
+        if has_table(conn, "meta"):
             _legacy_to_baseline(conn)
             command.stamp(config, BASELINE)
             done = "migrated"

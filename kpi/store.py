@@ -256,6 +256,13 @@ _SETUP_LOCK = threading.Lock()
 SCHEMA_REVISION = "0002"
 SCHEMA_TABLES = SCHEMA_REVISION + ":" + ",".join(
     f"{name}({' '.join(table.columns.keys())})" for name, table in sorted(metadata.tables.items()))
+def has_table(conn: Connection, table: str) -> bool:
+    """True when the connection's current schema has `table` (information_schema, as `has_column`)."""
+    query = sa.text("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+                    "AND table_name = :table")
+    return bool(conn.execute(query, {"table": table}).scalar())
+
+
 def has_column(conn: Connection, table: str, column: str) -> bool:
     """True when `table` in the connection's current schema has `column` (information_schema: both DuckDB and
     PostgreSQL have it, where SQLAlchemy's inspector does not work on DuckDB)."""
