@@ -161,7 +161,11 @@ def _python_read(con: duckdb.DuckDBPyConnection, data: bytes, grid: Grid, limits
             if len(record) > width:
                 problems.append(Problem("extra_cells", line=start, params={"n": len(record), "expected": width}))
                 continue
-            if record and writer.add(start, record + [None] * (width - len(record))):
+            if not record:  # a blank line
+                continue
+            if len(record) < width:
+                record += [None] * (width - len(record))
+            if writer.add(start, record):
                 deadline.check()
     except csv.Error as exc:
         problems.append(Problem("bad_csv", line=end + 1, params={"detail": str(exc)[:120]}))

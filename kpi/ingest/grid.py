@@ -58,19 +58,22 @@ class GridWriter:
     def __init__(self, con: duckdb.DuckDBPyConnection, width: int, numbers: bool) -> None:
         self.con = con
         self.width = width
+        self.with_numbers = numbers
         self.lines: list[int] = []
-        self.texts: list[list[str | None]] = [[] for _ in range(width)]
-        self.numbers: list[list[float | None]] = [[] for _ in range(width)] if numbers else []
+        # Row after row in one flat list, cut into columns a batch at a time by slicing (in C; a Python loop per
+        # cell cost more than reading the file, and holding each row's own list woke the garbage collector).
+        self.texts: list[str | None] = []
+        self.numbers: list[float | None] = []
+        self.no_numbers: list[float | None] = [None] * width
         con.execute(f"CREATE TEMP TABLE _grid ({column_defs(width, numbers)})")
 
     def add(self, line: int, texts: list[str | None], numbers: list[float | None] | None = None) -> bool:
         """Buffer one row (`texts` and, for a workbook, `numbers`, each `width` long); True when a batch was
         written (a moment to look at the clock)."""
         self.lines.append(line)
-        for i in range(self.width):
-            self.texts[i].append(texts[i])
-        for i, column in enumerate(self.numbers):
-            column.append(numbers[i] if numbers else None)
+        self.texts.extend(texts)
+        if self.with_numbers:
+            self.numbers.extend(numbers or self.no_numbers)
         if len(self.lines) >= self.BATCH:
             self._flush()
             return True
@@ -81,15 +84,20 @@ class GridWriter:
         if self.lines:
             self._flush()
 
+    def _columns(self, flat: list) -> list[list]:
+        return [flat[i::self.width] for i in range(self.width)]
+
     def _flush(self) -> None:
         import pyarrow as pa
 
+        texts = self._columns(self.texts)
+        numbers = self._columns(self.numbers) if self.with_numbers else []
         batch = pa.table({"line": pa.array(self.lines, pa.int64()),
-                          **{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(self.texts)},
-                          **{f"n{i}": pa.array(col, pa.float64()) for i, col in enumerate(self.numbers)}})
+                          **{f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(texts)},
+                          **{f"n{i}": pa.array(col, pa.float64()) for i, col in enumerate(numbers)}})
         self.con.register("_grid_batch", batch)
         self.con.execute("INSERT INTO _grid SELECT * FROM _grid_batch")
         self.con.unregister("_grid_batch")
         self.lines.clear()
-        for column in (*self.texts, *self.numbers):
-            column.clear()
+        self.texts.clear()
+        self.numbers.clear()

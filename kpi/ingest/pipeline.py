@@ -1,16 +1,19 @@
 """`check`: one file, from bytes to a `Checked`, in one DuckDB connection of its own.
 
-read (CSV or workbook) → `_grid` → columns and layout → `_cells` → decimal mark → typed `t` → problems →
-`figures` (one per unit × indicator × period) → stored figures `_before` → warnings → new / revised / unchanged.
+read (CSV or workbook) → `_grid` → columns and layout → `_cells` → `_typed` (the one pass over the text) → decimal
+mark → `t` → problems → `figures` (one per unit × indicator × period) → stored figures `_before` → warnings →
+new / revised / unchanged.
 Every path into the store (CLI, upload page, sample data; DuckDB and PostgreSQL) runs these steps and nothing else.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
 
 from kpi.access import Actor, whoami
-from kpi.ingest.checked import CHANGES, Checked
+from kpi.ingest.checked import CHANGE_UNCHANGED, CHANGES, Checked
 from kpi.ingest.csv_grid import read_csv_grid
 from kpi.ingest.deadline import Deadline, TimeLimit
 from kpi.ingest.decode import decode
@@ -22,11 +25,14 @@ from kpi.ingest.rules import repeated_keys, row_problems
 from kpi.ingest.source import Source
 from kpi.ingest.spec import known_names, load_spec
 from kpi.ingest.stored import load_before
-from kpi.ingest.typed import clean_select, decide_decimal, evidence_counts, typed_select
+from kpi.ingest.typed import clean_select, decide_decimal, evidence_counts, judged_select, typed_table
 from kpi.ingest.warnings import plausibility_warnings
 from kpi.plan import Plan, governing_plans
 from kpi.problems import Problem
 from kpi.store import Store
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 XLSX_MAGIC = b"PK\x03\x04"
 #: Buffer memory of the check's own DuckDB (it spills to the temp folder beyond it): a million rows fit.
@@ -111,18 +117,19 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
     # A wide file's period headers are bound parameters, which a view cannot keep: its cells are a table.
     kind = "VIEW" if columns.layout == "long" else "TABLE"
     con.execute(f"CREATE TEMP {kind} _cells AS {cells_sql(grid, columns)}", wide_parameters(grid, columns))
-    if not con.execute("SELECT count(*) FROM _cells").fetchone()[0] and not grid.problems:
+    load_spec(con, plans)
+    # The one pass over the text: every cell cleaned and typed, with both readings of a decimal mark.
+    clean = f"({clean_select('_cells', limits)})"
+    con.execute(f"CREATE TEMP TABLE _typed AS {typed_table(clean)}")
+    con.execute(f"DROP {kind} _cells")
+    drop_grid(con, grid)  # the typed table holds everything from here on
+    evidence = evidence_counts(con, "_typed")
+    if not sum(evidence.values()) and not grid.problems:
         checked.problems = [Problem("empty_file")]
         return
     deadline.check()
-    load_spec(con, plans)
-    clean = f"({clean_select('_cells', limits)})"
-    # DuckDB computes only what the count needs (the value's body and its evidence), not the whole clean-up.
-    checked.decimal = decide_decimal(evidence_counts(con, clean), checked.decimal_option)
-    con.execute(f"CREATE TEMP TABLE t AS {typed_select(clean, checked.decimal)}")
-    con.execute(f"DROP {kind} _cells")
-    drop_grid(con, grid)  # the typed table holds everything from here on
-    deadline.check()
+    checked.decimal = decide_decimal(evidence, checked.decimal_option)
+    con.execute(f"CREATE TEMP VIEW t AS {judged_select('_typed', checked.decimal)}")
     repeats = repeated_keys(con)
     checked.problems = grid.problems + row_problems(con, checked.decimal, columns.headers,
                                                     sorted(governing_plans(plans)), lambda: known_names(plans), limits,
@@ -131,13 +138,18 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
     checked.problems += refused
     if not checked.ok:
         return
-    # A figure sent twice with the same value, note and kind is one figure (the first line speaks for it).
-    once = "QUALIFY row_number() OVER (PARTITION BY unit, indicator, period ORDER BY line) = 1" if repeats else ""
-    con.execute(f"""CREATE TEMP TABLE figures AS
-                    SELECT line, unit, indicator, period, year, quarter, number AS value, qualifier, note, value_column,
-                           estimate
-                    FROM t {once}""")
-    con.execute("DROP TABLE t")  # its check columns are no longer needed: keep memory for what follows
+    # A figure sent twice with the same value, note and kind is one figure (the first line speaks for it): then the
+    # figures are a table of their own. Otherwise they are a view over the typed cells, which costs arithmetic
+    # only, where a copy would hold a second million rows in memory.
+    figures = ("SELECT line, unit, indicator, period, year, quarter, number AS value, qualifier, note, value_column, "
+               "estimate FROM t")
+    if repeats:
+        con.execute(f"CREATE TEMP TABLE figures AS {figures} "
+                    "QUALIFY row_number() OVER (PARTITION BY unit, indicator, period ORDER BY line) = 1")
+        con.execute("DROP VIEW t")
+        con.execute("DROP TABLE _typed")  # its check columns are no longer needed: keep memory for what follows
+    else:
+        con.execute(f"CREATE TEMP VIEW figures AS {figures}")
     with store.connect() as conn:
         # The older of the two readings: if anything (an approval, a change of rights) landed after the rights
         # were read, committing against it fails and the file is checked again.
@@ -148,8 +160,16 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
     checked.problems += plausibility_warnings(con, columns.headers)
     checked.problems.sort(key=lambda p: (p.line or 0, p.code))
     con.execute(_CLASSIFY)
-    counts = dict(con.execute("SELECT change, count(*) FROM changes GROUP BY 1").fetchall())
-    checked.counts = {change: int(counts.get(change, 0)) for change in CHANGES}
     # In the order the join gives (sorting a million rows costs more memory than anything else here); the
-    # preview sorts the rows it shows.
+    # preview sorts the rows it shows. The counts come from the rows themselves: one pass of the join, not two.
     checked.rows = con.sql("SELECT * FROM changes WHERE change <> 'unchanged'").to_arrow_table()
+    counts = _change_counts(checked.rows)
+    counts[CHANGE_UNCHANGED] = con.execute("SELECT count(*) FROM figures").fetchone()[0] - checked.rows.num_rows
+    checked.counts = {change: int(counts.get(change, 0)) for change in CHANGES}
+
+
+def _change_counts(rows: pa.Table) -> dict[str, int]:
+    """How many of `rows` (the figures to write) are new and how many revised."""
+    import pyarrow.compute as pc
+
+    return {entry["values"].as_py(): entry["counts"].as_py() for entry in pc.value_counts(rows.column("change"))}

@@ -12,6 +12,7 @@ SQL twins of `kpi.periods.span_end` and `kpi.periods.is_cumulative` for stored f
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -104,11 +105,13 @@ _ABBREVIATIONS = {"tp": "thanh pho", "tx": "thi xa", "tt": "thi tran", "h": "huy
 _KIND_WORDS = ("huyen", "thanh pho", "thi xa", "tinh", "district", "city", "province", "town")
 
 
+_NOT_WORD = re.compile(r"[\W_]")  # what is not a letter or a digit (str.isalnum) separates words
+
+
 def name_key(text: str) -> str:
     """A code or a name as it is compared for "did you mean …?": lower case, no diacritics or punctuation, the
     abbreviations spelled out (`TP. Kon Tum` → `thanh pho kon tum`)."""
-    words = "".join(ch if ch.isalnum() else " " for ch in strip_diacritics(unicodedata.normalize("NFC", text)).lower()
-                    ).split()
+    words = _NOT_WORD.sub(" ", strip_diacritics(unicodedata.normalize("NFC", text)).lower()).split()
     # Only a first word abbreviates a unit's kind (`H. Đắk Hà`); the `H` of `Ia H'Drai` is part of a name.
     return " ".join([_ABBREVIATIONS.get(words[0], words[0]), *words[1:]] if words else [])
 
@@ -136,7 +139,8 @@ def _names(entries: list[tuple[str, list[str]]]) -> Names:
     # wrong one.
     owners: dict[str, set[str]] = {}
     for code, names in entries:
-        keys = {name_key(code)} | {name_key(n) for n in names} | {_without_kind(name_key(n)) for n in names}
+        named = {name_key(n) for n in names}
+        keys = {name_key(code)} | named | {_without_kind(key) for key in named}
         for key in keys - {""}:
             owners.setdefault(key, set()).add(code)
     everything = {key: codes.pop() for key, codes in owners.items() if len(codes) == 1}

@@ -2,6 +2,9 @@
 kind, value_column, value_number`) into typed figures with one flag per kind of problem, joined with the plans'
 look-up tables (`kpi.ingest.spec`). This is the only place a cell's text becomes a figure.
 
+The string work runs once, into a table (`typed_table`); the decimal mark is decided from that table's evidence
+and only then applied (`judged_select`, arithmetic over the table), so no pass over the text runs twice.
+
 Estimates: a figure is an estimate when its kind says so (`ước`, `ước tính`, `ước thực hiện`, `estimate`, `est`;
 `chính thức`, `official` or nothing say official; without case or diacritics) or its period does (`Ước cả năm
 2024`). Any other kind is a problem.
@@ -97,18 +100,17 @@ OFFICIAL_KINDS = ("chinhthuc", "official", "")
 
 def clean_select(source: str, limits: Limits) -> str:
     """SQL for the cleaned cells of `source`: trimmed codes, the note cleaned, the value split into qualifier and
-    `body`, the `evidence` each value gives about the decimal mark, and `long_column`. Materialise it once (the
-    string work is the costly part) and give it to `evidence_counts` and `typed_select`."""
+    `body`, the `evidence` each value gives about the decimal mark, and `long_column`. Give it to `typed_table`."""
     return _CELLS.format(source=source, evidence=_EVIDENCE, controls=_NOTE_CONTROLS.format(),
                          max_cell=int(limits.max_cell_chars), max_note=int(limits.max_note_chars),
                          estimate_kinds=", ".join(f"'{k}'" for k in ESTIMATE_KINDS),
                          official_kinds=", ".join(f"'{k}'" for k in OFFICIAL_KINDS))
 
 
-def evidence_counts(con: duckdb.DuckDBPyConnection, clean: str) -> dict[str, int]:
-    """How many values of the cleaned cells `clean` speak for each decimal mark (comma, dot, ambiguous, plain,
-    nan, empty, number)."""
-    sql = f"SELECT evidence, count(*) FROM {clean} GROUP BY 1"
+def evidence_counts(con: duckdb.DuckDBPyConnection, typed: str) -> dict[str, int]:
+    """How many values of `typed` (the table `typed_table` made) speak for each decimal mark (comma, dot,
+    ambiguous, plain, nan, empty, number); their sum is the number of cells."""
+    sql = f"SELECT evidence, count(*) FROM {typed} GROUP BY 1"
     return {kind: int(n) for kind, n in con.execute(sql).fetchall()}
 
 
@@ -122,26 +124,27 @@ def decide_decimal(counts: dict[str, int], forced: str | None = None) -> str:
     return "comma" if comma > dot else "dot"
 
 
-def typed_select(clean: str, decimal: str) -> str:
-    """SQL for typed figures from the cleaned cells `clean` (see `clean_select`), reading text numbers with the
-    decimal mark `decimal` (comma/dot/none).
+def typed_table(clean: str) -> str:
+    """SQL for every cell of the cleaned cells `clean` (see `clean_select`) typed as far as it can be before the
+    file's decimal mark is known: the one pass that does the string work. Materialise it once; `evidence_counts`
+    decides the mark from it and `judged_select` finishes each row.
 
-    Columns: line, unit, indicator, period_text, value_text, note, note_dirty, qualifier, evidence, number,
-    period, year, quarter (the last quarter the period covers, 0 for a year), kind_text, kind_estimate (NULL for a
-    kind that is neither), estimate, year_ok, unit_known, unit_ok, indicator_known, indicator_ok, min, max,
-    integer, censorable, long_column (the first cell over its length limit), and `bad`, true when any check fails.
-    A censored value is only `>N` on a rank, with N below the rank's maximum (`>63` of 63 says nothing true).
+    Columns: line, unit, indicator, period_text, value_text, note, note_dirty, qualifier, evidence, value_column,
+    long_column, kind_text, kind_estimate (NULL for a kind that is neither); `number_plain` (a number the mark does
+    not matter for), `number_comma` and `number_dot` (the value read with each mark, NULL when it cannot be);
+    period, year, quarter (the last quarter the period covers, 0 for a year), estimate, kind_conflict, year_ok,
+    unit_known, unit_ok, indicator_known, indicator_ok, min, max, integer, censorable, and `ok_cells`, true when
+    every check that does not depend on the number passes.
     """
-    if decimal not in _PARSE:
-        raise ValueError(f"decimal must be one of {', '.join(_PARSE)}")
     # Built only from this module's constants and a relation name chosen by the caller's code; cell values
     # never enter the SQL text.
     return rf"""
 WITH typed AS (
-  SELECT c.*,
+  SELECT c.* EXCLUDE (body, period_key, value_number),
          CASE WHEN c.evidence = 'number' THEN c.value_number
-              WHEN c.evidence = 'plain' THEN TRY_CAST(c.body AS DOUBLE)
-              WHEN c.evidence IN ('comma', 'dot', 'ambiguous') THEN {_PARSE[decimal]} END AS number,
+              WHEN c.evidence = 'plain' THEN TRY_CAST(c.body AS DOUBLE) END AS number_plain,
+         CASE WHEN c.evidence IN ('comma', 'dot', 'ambiguous') THEN {_PARSE["comma"]} END AS number_comma,
+         CASE WHEN c.evidence IN ('comma', 'dot', 'ambiguous') THEN {_PARSE["dot"]} END AS number_dot,
          p.period, p.year, p.quarter, coalesce(p.estimate, false) OR coalesce(c.kind_estimate, false) AS estimate,
          -- "Ước cả năm" in the period beside "chính thức" written in the kind column: the file contradicts itself.
          coalesce(p.estimate, false) AND c.kind_text <> '' AND c.kind_estimate = false AS kind_conflict,
@@ -156,12 +159,25 @@ WITH typed AS (
   LEFT JOIN (SELECT DISTINCT code FROM _k_indicators) ai ON ai.code = c.indicator
   LEFT JOIN _k_indicators i ON i.plan_year = y.plan_year AND i.code = c.indicator
 )
-SELECT *,
-       -- A number that contradicts the file's decimal mark, or is ambiguous without one, parses to NULL.
-       NOT coalesce(period IS NOT NULL AND year_ok AND unit_ok AND indicator_ok AND number IS NOT NULL
-                    AND kind_estimate IS NOT NULL AND NOT kind_conflict
-                    AND (qualifier IS NULL OR (qualifier = '>' AND censorable AND number < max))
-                    AND number >= min AND number <= max AND long_column IS NULL
-                    AND (NOT integer OR number = floor(number)), false) AS bad
+SELECT *, coalesce(period IS NOT NULL AND year_ok AND unit_ok AND indicator_ok AND kind_estimate IS NOT NULL
+                   AND NOT kind_conflict AND long_column IS NULL, false) AS ok_cells
 FROM typed
+"""
+
+
+def judged_select(typed: str, decimal: str) -> str:
+    """SQL for the typed figures of `typed` (the table `typed_table` made) with the file's decimal mark `decimal`
+    (comma/dot/none): its columns plus `number` and `bad`, true when any check fails. A number that contradicts
+    the file's decimal mark, or is ambiguous without one, is NULL. A censored value is only `>N` on a rank, with N
+    below the rank's maximum (`>63` of 63 says nothing true). Arithmetic only: cheap to read again and again."""
+    if decimal not in _PARSE:
+        raise ValueError(f"decimal must be one of {', '.join(_PARSE)}")
+    marked = "NULL::DOUBLE" if decimal == "none" else f"number_{decimal}"
+    return rf"""
+SELECT *, NOT coalesce(ok_cells AND number IS NOT NULL
+                       AND (qualifier IS NULL OR (qualifier = '>' AND censorable AND number < max))
+                       AND number >= min AND number <= max
+                       AND (NOT integer OR number = floor(number)), false) AS bad
+FROM (SELECT * EXCLUDE (number_plain, number_comma, number_dot),
+             coalesce(number_plain, {marked}) AS number FROM {typed})
 """

@@ -1,5 +1,5 @@
 """Warnings that do not block a file, computed in DuckDB over the incoming figures (`incoming`) and the stored ones
-(`before`), where `kpi.ingest.spec.load_spec` has run:
+(`before`), where `kpi.ingest.spec.load_spec` has run (a stored figure the file sends again counts as the file's):
 
 - `outlier`: a quarter's value far from the unit's earlier quarters;
 - `unusual_reporter`: a unit sending an indicator it does not usually report (never the plan's scope unit);
@@ -32,16 +32,14 @@ WITH merged AS (
   SELECT unit, indicator, year, quarter, value, line, value_column, true AS incoming FROM incoming
   WHERE NOT is_cumulative(period)
   UNION ALL
-  SELECT b.unit, b.indicator, b.year, b.quarter, b.value, NULL, NULL, false FROM before b
-  WHERE NOT is_cumulative(b.period) AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.unit = b.unit
-        AND i.indicator = b.indicator AND i.period = b.period)
+  SELECT b.unit, b.indicator, b.year, b.quarter, b.value, NULL, NULL, false FROM _kept b
+  WHERE NOT is_cumulative(b.period)
 ),
 earlier AS (
-  SELECT *, avg(value) OVER (PARTITION BY unit, indicator ORDER BY year, quarter
-                             ROWS BETWEEN 4 PRECEDING AND 1 PRECEDING) AS mean,
-            count(*) OVER (PARTITION BY unit, indicator ORDER BY year, quarter
-                           ROWS BETWEEN 4 PRECEDING AND 1 PRECEDING) AS n
+  SELECT *, avg(value) OVER series AS mean, count(*) OVER series AS n
   FROM merged
+  WINDOW series AS (PARTITION BY unit, indicator ORDER BY year, quarter
+                    ROWS BETWEEN 4 PRECEDING AND 1 PRECEDING)
 )
 SELECT line, value_column, value, mean FROM earlier
 WHERE incoming AND n > 0 AND mean > 0 AND greatest(value, mean) >= {OUTLIER_FLOOR}
@@ -75,9 +73,7 @@ WITH figures AS (
   FROM incoming SEMI JOIN _cumulative_groups USING (unit, indicator, year)
   UNION ALL
   SELECT b.unit, b.indicator, b.period, b.year, b.quarter, b.value, b.qualifier, b.estimate, NULL, NULL, false
-  FROM before b SEMI JOIN _cumulative_groups USING (unit, indicator, year)
-  WHERE NOT EXISTS (SELECT 1 FROM incoming i WHERE i.unit = b.unit AND i.indicator = b.indicator
-                    AND i.period = b.period)
+  FROM _kept b SEMI JOIN _cumulative_groups USING (unit, indicator, year)
 )
 SELECT f.*, span_end(f.quarter) AS span_end, is_cumulative(f.period) AS cumulative, k.flow, k.decimals
 FROM figures f JOIN _k_years y ON y.year = f.year JOIN _k_indicators k ON k.plan_year = y.plan_year
@@ -148,10 +144,8 @@ WITH quarters AS (
   SELECT unit, indicator, year, quarter, value, line, value_column, true AS incoming FROM incoming
   WHERE NOT is_cumulative(period) AND qualifier IS NULL
   UNION ALL
-  SELECT b.unit, b.indicator, b.year, b.quarter, b.value, NULL, NULL, false FROM before b
+  SELECT b.unit, b.indicator, b.year, b.quarter, b.value, NULL, NULL, false FROM _kept b
   WHERE NOT is_cumulative(b.period) AND b.qualifier IS NULL
-        AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.unit = b.unit AND i.indicator = b.indicator
-                        AND i.period = b.period)
 ),
 flows AS (
   SELECT k.code AS indicator, y.year FROM _k_indicators k JOIN _k_years y ON y.plan_year = k.plan_year
@@ -183,6 +177,7 @@ def plausibility_warnings(con: duckdb.DuckDBPyConnection, headers: dict[str, str
     line, value_column) against `before` (the stored figures, same columns without line) in `con`, where
     `kpi.ingest.spec.load_spec` has run; in file order."""
     value_header, unit_header = headers.get("value", "value"), headers.get("unit", "unit")
+    _keep_stored(con)
     found = [
         Problem("outlier", int(line), column or value_header, plain_number(value),
                 {"mean": float(mean), "factor": plain_number(OUTLIER_FACTOR)}, blocking=False)
@@ -199,7 +194,17 @@ def plausibility_warnings(con: duckdb.DuckDBPyConnection, headers: dict[str, str
                 {"figure": float(value), "previous": float(previous), "period": period}, blocking=False)
         for line, column, value, previous, period in con.execute(_OVER_OFFICIAL).fetchall()
     ]
+    con.execute("DROP TABLE _kept")
     return sorted(found, key=lambda p: (p.line or 0, p.code))
+
+
+def _keep_stored(con: duckdb.DuckDBPyConnection) -> None:
+    """`_kept`: the stored figures the file does not replace, which the warnings read beside the file's own.
+    Worked out once for all of them; with nothing stored (a first upload) there is nothing to compare with, and a
+    million incoming keys are not hashed for it."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _kept AS SELECT * FROM before LIMIT 0")
+    if con.execute("SELECT EXISTS (SELECT 1 FROM before)").fetchone()[0]:
+        con.execute("INSERT INTO _kept SELECT * FROM before b ANTI JOIN incoming i USING (unit, indicator, period)")
 
 
 def _cumulative_warnings(con: duckdb.DuckDBPyConnection, value_header: str) -> list[Problem]:
