@@ -25,7 +25,7 @@ from kpi.ingest.rules import repeated_keys, row_problems
 from kpi.ingest.source import Source
 from kpi.ingest.spec import known_names, load_spec
 from kpi.ingest.stored import load_before
-from kpi.ingest.typed import clean_select, decide_decimal, evidence_counts, judged_select, typed_table
+from kpi.ingest.typed import clean_select, decide_decimal, evidence_counts, judged_select, number_sql, typed_table
 from kpi.ingest.warnings import plausibility_warnings
 from kpi.plan import Plan, governing_plans
 from kpi.problems import Problem
@@ -138,18 +138,7 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
     checked.problems += refused
     if not checked.ok:
         return
-    # A figure sent twice with the same value, note and kind is one figure (the first line speaks for it): then the
-    # figures are a table of their own. Otherwise they are a view over the typed cells, which costs arithmetic
-    # only, where a copy would hold a second million rows in memory.
-    figures = ("SELECT line, unit, indicator, period, year, quarter, number AS value, qualifier, note, value_column, "
-               "estimate FROM t")
-    if repeats:
-        con.execute(f"CREATE TEMP TABLE figures AS {figures} "
-                    "QUALIFY row_number() OVER (PARTITION BY unit, indicator, period ORDER BY line) = 1")
-        con.execute("DROP VIEW t")
-        con.execute("DROP TABLE _typed")  # its check columns are no longer needed: keep memory for what follows
-    else:
-        con.execute(f"CREATE TEMP VIEW figures AS {figures}")
+    _keep_figures(con, checked.decimal, repeats)
     with store.connect() as conn:
         # The older of the two readings: if anything (an approval, a change of rights) landed after the rights
         # were read, committing against it fails and the file is checked again.
@@ -166,6 +155,31 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
     counts = _change_counts(checked.rows)
     counts[CHANGE_UNCHANGED] = con.execute("SELECT count(*) FROM figures").fetchone()[0] - checked.rows.num_rows
     checked.counts = {change: int(counts.get(change, 0)) for change in CHANGES}
+
+
+#: What the figures need of `_typed`: everything else goes once the checks have passed.
+FIGURE_COLUMNS = ("line", "unit", "indicator", "period", "year", "quarter", "qualifier", "note", "value_column",
+                  "estimate", "number_plain", "number_comma", "number_dot")
+
+
+def _keep_figures(con: duckdb.DuckDBPyConnection, decimal: str, repeats: int) -> None:
+    """`figures` (one per unit × indicator × period) from the checked `_typed`. A figure sent twice with the same
+    value, note and kind is one figure (the first line speaks for it): then the figures are a table of their own.
+    Otherwise they are a view over `_typed` stripped to what they need (dropping a column costs nothing and frees
+    its memory, where a copy would hold a second million rows)."""
+    figures = (f"SELECT line, unit, indicator, period, year, quarter, {number_sql(decimal)} AS value, qualifier, "
+               "note, value_column, estimate FROM _typed")
+    con.execute("DROP VIEW t")
+    if repeats:
+        con.execute(f"CREATE TEMP TABLE figures AS {figures} "
+                    "QUALIFY row_number() OVER (PARTITION BY unit, indicator, period ORDER BY line) = 1")
+        con.execute("DROP TABLE _typed")
+        return
+    unneeded = con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = '_typed' "
+                           "AND NOT list_contains($keep, column_name)", {"keep": list(FIGURE_COLUMNS)}).fetchall()
+    for (column,) in unneeded:
+        con.execute(f'ALTER TABLE _typed DROP COLUMN "{column}"')
+    con.execute(f"CREATE TEMP VIEW figures AS {figures}")
 
 
 def _change_counts(rows: pa.Table) -> dict[str, int]:

@@ -165,19 +165,23 @@ FROM typed
 """
 
 
-def judged_select(typed: str, decimal: str) -> str:
-    """SQL for the typed figures of `typed` (the table `typed_table` made) with the file's decimal mark `decimal`
-    (comma/dot/none): its columns plus `number` and `bad`, true when any check fails. A number that contradicts
-    the file's decimal mark, or is ambiguous without one, is NULL. A censored value is only `>N` on a rank, with N
-    below the rank's maximum (`>63` of 63 says nothing true). Arithmetic only: cheap to read again and again."""
+def number_sql(decimal: str) -> str:
+    """SQL for a cell's number over `typed_table`'s columns, read with the file's decimal mark `decimal`
+    (comma/dot/none): NULL when the value contradicts the mark, or is ambiguous without one."""
     if decimal not in _PARSE:
         raise ValueError(f"decimal must be one of {', '.join(_PARSE)}")
-    marked = "NULL::DOUBLE" if decimal == "none" else f"number_{decimal}"
+    return f"coalesce(number_plain, {'NULL::DOUBLE' if decimal == 'none' else f'number_{decimal}'})"
+
+
+def judged_select(typed: str, decimal: str) -> str:
+    """SQL for the typed figures of `typed` (the table `typed_table` made) with the file's decimal mark `decimal`
+    (comma/dot/none): its columns plus `number` (see `number_sql`) and `bad`, true when any check fails. A censored
+    value is only `>N` on a rank, with N below the rank's maximum (`>63` of 63 says nothing true). Arithmetic
+    only: cheap to read again and again."""
     return rf"""
 SELECT *, NOT coalesce(ok_cells AND number IS NOT NULL
                        AND (qualifier IS NULL OR (qualifier = '>' AND censorable AND number < max))
                        AND number >= min AND number <= max
                        AND (NOT integer OR number = floor(number)), false) AS bad
-FROM (SELECT * EXCLUDE (number_plain, number_comma, number_dot),
-             coalesce(number_plain, {marked}) AS number FROM {typed})
+FROM (SELECT * EXCLUDE (number_plain, number_comma, number_dot), {number_sql(decimal)} AS number FROM {typed})
 """
