@@ -112,14 +112,18 @@ def test_upload_a_file_with_problems_in_chromium(live_app: tuple[str, str], brow
 
 PATHS = ["/", "/Theo_don_vi", "/Theo_quy", "/Chi_tieu", "/Tinh_hinh_bao_cao", "/Bao_cao", "/Ke_hoach", "/Dang_nhap",
          "/Nap_so_lieu", "/?view=projector"]
+#: On the meeting room's full-HD screen: the pages shown there. The laptop's 1366×768 is the narrow screen every
+#: page must fit; a page that fits it has room to spare on a wider one (and a CI run has no minute to spare).
+WIDE_PATHS = ["/", "/Theo_don_vi", "/?view=projector"]
 
 
-@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+@pytest.mark.parametrize(("size", "paths"), [((1366, 768), PATHS), ((1920, 1080), WIDE_PATHS)],
+                         ids=["1366x768", "1920x1080"])
 def test_every_page_stays_on_the_intranet_and_fits_the_screen(server: str, browser: object,
-                                                              size: tuple[int, int]) -> None:
+                                                              size: tuple[int, int], paths: list[str]) -> None:
     """No request leaves the app's own origin (an intranet without internet must work fully), no page scrolls
     sideways, no "None" leaks into the text, and no table of targets is cut; each page is kept as a screenshot."""
-    for path in PATHS:
+    for path in paths:
         page = browser.new_page(viewport={"width": size[0], "height": size[1]})
         outside: list[str] = []
         page.on("request", lambda request, seen=outside: seen.append(request.url)
@@ -127,7 +131,7 @@ def test_every_page_stays_on_the_intranet_and_fits_the_screen(server: str, brows
         page.goto(server + path)
         page.locator("h1, [data-testid='stHeading'], .stMarkdown").first.wait_for(timeout=30_000)
         page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(1500)  # charts and late requests
+        page.wait_for_timeout(750)  # charts and late requests (after the network went quiet)
         assert outside == [], (path, outside)
         width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1], (path, width)
@@ -149,9 +153,9 @@ def test_every_page_stays_on_the_intranet_and_fits_the_screen(server: str, brows
                 assert heads[0] in ("Hạng trong cụm", "Cụm, khối"), (path, heads)
         # Every page kept as a picture for a person to look at: the whole page, on a screen tall enough for it.
         page.set_viewport_size({"width": size[0], "height": 3200})
-        page.wait_for_timeout(1000)  # the page redraws at its new size: wait until no skeleton is left
+        page.wait_for_timeout(600)  # the page redraws at its new size: wait until no skeleton is left
         page.locator("[data-testid='stSkeleton']").first.wait_for(state="detached", timeout=30_000)
-        page.wait_for_timeout(1000)
+        page.wait_for_timeout(600)
         ARTIFACTS.mkdir(exist_ok=True)
         name = path.strip("/?").replace("=", "-") or "Tong_quan"
         page.screenshot(path=str(ARTIFACTS / f"page-{name}-{size[0]}x{size[1]}.png"))
