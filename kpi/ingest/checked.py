@@ -24,6 +24,15 @@ ROW_COLUMNS = ("line", "unit", "indicator", "period", "year", "quarter", "value"
                "previous_value", "previous_qualifier", "previous_note", "previous_estimate", "change")
 
 
+def plain_rows(rows: pa.Table) -> pa.Table:
+    """`rows` with its dictionary columns (codes, periods, changes: see `kpi.ingest.pipeline`) as plain text, for
+    comparing two checks (each has its own dictionaries) and for pandas (which would make them categories)."""
+    import pyarrow as pa
+
+    columns = [column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column for column in rows.columns]
+    return pa.table(columns, names=rows.column_names)
+
+
 @dataclass
 class Checked:
     """A checked file. `rows` holds the new and revised figures (columns `ROW_COLUMNS`) when the file is
@@ -82,7 +91,7 @@ class Checked:
         if self.rows is None or other.rows is None:
             return self.rows is None and other.rows is None
         order = [(name, "ascending") for name in ("unit", "indicator", "period")]
-        return self.rows.sort_by(order).equals(other.rows.sort_by(order))
+        return plain_rows(self.rows).sort_by(order).equals(plain_rows(other.rows).sort_by(order))
 
     @property
     def changes(self) -> pd.DataFrame:
@@ -96,7 +105,8 @@ class Checked:
 
         if self.rows is None:
             return pd.DataFrame(columns=list(ROW_COLUMNS))
-        return self.rows.to_pandas().sort_values(["line", "period"], kind="stable").reset_index(drop=True)
+        frame = plain_rows(self.rows).to_pandas()
+        return frame.sort_values(["line", "period"], kind="stable").reset_index(drop=True)
 
     def summary(self, lang: str = "vi") -> str:
         """One sentence on the outcome, in `lang`."""
