@@ -45,6 +45,7 @@ def drop_grid(con: duckdb.DuckDBPyConnection, grid: Grid) -> None:
     if grid.reader == "duckdb":
         con.execute("DROP VIEW _grid")
         con.execute("DROP TABLE _grid_read")
+        con.execute("DROP TABLE IF EXISTS _grid_breaks")
     else:
         con.execute("DROP TABLE _grid")
 
