@@ -20,8 +20,10 @@ In-process measurements (clock started after the imports; ratio against `duckdb_
   kpi_ingest_problems  like kpi_ingest_work on the same file with problems injected through it (unknown units,
                        `12x`, a figure repeated with another value, a negative value); must be rejected with every
                        injected problem listed (and nothing written).
-  kpi_ingest_irregular like kpi_ingest_work on the clean file with one blank line after the header, which sends
-                       it through the exact Python CSV reader instead of DuckDB's parallel one.
+  kpi_ingest_blank     like kpi_ingest_work on the clean file with one empty line after the header: DuckDB's
+                       reader still reads it, and the rows are put back on their file lines.
+  kpi_ingest_irregular like kpi_ingest_work on the clean file with one note spanning two lines (quoted), which
+                       sends it through the exact Python CSV reader instead of DuckDB's parallel one.
   pandas_to_sql        the naive way: `sqlalchemy.create_engine`, `pandas.read_csv`, `DataFrame.to_sql`
                        (chunks of 10,000) into a DuckDB file. Leaves out the imports. Skip with --skip-naive.
 
@@ -76,11 +78,12 @@ PERIODS = [f"{year}-Q{q}" for year in (2023, 2024) for q in (1, 2, 3, 4)]
 INJECTED = {"unknown_unit": 50, "not_a_number": 20, "duplicate": 10, "below_min": 10}
 MAX_PROBLEMS = 1000  # kpi.ingest.rules.MAX_PROBLEMS: listed problems are capped, the rest counted in one more
 
-IN_PROCESS = ["duckdb_read_csv", "kpi_ingest_work", "kpi_ingest_problems", "kpi_ingest_irregular"]
+IN_PROCESS = ["duckdb_read_csv", "kpi_ingest_work", "kpi_ingest_problems", "kpi_ingest_blank", "kpi_ingest_irregular"]
 WHOLE_PROCESS = ["duckdb_process", "kpi_ingest_process"]
 NAIVE = ["pandas_to_sql"]
 BASELINE = {**{k: "duckdb_read_csv" for k in IN_PROCESS + NAIVE}, **{k: "duckdb_process" for k in WHOLE_PROCESS}}
-FILES = {"kpi_ingest_problems": "problems.csv", "kpi_ingest_irregular": "irregular.csv"}  # else figures.csv
+FILES = {"kpi_ingest_problems": "problems.csv", "kpi_ingest_blank": "blank.csv",
+         "kpi_ingest_irregular": "irregular.csv"}  # else figures.csv
 
 
 def make_plan_dir(directory: Path, units: int) -> None:
@@ -150,10 +153,17 @@ def make_problem_csv(clean: Path, path: Path) -> dict[str, int]:
     return dict(INJECTED)
 
 
-def make_irregular_csv(clean: Path, path: Path) -> None:
-    """The clean file with one blank line after the header: DuckDB's reader refuses it, Python's reads it."""
+def make_blank_csv(clean: Path, path: Path) -> None:
+    """The clean file with one empty line after the header."""
     header, _, body = clean.read_bytes().partition(b"\n")
     path.write_bytes(header + b"\n\n" + body)
+
+
+def make_irregular_csv(clean: Path, path: Path) -> None:
+    """The clean file with the first figure's note on two lines, quoted: only Python's reader keeps its line."""
+    header, _, body = clean.read_bytes().partition(b"\n")
+    first, _, rest = body.partition(b"\n")
+    path.write_bytes(header + b"\n" + first + '"Ghi chú\nhai dòng"'.encode() + b"\n" + rest)
 
 
 def _generate(work: Path, rows: int) -> dict:
@@ -162,6 +172,7 @@ def _generate(work: Path, rows: int) -> dict:
     units = make_csv(csv_path, rows)
     make_plan_dir(plans_dir, units)
     injected = make_problem_csv(csv_path, work / FILES["kpi_ingest_problems"])
+    make_blank_csv(csv_path, work / FILES["kpi_ingest_blank"])
     make_irregular_csv(csv_path, work / FILES["kpi_ingest_irregular"])
     return {"units": units, "csv_mb": round(csv_path.stat().st_size / 1e6, 1), "injected": injected}
 
