@@ -54,7 +54,7 @@ class GridWriter:
     """`_grid` filled from Python, for the readers that parse rows themselves: rows are buffered and written a
     batch at a time through Arrow (`add`, then `close` for the last batch)."""
 
-    BATCH = 65_536
+    BATCH = 8_192
 
     def __init__(self, con: duckdb.DuckDBPyConnection, width: int, numbers: bool) -> None:
         self.con = con
