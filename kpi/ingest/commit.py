@@ -59,17 +59,18 @@ def insert_submissions(conn: Connection, rows: pa.Table, upload_id: int) -> None
         raw = conn.connection.dbapi_connection
         raw.register("_incoming", rows)
         # One upload's figures are distinct keys: their order among themselves means nothing, and not keeping it
-        # lets DuckDB write them in parallel (a million figures in about half the time).
-        raw.execute("SET preserve_insertion_order = false")
+        # lets DuckDB write them in parallel (a million figures in about half the time). SESSION: the plain SET is
+        # global, and would reach every other connection (the app's sessions) to this database in the process.
+        raw.execute("SET SESSION preserve_insertion_order = false")
         try:
             raw.execute("INSERT INTO submissions (upload_id, unit_code, indicator_code, period, year, quarter, value, "
                         "qualifier, note, estimate) SELECT $upload, unit, indicator, period, year, quarter, value, "
                         "qualifier, note, estimate FROM _incoming", {"upload": upload_id})
         finally:
             # A failed insert aborted the transaction, which refuses even RESET: the error that matters is already
-            # on its way, and a file database's connection is closed with the request (no pool).
+            # on its way, and the setting dies with this connection, which a file database closes with the request.
             with contextlib.suppress(duckdb.Error):
-                raw.execute("RESET preserve_insertion_order")
+                raw.execute("RESET SESSION preserve_insertion_order")
             raw.unregister("_incoming")
         return
     names = ("unit", "indicator", "period", "year", "quarter", "value", "qualifier", "note", "estimate")

@@ -27,7 +27,8 @@ def closest(value: str, candidates: Names) -> str | None:
     if key in candidates.everything:
         return candidates.everything[key]
     # A single word is a mistyped code (`TPK`), compared with the codes; words are a name, compared with the names
-    # as well. The ratio is 2·(letters in common, in order) / (letters in both), at least 60 %.
+    # as well. The ratio is 2·(letters in common, in order) / (letters in both), at least 60 %; of equal ratios
+    # the first in the plan's order wins.
     pool = candidates.everything if " " in key else candidates.codes
     match = process.extractOne(key, list(pool), scorer=fuzz.ratio, score_cutoff=60)
     return pool[match[0]] if match else None

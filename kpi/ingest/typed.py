@@ -1,4 +1,4 @@
-"""Typing every cell, as DuckDB SQL: `typed_select` turns `_cells` (`line, unit, indicator, period, value, note,
+"""Typing every cell, as DuckDB SQL: `typed_table` turns `_cells` (`line, unit, indicator, period, value, note,
 kind, value_column, value_number`) into typed figures with one flag per kind of problem, joined with the plans'
 look-up tables (`kpi.ingest.spec`). This is the only place a cell's text becomes a figure.
 
