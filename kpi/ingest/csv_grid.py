@@ -140,16 +140,17 @@ def _without_blank_lines(data: bytes, end: int) -> tuple[bytes, list[tuple[int, 
     empty line may be inside a quoted note, and the exact reader sorts that out."""
     if data.find(b'"', end) >= 0:
         return data, []
-    chunks, breaks, last, rows, blanks = [data[:end + 1]], [], end + 1, 0, 0
+    view = memoryview(data)  # slices of a view are not copies: the join below makes the only one
+    chunks, breaks, last, rows, blanks = [view[:end + 1]], [], end + 1, 0, 0
     for first, stop in _empty_line_runs(data, end):
         rows += data.count(b"\n", last, first)
         blanks += data.count(b"\n", first, stop)
-        chunks.append(data[last:first])
+        chunks.append(view[last:first])
         breaks.append((rows, blanks))
         last = stop
     if not breaks:
         return data, []
-    chunks.append(data[last:])
+    chunks.append(view[last:])
     return b"".join(chunks), breaks
 
 
