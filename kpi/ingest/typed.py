@@ -54,15 +54,12 @@ _NOTE_CONTROLS = (r"[\x00-\x08\x0b-\x1f\x7f-\x9f\x{{200b}}-\x{{200f}}\x{{202a}}-
 # cheap pattern test lets them skip the costlier clean-ups.
 _CELLS = r"""
 SELECT line, unit, indicator, period_text, value_text, note, note_dirty, qualifier, body, value_column,
-       value_number, CASE WHEN value_number IS NOT NULL THEN 'number' WHEN whole THEN 'plain' ELSE {evidence} END
-           AS evidence, period_key,
+       value_number, CASE WHEN value_number IS NOT NULL THEN 'number' ELSE {evidence} END AS evidence, period_key,
        long_column, kind_text,
        CASE WHEN kind_key IN ({estimate_kinds}) THEN true WHEN kind_key IN ({official_kinds}) THEN false
        END AS kind_estimate
 FROM (
   SELECT line, value_column, value_number,
-         -- digits only: plain, whatever the decimal mark (most values of a file, spared the patterns below)
-         plain AND NOT contains(value, '.') AS whole,
          upper(trim(coalesce(unit, ''))) AS unit,
          lower(trim(coalesce(indicator, ''))) AS indicator,
          trim(coalesce(period, '')) AS period_text,
