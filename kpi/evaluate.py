@@ -146,7 +146,7 @@ def evaluate(plan: Plan, figures: pd.DataFrame | Answers, period: str | Period,
              units: list[str] | None = None) -> pd.DataFrame:
     """The scorecard: one row per indicator × unit for `period` (columns `RESULT_COLUMNS`).
 
-    `figures` are the current figures (store.current_figures) of the plan's year and its baseline year, or the
+    `figures` are the current figures (store.current_figures) of the plan's year and its baseline year, or
     the answers chosen from them: `kpi.spans.Spans` (reuses what another period worked out) or
     `kpi.stored_spans.StoreSpans` (inside the database; see `evaluate_stored`).
     Units default to every unit with a row (see `candidate_pairs`). Percentages (attainment, pace) are in %;

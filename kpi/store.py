@@ -256,6 +256,8 @@ _SETUP_LOCK = threading.Lock()
 SCHEMA_REVISION = "0002"
 SCHEMA_TABLES = SCHEMA_REVISION + ":" + ",".join(
     f"{name}({' '.join(table.columns.keys())})" for name, table in sorted(metadata.tables.items()))
+
+
 def has_table(conn: Connection, table: str) -> bool:
     """True when the connection's current schema has `table` (information_schema, as `has_column`)."""
     query = sa.text("SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() "

@@ -38,17 +38,17 @@ XLSX_MAGIC = b"PK\x03\x04"
 #: Buffer memory of the check's own DuckDB (it spills to the temp folder beyond it): a million rows fit.
 SCRATCH_MEMORY = "200MB"
 
-# One figure per unit × indicator × period (a repeat with the same value, note and kind is the same figure),
-# compared with the stored one. Equal means equal value, qualifier, note and kind: a changed note is a revision, and
-# so is the official figure that replaces an estimate of the same value (or an estimate sent over it again).
 # The codes, periods and changes leave as Arrow dictionaries (ENUM types): a million rows repeat a few thousand
-# codes, and the export is the check's largest allocation (99 MB as plain text columns, 60 MB so).
+# codes, and the export is the check's largest allocation (99 MB as plain text columns, 56 MB so).
 _CODES = """
 CREATE TYPE _unit_codes AS ENUM (SELECT DISTINCT unit FROM figures);
 CREATE TYPE _indicator_codes AS ENUM (SELECT DISTINCT indicator FROM figures);
 CREATE TYPE _periods AS ENUM (SELECT DISTINCT period FROM figures);
 CREATE TYPE _changes AS ENUM ('new', 'revised', 'unchanged');
 """
+# One figure per unit × indicator × period (a repeat with the same value, note and kind is the same figure),
+# compared with the stored one. Equal means equal value, qualifier, note and kind: a changed note is a revision, and
+# so is the official figure that replaces an estimate of the same value (or an estimate sent over it again).
 _CLASSIFY = """
 CREATE TEMP VIEW changes AS
 SELECT f.line, f.unit::_unit_codes AS unit, f.indicator::_indicator_codes AS indicator, f.period::_periods AS period,
