@@ -143,13 +143,14 @@ def _no_report(plan: Plan, df: pd.DataFrame, p: Period) -> list:
 
 
 def evaluate(plan: Plan, figures: pd.DataFrame | Answers, period: str | Period,
-             units: list[str] | None = None) -> pd.DataFrame:
+             units: list[str] | None = None, indicators: list[str] | None = None) -> pd.DataFrame:
     """The scorecard: one row per indicator × unit for `period` (columns `RESULT_COLUMNS`).
 
     `figures` are the current figures (store.current_figures) of the plan's year and its baseline year, or
     the answers chosen from them: `kpi.spans.Spans` (reuses what another period worked out) or
     `kpi.stored_spans.StoreSpans` (inside the database; see `evaluate_stored`).
-    Units default to every unit with a row (see `candidate_pairs`). Percentages (attainment, pace) are in %;
+    Units default to every unit with a row (see `candidate_pairs`); `indicators` (None: all) keeps the rows of
+    those indicators only (an indicator's rows never depend on another's). Percentages (attainment, pace) are in %;
     actual, baseline, target, gap, projection and last_year are in the indicator's measure (places for ranks' gap
     and target rank). The actual is the year to date through the period's last quarter, chosen by `kpi.spans`.
     """
@@ -163,6 +164,8 @@ def evaluate(plan: Plan, figures: pd.DataFrame | Answers, period: str | Period,
     rows = candidate_pairs(plan, spans.reported_pairs(plan.year), ytd, units)
     if units is not None:
         rows = rows[rows["unit"].isin(units)]
+    if indicators is not None:
+        rows = rows[rows["indicator"].isin(indicators)]
     specs = _spec_frame(plan).assign(share=[i.cumulative_share(through) for i in plan.indicators])
     df = rows.merge(specs, on="indicator", how="left")
     answers = ytd.rename(columns={"value": "actual", "qualifier": "actual_qualifier"})
@@ -189,11 +192,12 @@ def spans_needed(plan: Plan, period: str | Period) -> list[tuple[int, int]]:
 
 
 def evaluate_stored(conn: Connection, plan: Plan, period: str | Period,
-                    units: list[str] | None = None) -> pd.DataFrame:
+                    units: list[str] | None = None, indicators: list[str] | None = None) -> pd.DataFrame:
     """`evaluate` with the figures chosen inside the database (`kpi.spans_sql`): only the rows of `units` (None:
-    every unit) leave it, however many figures their subtrees hold. Same columns and rules as `evaluate`."""
-    answers = StoreSpans(conn, plan, units, spans_needed(plan, period))
-    return evaluate(plan, answers, period, units)
+    every unit) and `indicators` (None: every indicator) leave it, however many figures their subtrees hold, and
+    only those indicators' figures are read. Same columns and rules as `evaluate`."""
+    answers = StoreSpans(conn, plan, units, spans_needed(plan, period), indicators)
+    return evaluate(plan, answers, period, units, indicators)
 
 
 def _unit_goals(plan: Plan, df: pd.DataFrame) -> pd.Series:

@@ -239,6 +239,7 @@ class Plan(_Strict):
     _order: tuple[int, dict[str, int]] | None = PrivateAttr(default=None)
     _reporters: tuple[int, dict[str, frozenset[str]]] | None = PrivateAttr(default=None)
     _digest: tuple[int, str] | None = PrivateAttr(default=None)  # kpi.catalogue.plan_digest
+    _children: tuple[int, dict[str, list[str]]] | None = PrivateAttr(default=None)
     plan: PlanHeader
     status: Thresholds
     units: list[Unit] = Field(min_length=1)
@@ -357,6 +358,31 @@ class Plan(_Strict):
         """Each unit's place in the registry (0 first), by code: the order every list of units follows. Worked
         out once per plan; do not change the dict."""
         return self.cached("_order", lambda: {u.code: n for n, u in enumerate(self.units)})
+
+    def children(self, code: str) -> list[str]:
+        """The codes of the units directly under `code`, in registry order (empty for a unit without any)."""
+        def build() -> dict[str, list[str]]:
+            tree: dict[str, list[str]] = {}
+            for unit in self.units:
+                if unit.parent is not None:
+                    tree.setdefault(unit.parent, []).append(unit.code)
+            return tree
+
+        return self.cached("_children", build).get(code, [])
+
+    def subtree(self, code: str) -> list[str]:
+        """`code` and every unit below it, in registry order."""
+        below, todo = {code}, [code]
+        while todo:
+            children = self.children(todo.pop())
+            below.update(children)
+            todo.extend(children)
+        order = self.unit_positions()
+        return sorted(below, key=order.__getitem__)
+
+    def with_children(self, code: str) -> list[str]:
+        """`code` and the units directly under it: what a page comparing one unit with its own units shows."""
+        return [code, *self.children(code)]
 
     def has_unit(self, code: str) -> bool:
         """True when the registry has a unit `code`."""

@@ -32,12 +32,13 @@ def default_period(store: Store, plans: dict[int, Plan]) -> str:
 
 
 def load_scorecard(store: Store, plans: dict[int, Plan], period: str | None = None,
-                   units: list[str] | None = None) -> tuple[str, pd.DataFrame]:
-    """(period, evaluation) for `units` (None: every unit with a row) in `period` (default: latest with data)."""
+                   units: list[str] | None = None, indicators: list[str] | None = None) -> tuple[str, pd.DataFrame]:
+    """(period, evaluation) for `units` (None: every unit with a row) and `indicators` (None: all) in `period`
+    (default: latest with data)."""
     period = period or default_period(store, plans)
     plan = plan_for_period(plans, period)
     with store.connect() as conn:
-        return period, evaluate_stored(conn, plan, period, units)
+        return period, evaluate_stored(conn, plan, period, units, indicators)
 
 
 def met_label(met: object, stretch_met: object, lang: str = "vi", estimate: bool = False) -> str:

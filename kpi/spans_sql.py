@@ -48,13 +48,15 @@ def _pow2(exponent: sa.ColumnElement) -> sa.ColumnElement:
     return sa.case({0: 1, 1: 2, 2: 4, 3: 8, 4: 16}, value=exponent, else_=0)
 
 
-def _spec(plan: Plan) -> sa.Values:
-    """The plan's indicators as a VALUES list: code, is_flow (1/0), rollup method, quarterly (1/0)."""
+def _spec(plan: Plan, indicators: Sequence[str] | None) -> sa.Values:
+    """The plan's indicators (of `indicators` where given) as a VALUES list: code, is_flow (1/0), rollup method,
+    quarterly (1/0). Every step joins it, so an indicator left out of it is never read or rolled up."""
     quarterly = sent_by_quarter(plan)
+    chosen = [i for i in plan.indicators if indicators is None or i.code in indicators]
     return sa.values(
         sa.column("indicator", sa.String), sa.column("is_flow", sa.Integer), sa.column("method", sa.String),
         sa.column("quarterly", sa.Integer), name="spec",
-    ).data([(i.code, int(i.flow == "flow"), i.rollup, int(quarterly[i.code])) for i in plan.indicators])
+    ).data([(i.code, int(i.flow == "flow"), i.rollup, int(quarterly[i.code])) for i in chosen])
 
 
 def _spans(spans: Sequence[tuple[int, int]]) -> sa.Values:
@@ -146,15 +148,16 @@ def _answers(c: sa.ColumnCollection) -> list[sa.ColumnElement]:
 class _Query:
     """The pieces of one evaluation query; `select()` assembles them."""
 
-    def __init__(self, plan: Plan, spans: Sequence[tuple[int, int]], units: Sequence[str] | None) -> None:
+    def __init__(self, plan: Plan, spans: Sequence[tuple[int, int]], units: Sequence[str] | None,
+                 indicators: Sequence[str] | None) -> None:
         self.plan = plan
         self.units = units
-        self.spec = _spec(plan).cte("spec")
+        self.spec = _spec(plan, indicators).cte("spec")
         self.spans = _spans(spans).cte("spans")
         self.quarters = _quarters().cte("quarters")
         years = sorted({year for year, _ in spans})
         within = subtree(plan, units) if units is not None else None
-        self.cur = current_figures_query(years, within).cte("cur").prefix_with("MATERIALIZED")
+        self.cur = current_figures_query(years, within, indicators).cte("cur").prefix_with("MATERIALIZED")
 
     # ---- steps 2-4: each unit's own answer, official first
     def figures(self) -> sa.Subquery:
@@ -344,9 +347,10 @@ class _Query:
 
 
 def answers_query(plan: Plan, spans: Sequence[tuple[int, int]], units: Sequence[str] | None,
-                  levels: Sequence[int]) -> sa.Select:
+                  levels: Sequence[int], indicators: Sequence[str] | None = None) -> sa.Select:
     """The query: one row per unit × indicator × span (`spans`: (year, last quarter) pairs, numbered by position
-    in `sid`) for `units` (None: every unit), rolling up the parents at depths `levels` (deepest first). Columns:
+    in `sid`) for `units` (None: every unit) and `indicators` (None: every indicator of the plan; an indicator's
+    answers never depend on another's), rolling up the parents at depths `levels` (deepest first). Columns:
     sid, unit, indicator, value, qualifier, estimate (1/0), complete (1/0), as_of, source, missing (text:
     `unit:quarter` items separated by commas, quarter 0 for the year)."""
-    return _Query(plan, spans, units).select(levels)
+    return _Query(plan, spans, units, indicators).select(levels)

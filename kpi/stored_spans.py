@@ -34,15 +34,18 @@ _STATEMENTS_LOCK = threading.Lock()  # the app's sessions run in threads
 
 
 def _statement(conn: Connection, plan: Plan, spans: Sequence[tuple[int, int]], units: Sequence[str] | None,
-               levels: tuple[int, ...]) -> tuple[sa.Select, tuple[str, list | dict] | None]:
-    """The query for these spans and units and, on DuckDB, its compiled form; cached. The key holds the plan's
-    identity and the entry the plan itself, so the identity cannot pass to another plan while the entry lives."""
-    key = (id(plan), tuple(spans), None if units is None else tuple(units), levels, conn.dialect.name)
+               levels: tuple[int, ...], indicators: Sequence[str] | None = None,
+               ) -> tuple[sa.Select, tuple[str, list | dict] | None]:
+    """The query for these spans, units and indicators and, on DuckDB, its compiled form; cached. The key holds
+    the plan's identity and the entry the plan itself, so the identity cannot pass to another plan while the entry
+    lives."""
+    key = (id(plan), tuple(spans), None if units is None else tuple(units), levels,
+           None if indicators is None else tuple(indicators), conn.dialect.name)
     with _STATEMENTS_LOCK:
         if key in _STATEMENTS:
             _STATEMENTS.move_to_end(key)
             return _STATEMENTS[key][1:]
-    query = answers_query(plan, spans, units, levels)
+    query = answers_query(plan, spans, units, levels, indicators)
     compiled = compile_for_duckdb(conn, query) if conn.dialect.name == "duckdb" else None
     with _STATEMENTS_LOCK:
         _STATEMENTS[key] = (plan, query, compiled)
@@ -70,15 +73,17 @@ def roll_up_levels(conn: Connection, plan: Plan, units: Sequence[str] | None) ->
 class StoreSpans:
     """The answers `kpi.spans.Spans` gives, worked out inside the database for `units` (None: every unit).
 
-    `best(year, through)` returns `BEST_COLUMNS` rows for those units only; spans named in `prefetch` are fetched
-    together in one query. `sent_quarters` and `reported_pairs` answer the two other questions the evaluation asks
-    of the figures."""
+    `best(year, through)` returns `BEST_COLUMNS` rows for those units only (and of `indicators` only, where
+    given); spans named in `prefetch` are fetched together in one query. `sent_quarters` and `reported_pairs`
+    answer the two other questions the evaluation asks of the figures."""
 
     def __init__(self, conn: Connection, plan: Plan, units: Sequence[str] | None = None,
-                 spans: Iterable[tuple[int, int]] = ()) -> None:
+                 spans: Iterable[tuple[int, int]] = (), indicators: Sequence[str] | None = None) -> None:
         self.conn = conn
         self.plan = plan
         self.units = list(dict.fromkeys(units)) if units is not None else None
+        self.indicators = ([i.code for i in plan.indicators if i.code in set(indicators)]
+                           if indicators is not None else None)
         self._best: dict[tuple[int, int], pd.DataFrame] = {}
         self._levels: tuple[int, ...] | None = None
         # The query reads the tree and the reporters from the catalogue. When it holds another version of this
@@ -95,7 +100,11 @@ class StoreSpans:
         return self._reference is None
 
     def _mine(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return frame if self.units is None else frame[frame["unit"].isin(self.units)].reset_index(drop=True)
+        if self.units is not None:
+            frame = frame[frame["unit"].isin(self.units)]
+        if self.indicators is not None:
+            frame = frame[frame["indicator"].isin(self.indicators)]
+        return frame.reset_index(drop=True)
 
     def prefetch(self, spans: Iterable[tuple[int, int]]) -> None:
         """Fetch every span of `spans` not fetched yet, in one query."""
@@ -105,9 +114,12 @@ class StoreSpans:
         if self._reference is not None:
             self._best.update({span: self._mine(self._reference.best(*span)) for span in wanted})
             return
+        if self.indicators == []:  # none of the plan's: nothing to ask (and no empty VALUES list to send)
+            self._best.update({span: pd.DataFrame(columns=BEST_COLUMNS) for span in wanted})
+            return
         if self._levels is None:
             self._levels = roll_up_levels(self.conn, self.plan, self.units)
-        query, compiled = _statement(self.conn, self.plan, wanted, self.units, self._levels)
+        query, compiled = _statement(self.conn, self.plan, wanted, self.units, self._levels, self.indicators)
         if self.conn.dialect.name == "postgresql":
             # For this transaction only: PostgreSQL's row estimates for CTEs joined on three keys fall to 1 and it
             # would nest loops over them (minutes for 20,000 units), and its JIT would compile a query of a few
@@ -142,6 +154,8 @@ class StoreSpans:
                  .where(uploads.c.undone_at.is_(None), submissions.c.year == year))
         if self.units is not None:
             query = query.where(submissions.c.unit_code.in_(self.units))
+        if self.indicators is not None:
+            query = query.where(submissions.c.indicator_code.in_(self.indicators))
         return query
 
     def reported_pairs(self, year: int) -> pd.DataFrame:
@@ -154,8 +168,7 @@ class StoreSpans:
         """unit, indicator, value: the current figure sent for `quarter` of `year` on its own (not cumulative)."""
         if self._reference is not None:
             return self._mine(self._reference.sent_quarters(year, quarter))
-        units = self.units
-        query = current_figures_query([year], units)
+        query = current_figures_query([year], self.units, self.indicators)
         sub = query.subquery()
         frame = read_frame(self.conn, sa.select(sub.c.unit, sub.c.indicator, sub.c.value)
                            .where(sub.c.period == f"{year}-Q{quarter}"))

@@ -162,7 +162,7 @@ def assert_same(reference: pd.DataFrame, stored: pd.DataFrame, keys: list[str]) 
             assert _same(a, b), f"{column} of {left.loc[n, keys].tolist()}: reference {a!r}, database {b!r}"
 
 
-def _compare(store: Store, plan: Plan, uploads_: list, period: str, unit: str) -> None:
+def _compare(store: Store, plan: Plan, uploads_: list, period: str, unit: str, indicator: str) -> None:
     _write(store, uploads_)
     parent = plan.unit(unit).parent
     with store.connect() as conn:
@@ -172,6 +172,11 @@ def _compare(store: Store, plan: Plan, uploads_: list, period: str, unit: str) -
         for units in (None, [unit], [unit, parent] if parent else [unit]):
             assert_same(evaluate(plan, reference, period, units), evaluate_stored(conn, plan, period, units),
                         ["indicator", "unit"])
+        # The indicator page: one indicator, a unit and its own units; the database reads that indicator only,
+        # the reference reads everything and keeps its rows.
+        units = plan.with_children(unit)
+        assert_same(evaluate(plan, reference, period, units, [indicator]),
+                    evaluate_stored(conn, plan, period, units, [indicator]), ["indicator", "unit"])
         assert_same(quarter_series(plan, reference, unit), stored_quarter_series(conn, plan, unit),
                     ["indicator", "quarter"])
 
@@ -218,7 +223,8 @@ def test_database_evaluation_matches_the_reference(synthetic: Store, data: st.Da
     uploads_ = data.draw(case(SYNTHETIC), label="uploads")
     period = _period(SYNTHETIC, data.draw(st.sampled_from(PERIODS), label="period"))
     unit = data.draw(st.sampled_from(list(TREE)), label="unit")
-    _compare(synthetic, SYNTHETIC, uploads_, period, unit)
+    indicator = data.draw(st.sampled_from([i.code for i in SYNTHETIC.indicators]), label="indicator")
+    _compare(synthetic, SYNTHETIC, uploads_, period, unit, indicator)
 
 
 @settings(CASE_SETTINGS, max_examples=max(2, EXAMPLES * 2 // 5))
@@ -227,7 +233,8 @@ def test_database_evaluation_matches_the_reference_on_the_shipped_plan(shipped: 
     uploads_ = data.draw(case(SHIPPED), label="uploads")
     period = _period(SHIPPED, data.draw(st.sampled_from(PERIODS), label="period"))
     unit = data.draw(st.sampled_from(["KT", "SGTVT", "QLHT", "DHA"]), label="unit")
-    _compare(shipped, SHIPPED, uploads_, period, unit)
+    indicator = data.draw(st.sampled_from([i.code for i in SHIPPED.indicators]), label="indicator")
+    _compare(shipped, SHIPPED, uploads_, period, unit, indicator)
 
 
 def test_only_the_units_asked_for_leave_the_database(tmp_path) -> None:

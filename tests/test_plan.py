@@ -93,6 +93,19 @@ def test_flows_sum_up_the_tree_and_levels_are_never_summed(plan: Plan) -> None:
             assert ind.rollup != "sum", ind.code
 
 
+def test_the_tree_of_units_read_down_from_any_unit(plan: Plan) -> None:
+    # The shipped tree (data/plans/2024.toml): KT over the department SGTVT and ten localities; SGTVT over eight
+    # offices; offices and localities over nothing. Registry order throughout.
+    offices = ["VP", "TTS", "KHTC", "QLHT", "QLVT", "QLCL", "BQLDA", "TTDK"]
+    localities = ["TPKT", "DHA", "DTO", "NHO", "DGL", "KPL", "KRA", "STH", "TMR", "IHD"]
+    assert plan.children("KT") == ["SGTVT", *localities]
+    assert plan.with_children("SGTVT") == ["SGTVT", *offices]
+    assert plan.with_children("KRA") == ["KRA"] and plan.children("KRA") == []
+    assert plan.subtree("KT") == ["KT", "SGTVT", *offices, *localities]
+    assert plan.subtree("SGTVT") == ["SGTVT", *offices]
+    assert plan.subtree("QLHT") == ["QLHT"]
+
+
 def test_tourism_profile_is_four_quarter_shares_adding_up_to_one(plan: Plan) -> None:
     tourism = plan.indicator("tourist_arrivals")
     assert tourism.profile is not None and len(tourism.profile) == 4
