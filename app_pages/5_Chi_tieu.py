@@ -28,15 +28,17 @@ st.markdown(t("indicator.facts", lang, kind=t(f"kind.{ind.kind}", lang), target=
               clause=md_escape(ind.clause)))
 st.text(f"{t('plan.wording', lang)}: {ind.wording_vi}\n{t('col.source', lang)}: {ind.source_vi}")
 
-result = data.scorecard(ctx.store, ctx.version, ctx.period)
-rows = result[result["indicator"] == ind.code].reset_index(drop=True)
+# The unit chosen and its own units: siblings side by side with their parent, however large the registry; the
+# units below them are one choice of unit away.
+units = tuple(plan.with_children(ctx.unit))
+rows = data.scorecard(ctx.store, ctx.version, ctx.period, units, (ind.code,)).reset_index(drop=True)
 st.subheader(t("indicator.by_unit", lang, period=period_label(ctx.period, lang)))
+st.caption(md_escape(t("indicator.units_shown", lang, unit=plan.unit(ctx.unit).name(lang))))
 st.plotly_chart(attainment_by_unit(rows, plan, lang), width="stretch", config={"displaylogo": False})
 show_targets(display_table(rows, plan, lang, one="indicator"))  # one indicator: its name is the title
 
 st.subheader(t("indicator.figures", lang))
-figures = data.figures(ctx.store, ctx.version, plan)
-figures = figures[figures["indicator"] == ind.code]
+figures = data.figures(ctx.store, ctx.version, plan, units, ind.code)
 # Downloads keep numbers as numbers (with the censoring sign apart); the screen shows them as people write them.
 table = pd.DataFrame({
     t("col.unit", lang): figures["unit"],

@@ -14,14 +14,19 @@ from kpi.review import approvals_table
 from ui import data
 from ui.downloads import download_table
 from ui.frame import current
+from ui.markdown import md_escape
 
 ctx = current()
 lang, plan = ctx.lang, ctx.plan
 through = parse_period(ctx.period).through_quarter
-report = completeness(plan, data.received(ctx.store, ctx.version, plan.year), through)
+# The reports of the unit chosen and every unit below it: the whole province from its root, one district's
+# communes from that district, whatever the registry's size.
+report = completeness(plan, data.received(ctx.store, ctx.version, plan.year, ctx.unit), through,
+                      units=plan.subtree(ctx.unit))
 
 st.title(t("completeness.title", lang))
-st.caption(t("completeness.caption", lang, period=period_label(ctx.period, lang), days=plan.plan.report_due_days))
+st.caption(md_escape(t("completeness.caption", lang, unit=plan.unit(ctx.unit).name(lang),
+                      period=period_label(ctx.period, lang), days=plan.plan.report_due_days)))
 counts = report["state"].value_counts()
 for column, state in zip(st.columns(4), ("on_time", "late", "missing", "not_due")):
     column.metric(t(f"report.{state}", lang), int(counts.get(state, 0)))

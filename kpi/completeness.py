@@ -9,6 +9,7 @@ due `report_due_days` after its quarter ends (the plan file's setting).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,13 +29,16 @@ def due_date(year: int, quarter: int, due_days: int) -> date:
     return end + timedelta(days=due_days)
 
 
-def expected_reports(plan: Plan, through_quarter: int) -> pd.DataFrame:
-    """Unit × indicator × period expected by the end of `through_quarter` (4 = the year is over)."""
+def expected_reports(plan: Plan, through_quarter: int, units: Collection[str] | None = None) -> pd.DataFrame:
+    """Unit × indicator × period expected by the end of `through_quarter` (4 = the year is over), of `units`
+    only where given."""
     rows = []
     for ind in plan.indicators:
         if ind.publication == "annual":
             continue
         for unit in plan.reporters(ind):
+            if units is not None and unit not in units:
+                continue
             if ind.reporting == "annual":
                 if through_quarter == 4:
                     rows.append((unit, ind.code, f"{plan.year}", 0))
@@ -61,13 +65,13 @@ def covered_reports(receipts: pd.DataFrame) -> pd.DataFrame:
     return covered.drop_duplicates(["unit", "indicator", "period"], keep="first").reset_index(drop=True)
 
 
-def completeness(plan: Plan, receipts: pd.DataFrame, through_quarter: int, today: date | None = None
-                 ) -> pd.DataFrame:
-    """Each expected report with its state: on_time, late (received after the due date; `days_late`), missing
-    (overdue and not received) or not_due (not received, not yet due). Columns: unit, indicator, period, quarter,
-    due, received, state, days_late."""
+def completeness(plan: Plan, receipts: pd.DataFrame, through_quarter: int, today: date | None = None,
+                 units: Collection[str] | None = None) -> pd.DataFrame:
+    """Each expected report (of `units` only where given) with its state: on_time, late (received after the due
+    date; `days_late`), missing (overdue and not received) or not_due (not received, not yet due). Columns: unit,
+    indicator, period, quarter, due, received, state, days_late."""
     today = today or datetime.now(ZoneInfo(LOCAL_TIME)).date()
-    expected = expected_reports(plan, through_quarter)
+    expected = expected_reports(plan, through_quarter, None if units is None else set(units))
     # A half-year, 9-month or year figure is the report of the quarters it covers (DOMAIN.md: units report
     # cumulatively), so a unit that sent "6 tháng đầu năm" is not chased for Q1 and Q2.
     covered = covered_reports(receipts)

@@ -114,6 +114,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "indicator.definition": {"vi": "Định nghĩa và nguồn", "en": "Definition and source"},
     "indicator.by_unit": {"vi": "Các đơn vị trong {period}", "en": "Units in {period}"},
     "indicator.figures": {"vi": "Số liệu gốc", "en": "Underlying figures"},
+    "indicator.units_shown": {
+        "vi": "{unit} và các đơn vị trực thuộc. Chọn một đơn vị ở thanh bên để xem các đơn vị cấp dưới của đơn vị đó.",
+        "en": "{unit} and the units directly under it. Choose a unit in the sidebar to see the units under that one.",
+    },
     "indicator.facts": {
         "vi": "**Loại:** {kind} · **Mục tiêu:** {target} · **Đơn vị tính:** {measure} · **Chủ trì:** {lead} · "
               "**Mục trong kế hoạch:** {clause}",
@@ -122,8 +126,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "completeness.title": {"vi": "Tình hình báo cáo", "en": "Reporting status"},
     "completeness.caption": {
-        "vi": "Các báo cáo phải gửi đến hết {period}; hạn gửi là {days} ngày sau khi hết quý.",
-        "en": "Reports due up to {period}; a report is due {days} days after its quarter ends.",
+        "vi": "Các báo cáo của {unit} và các đơn vị cấp dưới phải gửi đến hết {period}; hạn gửi là {days} ngày sau khi "
+              "hết quý.",
+        "en": "Reports of {unit} and the units under it due up to {period}; a report is due {days} days after its "
+              "quarter ends.",
     },
     "completeness.matrix": {"vi": "Bảng theo dõi", "en": "Tracking matrix"},
     "completeness.todo": {"vi": "Cần đôn đốc", "en": "To chase"},

@@ -497,13 +497,15 @@ def read_arrow(conn: Connection, query: sa.Select) -> pa.Table | pa.RecordBatchR
     return pa.table({name: [row[i] for row in rows] for i, name in enumerate(names)})
 
 
-def current_figures(conn: Connection, years: Sequence[int] | None = None) -> pd.DataFrame:
-    """The current revision of every figure (of `years`, if given), one row per unit × indicator × period.
+def current_figures(conn: Connection, years: Sequence[int] | None = None, units: Sequence[str] | None = None,
+                    indicators: Sequence[str] | None = None) -> pd.DataFrame:
+    """The current revision of every figure (of `years`, `units` and `indicators` where given), one row per unit ×
+    indicator × period.
 
     Columns: unit, indicator, period, year, quarter (the last quarter the figure covers, 0 for a year), value,
     qualifier, note, estimate (bool), upload_id.
     """
-    frame = read_frame(conn, current_figures_query(years))
+    frame = read_frame(conn, current_figures_query(years, units, indicators))
     frame["estimate"] = frame["estimate"].astype(bool)
     frame["quarter"] = frame["quarter"].astype("int64")
     frame["year"] = frame["year"].astype("int64")
@@ -566,9 +568,9 @@ def data_as_of(conn: Connection) -> datetime | None:
     return max(stamps) if stamps else None
 
 
-def receipts(conn: Connection, year: int) -> pd.DataFrame:
-    """When each figure of `year` first arrived: unit, indicator, period, quarter, received (UTC; the earliest
-    upload, not undone, that carried it)."""
+def receipts(conn: Connection, year: int, units: Sequence[str] | sa.Select | None = None) -> pd.DataFrame:
+    """When each figure of `year` (of `units` where given: codes, or a query that selects them) first arrived:
+    unit, indicator, period, quarter, received (UTC; the earliest upload, not undone, that carried it)."""
     query = (
         sa.select(submissions.c.unit_code.label("unit"), submissions.c.indicator_code.label("indicator"),
                   submissions.c.period, submissions.c.quarter, sa.func.min(uploads.c.created_at).label("received"))
@@ -576,6 +578,8 @@ def receipts(conn: Connection, year: int) -> pd.DataFrame:
         .where(uploads.c.undone_at.is_(None), submissions.c.year == year)
         .group_by(submissions.c.unit_code, submissions.c.indicator_code, submissions.c.period, submissions.c.quarter)
     )
+    if units is not None:
+        query = query.where(submissions.c.unit_code.in_(units if isinstance(units, sa.Select) else list(units)))
     import pandas as pd
 
     return pd.read_sql(query, conn)

@@ -80,7 +80,7 @@ STATE_WORDS = {"vi": ["✔ Đúng hạn", "◐ Trễ hạn", "✖ Chưa gửi (q
 @pytest.mark.parametrize("period", list(COUNTS))
 def test_reporting_status_counts_every_expected_report(sample_url: str, monkeypatch: pytest.MonkeyPatch,
                                                        period: str, lang: str) -> None:
-    at = run_page(REPORTING, sample_url, monkeypatch, **_query(lang, period=period, unit="KRA"))
+    at = run_page(REPORTING, sample_url, monkeypatch, **_query(lang, period=period, unit="KT"))
     assert at.title[0].value == TITLES[REPORTING][lang]
     assert period_label(period, lang) in at.caption[0].value
     metrics = {m.label: m.value for m in at.metric}
@@ -94,6 +94,25 @@ def test_reporting_status_counts_every_expected_report(sample_url: str, monkeypa
     else:
         todo = at.dataframe[0].value
         assert len(todo) == COUNTS[period][1] + COUNTS[period][2]
+
+
+# A unit chosen: its own reports and those of every unit below it. Kon Rẫy (a locality) sends five quarterly
+# indicators, and poverty once a year: through Q3 ten are on time and its five Q3 reports are missing (the sample
+# holds none); at the year's end its five Q4 reports and the poverty survey are missing too (5 + 5 + 1 = 11). The
+# department (SGTVT) reports nothing itself; its eight offices each send admin_satisfaction every quarter, all on
+# time: 8 × 3 = 24 through Q3.
+SUBTREE_COUNTS = [("KRA", "2024-Q3", (10, 0, 5, 0), 5, 1), ("KRA", "2024", (10, 0, 11, 0), 6, 1),
+                  ("SGTVT", "2024-Q3", (24, 0, 0, 0), 8, 8)]
+
+
+@pytest.mark.parametrize(("unit", "period", "counts", "rows", "headings"), SUBTREE_COUNTS)
+def test_reporting_status_of_a_unit_and_the_units_below_it(sample_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                           unit: str, period: str, counts: tuple, rows: int,
+                                                           headings: int) -> None:
+    at = run_page(REPORTING, sample_url, monkeypatch, period=period, unit=unit)
+    assert {m.label: m.value for m in at.metric} == dict(zip(STATE_WORDS["vi"], map(str, counts)))
+    matrix = _charts(at)[-1]["data"][0]
+    assert len(matrix["y"]) == rows + headings  # unit · indicator rows under one heading row per unit
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -297,34 +316,42 @@ def test_by_quarter_page_kon_ray_stops_at_the_second_quarter(sample_url: str,
 # --- indicator detail ---------------------------------------------------------------------------------------------
 
 # (indicator, period, lang) → the figures table holds every stored figure of it, the units table every unit held to it.
-INDICATOR_CASES = [("tourist_arrivals", "2024-Q3", "vi"), ("pci_rank", "2024", "en"),
-                   ("poverty_rate_reduction", "2024-H1", "vi"), ("admin_satisfaction", "2024-9M", "en"),
-                   ("traffic_deaths", "2024-Q1", "vi")]
+# (indicator, period, lang, unit): the page shows the unit chosen and the units directly under it.
+INDICATOR_CASES = [("tourist_arrivals", "2024-Q3", "vi", "KT"), ("pci_rank", "2024", "en", "KT"),
+                   ("poverty_rate_reduction", "2024-H1", "vi", "KT"), ("admin_satisfaction", "2024-9M", "en", "KT"),
+                   ("admin_satisfaction", "2024-9M", "vi", "SGTVT"), ("traffic_deaths", "2024-Q1", "vi", "DHA")]
 
 
-@pytest.mark.parametrize(("indicator", "period", "lang"), INDICATOR_CASES)
+@pytest.mark.parametrize(("indicator", "period", "lang", "unit"), INDICATOR_CASES)
 def test_indicator_page_shows_its_figures_and_units(sample_url: str, monkeypatch: pytest.MonkeyPatch, plan: Plan,
                                                    sample_figures: pd.DataFrame, indicator: str, period: str,
-                                                   lang: str) -> None:
-    at = run_page(INDICATOR, sample_url, monkeypatch, **_query(lang, period=period, indicator=indicator))
+                                                   lang: str, unit: str) -> None:
+    at = run_page(INDICATOR, sample_url, monkeypatch, **_query(lang, period=period, indicator=indicator, unit=unit))
     ind = plan.indicator(indicator)
     assert at.title[0].value == ind.name(lang)
     assert at.selectbox(key="w_indicator").value == indicator
     assert period_label(period, lang) in at.subheader[1].value
     units_table, figures_table = shown_table(at), at.dataframe[0].value
-    # The province, the usual reporters, and the department where its figure is its divisions' lowest.
+    # Of the unit and its own units (the sample's tree: KT over SGTVT and ten localities, SGTVT over eight
+    # offices): the province, the usual reporters, and the department where its figure is its offices' lowest.
+    # So admin_satisfaction at KT shows KT and SGTVT only; at SGTVT, SGTVT and its offices.
+    shown_units = {"KT": ["KT", "SGTVT", *LOCALITIES],
+                   "SGTVT": ["SGTVT", "VP", "TTS", "KHTC", "QLHT", "QLVT", "QLCL", "BQLDA", "TTDK"],
+                   "DHA": ["DHA"]}[unit]
     rolled = {"SGTVT"} if indicator == "admin_satisfaction" else set()
-    held = [u.code for u in plan.units if u.code == "KT" or u.code in plan.reporters(ind) or u.code in rolled]
+    held = [u for u in shown_units if u == "KT" or u in plan.reporters(ind) or u in rolled]
     unit_column = {"vi": "Đơn vị", "en": "Unit"}[lang]
     assert list(units_table[unit_column]) == [plan.unit(u).name(lang) for u in held]
-    stored = sample_figures[sample_figures["indicator"] == indicator]
+    stored = sample_figures[(sample_figures["indicator"] == indicator) & sample_figures["unit"].isin(shown_units)]
+    # Only the offices send admin_satisfaction: at KT no unit shown has a figure of its own.
+    assert stored.empty == (indicator == "admin_satisfaction" and unit == "KT")
     unit_col, period_col = figures_table.columns[0], figures_table.columns[2]
     value_col = {"vi": "Giá trị", "en": "Value"}[lang]
     shown = [format_figure(v, q, lang, 4) for v, q in zip(stored["value"], stored["qualifier"])]
     assert sorted(zip(figures_table[unit_col], figures_table[period_col], figures_table[value_col])) == sorted(
         zip(stored["unit"], stored["period"], shown))
     bars = _charts(at)[0]["data"][0]
-    assert bars["y"][0] == plan.unit("KT").name(lang)  # the province is always held to the plan's target
+    assert bars["y"][0] == plan.unit(held[0]).name(lang)  # the unit chosen comes first
     assert [d.label for d in at.download_button] == (
         ["Tải CSV", "Tải Excel (.xlsx)"] if lang == "vi" else ["Download CSV", "Download Excel (.xlsx)"])
 

@@ -17,6 +17,7 @@ from kpi.report.content import Review, build_review
 from kpi.report.workbook import review_workbook
 from kpi.scorecard import default_period, load_scorecard
 from kpi.series import stored_quarter_series
+from kpi.spans_sql import subtree
 from kpi.store import (
     Store,
     current_figures,
@@ -80,27 +81,33 @@ def latest(store: Store, version_: int) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _scorecard(url: str, version_: int, period: str, units: tuple[str, ...] | None) -> pd.DataFrame:
+def _scorecard(url: str, version_: int, period: str, units: tuple[str, ...] | None,
+               indicators: tuple[str, ...] | None) -> pd.DataFrame:
     store, plans = store_and_plans(url)
-    return load_scorecard(store, plans, period, None if units is None else list(units))[1]
+    return load_scorecard(store, plans, period, None if units is None else list(units),
+                          None if indicators is None else list(indicators))[1]
 
 
-def scorecard(store: Store, version_: int, period: str, units: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """The evaluation for `period` of `units` (None: every unit), cached per data version. A page asks for the
-    units it shows: the database then reads their subtrees only, however many units the registry holds."""
-    return _scorecard(store.url, version_, period, units)
+def scorecard(store: Store, version_: int, period: str, units: tuple[str, ...] | None = None,
+              indicators: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The evaluation for `period` of `units` (None: every unit) and `indicators` (None: all), cached per data
+    version. A page asks for the units and indicators it shows: the database then reads their subtrees' figures
+    of those indicators only, however many units the registry holds."""
+    return _scorecard(store.url, version_, period, units, indicators)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _figures(url: str, version_: int, years: tuple[int, ...]) -> pd.DataFrame:
+def _figures(url: str, version_: int, years: tuple[int, ...], units: tuple[str, ...],
+             indicator: str) -> pd.DataFrame:
     store, _ = store_and_plans(url)
     with store.connect() as conn:
-        return current_figures(conn, list(years))
+        return current_figures(conn, list(years), list(units), [indicator])
 
 
-def figures(store: Store, version_: int, plan: Plan) -> pd.DataFrame:
-    """The current figures of the plan's year and its baseline year (cached per data version)."""
-    return _figures(store.url, version_, (plan.baseline_year, plan.year))
+def figures(store: Store, version_: int, plan: Plan, units: tuple[str, ...], indicator: str) -> pd.DataFrame:
+    """The current figures of `units` for `indicator` in the plan's year and its baseline year (cached per data
+    version): only those rows leave the database."""
+    return _figures(store.url, version_, (plan.baseline_year, plan.year), units, indicator)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -116,15 +123,16 @@ def quarters(store: Store, version_: int, plan: Plan, unit: str) -> pd.DataFrame
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _receipts(url: str, version_: int, year: int) -> pd.DataFrame:
-    store, _ = store_and_plans(url)
+def _receipts(url: str, version_: int, year: int, unit: str) -> pd.DataFrame:
+    store, plans = store_and_plans(url)
     with store.connect() as conn:
-        return receipts(conn, year)
+        return receipts(conn, year, subtree(plans[year], [unit]))
 
 
-def received(store: Store, version_: int, year: int) -> pd.DataFrame:
-    """When each figure of `year` first arrived (cached per data version)."""
-    return _receipts(store.url, version_, year)
+def received(store: Store, version_: int, year: int, unit: str) -> pd.DataFrame:
+    """When each figure of `year` sent by `unit` or a unit below it first arrived (cached per data version): only
+    that subtree's rows leave the database."""
+    return _receipts(store.url, version_, year, unit)
 
 
 # An hour at most: a report states when it was made, and a date days old on a fresh print would mislead.

@@ -274,6 +274,13 @@ class _Group(NamedTuple):
     silent: bool
 
 
+def _slide_units(plan: Plan) -> tuple[str, ...]:
+    """The units the slides are about: the plan's scope unit, the units directly under it and every emulation
+    cluster's members (a department's whole registry; a country's provinces, not its ten thousand communes)."""
+    members = [m for cluster in plan.clusters for m in cluster.members]
+    return tuple(dict.fromkeys([*plan.with_children(plan.plan.scope_unit), *members]))
+
+
 def _behind_groups(result: pd.DataFrame, plan: Plan, lang: str) -> list[_Group]:
     """The units behind, worst first (a verdict not met before off track before at risk, then lowest attainment),
     a row for each target a unit is behind on; then each unit that owes reports as one row "Chưa báo cáo" with the
@@ -454,7 +461,7 @@ def projector(gate: Callable[[], bool] = lambda: True) -> None:
             _, as_of, _ = data.facts(store, version)
             period = data.latest(store, version)
             plan = plans[int(period[:4])]
-            result = data.scorecard(store, version, period)
+            result = data.scorecard(store, version, period, _slide_units(plan))
         except (DatabaseBusy, sa.exc.DBAPIError, OSError):
             _offline(lang)
             return
