@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from kpi.approval import locks_frame
 from kpi.charts import completeness_matrix
-from kpi.completeness import completeness, missing_list
+from kpi.completeness import MATRIX_UNITS, STATES, completeness, counts_below, missing_list
+from kpi.fmt import format_day, format_number
 from kpi.i18n import t
 from kpi.periods import parse_period, period_label
 from kpi.review import approvals_table
@@ -47,17 +51,35 @@ todo = missing_list(report)
 if todo.empty:
     st.success(t("completeness.all_in", lang))
 else:
+    def each(column: str, word: Callable[[Any], str]) -> list[str]:
+        """`word` of every value of `column` ("—" for none), worked out once per distinct value (a country's list
+        is 291,538 rows of a few thousand units and a handful of periods)."""
+        values = todo[column].astype(object)
+        words = {value: word(value) for value in values.dropna().unique()}
+        return [words.get(value, "—") for value in values]
+
     table = pd.DataFrame({
-        t("col.state", lang): [t(f"report.{s}", lang) for s in todo["state"]],
-        t("col.unit", lang): [plan.unit(u).name(lang) for u in todo["unit"]],
-        t("col.indicator", lang): [plan.indicator(i).name(lang) for i in todo["indicator"]],
-        t("col.period", lang): [period_label(p, lang) for p in todo["period"]],
-        t("col.due", lang): [d.strftime("%d/%m/%Y") for d in todo["due"]],
-        t("col.received", lang): [r.strftime("%d/%m/%Y") if pd.notna(r) else "—" for r in todo["received"]],
-        t("col.days_late", lang): [str(int(d)) if pd.notna(d) else "—" for d in todo["days_late"]],
+        t("col.state", lang): each("state", lambda s: t(f"report.{s}", lang)),
+        t("col.unit", lang): each("unit", lambda u: plan.unit(u).name(lang)),
+        t("col.indicator", lang): each("indicator", lambda i: plan.indicator(i).name(lang)),
+        t("col.period", lang): each("period", lambda p: period_label(p, lang)),
+        t("col.due", lang): each("due", lambda d: d.strftime("%d/%m/%Y")),
+        # Stamped in UTC; the day in Vietnam is the one the lateness counts from.
+        t("col.received", lang): each("received", lambda r: format_day(r.to_pydatetime())),
+        t("col.days_late", lang): each("days_late", lambda d: str(int(d))),
     })
     st.dataframe(table, hide_index=True, width="stretch")
     download_table(table, f"can-don-doc-{ctx.period}", lang)
 
 st.subheader(t("completeness.matrix", lang))
-st.plotly_chart(completeness_matrix(report, plan, lang), width="stretch", config={"displaylogo": False})
+reporting_units = report["unit"].nunique()
+if reporting_units <= MATRIX_UNITS:
+    st.plotly_chart(completeness_matrix(report, plan, lang), width="stretch", config={"displaylogo": False})
+else:  # a country's communes: counts per unit directly under the one chosen, each a choice of unit away
+    st.caption(t("completeness.too_many", lang, n=format_number(reporting_units, lang, 0),
+                 most=format_number(MATRIX_UNITS, lang, 0)))
+    below = counts_below(report, plan, ctx.unit)
+    shown = pd.DataFrame({t("col.unit", lang): [plan.unit(u).name(lang) for u in below["unit"]],
+                          **{t(f"report.{state}", lang): [format_number(n, lang, 0) for n in below[state]]
+                             for state in STATES}})
+    st.dataframe(shown, hide_index=True, width="stretch")

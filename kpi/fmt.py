@@ -52,6 +52,11 @@ def format_time(stamp: datetime | None) -> str:
     return stamp.replace(tzinfo=UTC).astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") + " (UTC+7)"
 
 
+def format_day(stamp: datetime) -> str:
+    """A stored UTC time (naive) as its day in Vietnam: `05/11/2024` for 4 November 2024 at 17:00 UTC."""
+    return stamp.replace(tzinfo=UTC).astimezone(VIETNAM).strftime("%d/%m/%Y")
+
+
 def vietnam_day_start(day: date) -> datetime:
     """Midnight at the start of `day` in Vietnam, as the naive UTC time the store keeps (17:00 the day before)."""
     return datetime.combine(day, time(), VIETNAM).astimezone(UTC).replace(tzinfo=None)

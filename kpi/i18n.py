@@ -132,6 +132,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "quarter ends.",
     },
     "completeness.matrix": {"vi": "Bảng theo dõi", "en": "Tracking matrix"},
+    "completeness.too_many": {
+        "vi": "{n} đơn vị phải báo cáo: bảng theo dõi vẽ tối đa {most} đơn vị. Dưới đây là số báo cáo của đơn vị "
+              "đã chọn và của từng đơn vị trực thuộc (gồm cả các đơn vị cấp dưới của nó); chọn một đơn vị ở thanh "
+              "bên để xem bảng theo dõi của đơn vị đó.",
+        "en": "{n} units report: the tracking matrix draws at most {most}. Below, the reports of the unit chosen "
+              "and of each unit directly under it (its own units included); choose a unit in the sidebar to see "
+              "its matrix.",
+    },
     "completeness.todo": {"vi": "Cần đôn đốc", "en": "To chase"},
     "completeness.all_in": {"vi": "Tất cả các báo cáo đã đủ và đúng hạn.", "en": "Every report is in, on time."},
     "report.on_time": {"vi": "✔ Đúng hạn", "en": "✔ On time"},

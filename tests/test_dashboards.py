@@ -16,7 +16,6 @@ import openpyxl
 import pandas as pd
 import pytest
 import streamlit as st
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from kpi.bootstrap import open_store
@@ -26,7 +25,7 @@ from kpi.periods import parse_period, period_label
 from kpi.plan import Plan
 from kpi.sample import load_sample
 from kpi.store import current_figures
-from tests.support import csv_bytes, shown_table
+from tests.support import csv_bytes, record_downloads, shown_table
 from tests.test_app import run_page
 
 UNITS = "app_pages/3_Theo_don_vi.py"
@@ -113,6 +112,23 @@ def test_reporting_status_of_a_unit_and_the_units_below_it(sample_url: str, monk
     assert {m.label: m.value for m in at.metric} == dict(zip(STATE_WORDS["vi"], map(str, counts)))
     matrix = _charts(at)[-1]["data"][0]
     assert len(matrix["y"]) == rows + headings  # unit · indicator rows under one heading row per unit
+
+
+def test_reporting_status_counts_by_unit_below_when_too_many_units_report(sample_url: str,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kpi.completeness.MATRIX_UNITS", 5)  # the sample's 19 reporting units are then too many
+    at = run_page(REPORTING, sample_url, monkeypatch, period="2024-Q3")
+    assert not [c for c in _charts(at) if c["data"] and c["data"][0].get("type") == "heatmap"]
+    assert "19 đơn vị phải báo cáo" in " ".join(c.value for c in at.caption)
+    counts = at.dataframe[-1].value.set_index("Đơn vị")
+    # Through Q3: the province's own five indicators (15 reports), the department's eight offices (24), each
+    # locality's five (15): Đắk Glei's five Q3 reports late, Kon Rẫy's missing.
+    assert list(counts.index[:3]) == ["Tỉnh Kon Tum", "Sở Giao thông vận tải", "Thành phố Kon Tum"]
+    assert list(counts.loc["Tỉnh Kon Tum"]) == ["15", "0", "0", "0"]
+    assert list(counts.loc["Sở Giao thông vận tải"]) == ["24", "0", "0", "0"]
+    assert list(counts.loc["Huyện Đắk Glei"]) == ["10", "5", "0", "0"]
+    assert list(counts.loc["Huyện Kon Rẫy"]) == ["10", "0", "5", "0"]
+    assert len(counts) == 12  # the province and its eleven units
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -391,22 +407,13 @@ AT_FORMULA = "@SUM(1+1)*cmd|' /C calc'!A0"
 
 
 @pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str | None, bytes]]:
-    """Every file the app hands to a download button during a run: media id → (file name, bytes)."""
-    captured: dict[str, tuple[str | None, bytes]] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def recording(self, path_or_data, mimetype, kind, filename=None):
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        captured[file_id] = (filename, path_or_data)
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
-    return captured
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str | None, bytes]:
+    """Every file the app hands to a download button during a run: file name → bytes."""
+    return record_downloads(monkeypatch)
 
 
 def test_indicator_downloads_neutralise_formula_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                      downloads: dict[str, tuple[str | None, bytes]]) -> None:
+                                                      downloads: dict[str | None, bytes]) -> None:
     url = f"duckdb:///{tmp_path / 'kpi.duckdb'}"
     store, plans = open_store(url)
     load_sample(store, plans)
@@ -420,7 +427,7 @@ def test_indicator_downloads_neutralise_formula_notes(tmp_path: Path, monkeypatc
     city = shown[(shown["Đơn vị"] == "TPKT") & (shown["Kỳ"] == "2024-Q3")].iloc[0]
     assert city["Ghi chú"] == FORMULA  # on screen the note is shown as written
 
-    files = {name: content for name, content in downloads.values()}
+    files = downloads
     csv_rows = list(csv.DictReader(io.StringIO(files["tourist_arrivals.csv"].decode("utf-8-sig")), delimiter=";"))
     notes = {(r["Đơn vị"], r["Kỳ"]): r["Ghi chú"] for r in csv_rows}
     assert notes[("TPKT", "2024-Q3")] == "'" + FORMULA
