@@ -217,3 +217,28 @@ def shown_table(at: Any, index: int = 0) -> pd.DataFrame:
 
     frame = at.table[index].value
     return frame.rename(columns=plain).map(plain)
+
+
+def record_downloads(monkeypatch: Any) -> dict[str | None, bytes]:
+    """Every file the app hands to a download button during an AppTest run, file name → bytes: files given as
+    bytes when the page ran, and files made on the click (a callable, as `ui.downloads` passes) made at once, as
+    the click would."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    captured: dict[str | None, bytes] = {}
+    stored = MemoryMediaFileStorage.load_and_get_id
+    deferred = MediaFileManager.add_deferred
+
+    def recording(self: Any, path_or_data: Any, mimetype: str, kind: Any, filename: str | None = None) -> str:
+        captured[filename] = path_or_data
+        return stored(self, path_or_data, mimetype, kind, filename)
+
+    def on_click(self: Any, data_callable: Any, mimetype: Any, coordinates: str, file_name: str | None = None,
+                 **kwargs: Any) -> str:
+        captured[file_name] = data_callable()
+        return deferred(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", on_click)
+    return captured

@@ -10,11 +10,10 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from kpi.export import csv_number, to_csv_bytes, to_xlsx_bytes
 from kpi.review import format_size
-from tests.support import signed_in
+from tests.support import record_downloads, signed_in
 from tests.test_app import run_page
 
 #: A table as pages might hand it over: names, numbers as text in the Vietnamese format, numbers as numbers, gaps,
@@ -93,17 +92,9 @@ def test_sizes_for_people(n: int, vi: str, en: str) -> None:
 # --- every page that offers a download offers both files ----------------------------------------------------------
 
 @pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str | None, bytes]:
     """Every file the app hands to a download button during a run: file name → bytes."""
-    captured: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def recording(self, path_or_data, mimetype, kind, filename=None):
-        captured[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", recording)
-    return captured
+    return record_downloads(monkeypatch)
 
 
 @pytest.mark.parametrize(("page", "stem", "query"), [
