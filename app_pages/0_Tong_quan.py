@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kpi.charts import attainment_bullets
+from kpi.fmt import format_number
 from kpi.i18n import t
 from kpi.periods import period_label
 from kpi.scorecard import display_table, export_table
@@ -31,7 +32,7 @@ st.caption(as_of_text(ctx.as_of, lang))
 st.subheader(t("overview.summary", lang))
 shown = status_counts(rows, lang)
 for column, (label, n) in zip(st.columns(max(len(shown), 1)), shown):
-    column.metric(label, n)
+    column.metric(label, format_number(n, lang, 0))
 
 st.subheader(t("overview.chart", lang))
 st.plotly_chart(attainment_bullets(rows, plan, lang), width="stretch", config={"displaylogo": False})

@@ -13,6 +13,7 @@ import math
 
 import streamlit as st
 
+from kpi.fmt import format_number
 from kpi.i18n import t
 from kpi.ingest import Checked, Limits, Outdated, Source, check, commit
 from kpi.periods import period_label
@@ -152,7 +153,7 @@ if upload is not None:
         st.subheader(t("upload.changes", lang))
         counts = st.columns(3)
         for column, change in zip(counts, ("new", "revised", "unchanged")):
-            column.metric(t(f"upload.{change}", lang), checked.count(change))
+            column.metric(t(f"upload.{change}", lang), format_number(checked.count(change), lang, 0))
         st.dataframe(changes_table(checked, lang, limit=PREVIEW_ROWS, plan=plan), hide_index=True, width="stretch",
                      column_config={t("col.line", lang): st.column_config.NumberColumn(width=COLUMN_PX["line"])})
         if st.button(t("upload.confirm", lang), type="primary", disabled=checked.to_write == 0, key="upload_confirm"):

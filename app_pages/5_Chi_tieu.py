@@ -33,7 +33,8 @@ st.text(f"{t('plan.wording', lang)}: {ind.wording_vi}\n{t('col.source', lang)}: 
 units = tuple(plan.with_children(ctx.unit))
 rows = data.scorecard(ctx.store, ctx.version, ctx.period, units, (ind.code,)).reset_index(drop=True)
 st.subheader(t("indicator.by_unit", lang, period=period_label(ctx.period, lang)))
-st.caption(md_escape(t("indicator.units_shown", lang, unit=plan.unit(ctx.unit).name(lang))))
+if plan.children(ctx.unit):  # a unit with none shows itself alone: nothing to explain
+    st.caption(md_escape(t("indicator.units_shown", lang, unit=plan.unit(ctx.unit).name(lang))))
 st.plotly_chart(attainment_by_unit(rows, plan, lang), width="stretch", config={"displaylogo": False})
 show_targets(display_table(rows, plan, lang, one="indicator"))  # one indicator: its name is the title
 

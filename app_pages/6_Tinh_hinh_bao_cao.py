@@ -29,11 +29,13 @@ report = completeness(plan, data.received(ctx.store, ctx.version, plan.year, ctx
                       units=plan.subtree(ctx.unit))
 
 st.title(t("completeness.title", lang))
-st.caption(md_escape(t("completeness.caption", lang, unit=plan.unit(ctx.unit).name(lang),
-                      period=period_label(ctx.period, lang), days=plan.plan.report_due_days)))
+unit_name = plan.unit(ctx.unit).name(lang)
+whose = t("completeness.with_units", lang, unit=unit_name) if plan.children(ctx.unit) else unit_name
+st.caption(md_escape(t("completeness.caption", lang, whose=whose, period=period_label(ctx.period, lang),
+                       days=plan.plan.report_due_days)))
 counts = report["state"].value_counts()
 for column, state in zip(st.columns(4), ("on_time", "late", "missing", "not_due")):
-    column.metric(t(f"report.{state}", lang), int(counts.get(state, 0)))
+    column.metric(t(f"report.{state}", lang), format_number(int(counts.get(state, 0)), lang, 0))
 
 # Which quarters are approved (locked): their figures change only after a recorded reopening.
 with ctx.store.connect() as conn:

@@ -126,10 +126,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "completeness.title": {"vi": "Tình hình báo cáo", "en": "Reporting status"},
     "completeness.caption": {
-        "vi": "Các báo cáo của {unit} và các đơn vị cấp dưới phải gửi đến hết {period}; hạn gửi là {days} ngày sau khi "
-              "hết quý.",
-        "en": "Reports of {unit} and the units under it due up to {period}; a report is due {days} days after its "
-              "quarter ends.",
+        "vi": "Các báo cáo của {whose} phải gửi đến hết {period}; hạn gửi là {days} ngày sau khi hết quý.",
+        "en": "Reports of {whose} due up to {period}; a report is due {days} days after its quarter ends.",
+    },
+    "completeness.with_units": {
+        "vi": "{unit} và các đơn vị cấp dưới",
+        "en": "{unit} and the units under it",
     },
     "completeness.matrix": {"vi": "Bảng theo dõi", "en": "Tracking matrix"},
     "completeness.too_many": {
