@@ -114,19 +114,7 @@ def whoami() -> str:
 def descendants(plan: Plan, roots: Iterable[str]) -> set[str]:
     """The unit codes of `roots` and every unit below them in `plan`'s tree (codes unknown to the plan are
     kept as given, so a unit bound to an analyst still counts in a year whose registry lacks it)."""
-    children: dict[str, list[str]] = {}
-    for unit in plan.units:
-        if unit.parent is not None:
-            children.setdefault(unit.parent, []).append(unit.code)
-    found: set[str] = set()
-    stack = list(roots)
-    while stack:
-        code = stack.pop()
-        if code in found:
-            continue
-        found.add(code)
-        stack.extend(children.get(code, ()))
-    return found
+    return set().union(*(plan.subtree(root) for root in roots))
 
 
 class WriteRights:

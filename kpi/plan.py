@@ -368,14 +368,14 @@ class Plan(_Strict):
         return self.cached("_children", build).get(code, [])
 
     def subtree(self, code: str) -> list[str]:
-        """`code` and every unit below it, in registry order."""
+        """`code` and every unit below it, in registry order (a code the registry lacks: itself alone)."""
         below, todo = {code}, [code]
         while todo:
             children = self.children(todo.pop())
             below.update(children)
             todo.extend(children)
         order = self.unit_positions()
-        return sorted(below, key=order.__getitem__)
+        return sorted(below, key=lambda unit: order.get(unit, -1))
 
     def with_children(self, code: str) -> list[str]:
         """`code` and the units directly under it: what a page comparing one unit with its own units shows."""

@@ -104,6 +104,7 @@ def test_the_tree_of_units_read_down_from_any_unit(plan: Plan) -> None:
     assert plan.subtree("KT") == ["KT", "SGTVT", *offices, *localities]
     assert plan.subtree("SGTVT") == ["SGTVT", *offices]
     assert plan.subtree("QLHT") == ["QLHT"]
+    assert plan.subtree("GONE") == ["GONE"] and plan.children("GONE") == []  # a unit another year's registry had
 
 
 def test_tourism_profile_is_four_quarter_shares_adding_up_to_one(plan: Plan) -> None:
