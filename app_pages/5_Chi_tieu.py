@@ -43,8 +43,7 @@ figures = data.figures(ctx.store, ctx.version, plan, units, ind.code)
 # Downloads keep numbers as numbers (with the censoring sign apart); the screen shows them as people write them.
 table = pd.DataFrame({
     t("col.unit", lang): figures["unit"],
-    t("plan.name", lang): [plan.unit(u).name(lang) if u in {x.code for x in plan.units} else u
-                           for u in figures["unit"]],
+    t("plan.name", lang): [plan.unit(u).name(lang) if plan.has_unit(u) else u for u in figures["unit"]],
     t("col.period", lang): figures["period"],
     t("col.value", lang): figures["value"],
     t("col.qualifier", lang): figures["qualifier"],

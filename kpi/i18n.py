@@ -115,7 +115,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "indicator.by_unit": {"vi": "Các đơn vị trong {period}", "en": "Units in {period}"},
     "indicator.figures": {"vi": "Số liệu gốc", "en": "Underlying figures"},
     "indicator.units_shown": {
-        "vi": "{unit} và các đơn vị trực thuộc. Chọn một đơn vị ở thanh bên để xem các đơn vị cấp dưới của đơn vị đó.",
+        "vi": "{unit} và các đơn vị trực thuộc. Chọn một đơn vị ở thanh bên để xem các đơn vị trực thuộc đơn vị đó.",
         "en": "{unit} and the units directly under it. Choose a unit in the sidebar to see the units under that one.",
     },
     "indicator.facts": {
@@ -135,9 +135,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "completeness.matrix": {"vi": "Bảng theo dõi", "en": "Tracking matrix"},
     "completeness.too_many": {
-        "vi": "{n} đơn vị phải báo cáo: bảng theo dõi vẽ tối đa {most} đơn vị. Dưới đây là số báo cáo của đơn vị "
-              "đã chọn và của từng đơn vị trực thuộc (gồm cả các đơn vị cấp dưới của nó); chọn một đơn vị ở thanh "
-              "bên để xem bảng theo dõi của đơn vị đó.",
+        "vi": "{n} đơn vị phải báo cáo: bảng theo dõi chỉ hiển thị được tối đa {most} đơn vị. Dưới đây là số lượng "
+              "báo cáo của đơn vị đã chọn và của từng đơn vị trực thuộc (tính cả các đơn vị cấp dưới); chọn một đơn "
+              "vị ở thanh bên để xem bảng theo dõi của đơn vị đó.",
         "en": "{n} units report: the tracking matrix draws at most {most}. Below, the reports of the unit chosen "
               "and of each unit directly under it (its own units included); choose a unit in the sidebar to see "
               "its matrix.",

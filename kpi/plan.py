@@ -365,7 +365,7 @@ class Plan(_Strict):
                     tree.setdefault(unit.parent, []).append(unit.code)
             return tree
 
-        return self.cached("_children", build).get(code, [])
+        return list(self.cached("_children", build).get(code, ()))  # a copy: plans are shared between sessions
 
     def subtree(self, code: str) -> list[str]:
         """`code` and every unit below it, in registry order (a code the registry lacks: itself alone)."""

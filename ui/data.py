@@ -17,7 +17,6 @@ from kpi.report.content import Review, build_review
 from kpi.report.workbook import review_workbook
 from kpi.scorecard import default_period, load_scorecard
 from kpi.series import stored_quarter_series
-from kpi.spans_sql import subtree
 from kpi.store import (
     Store,
     current_figures,
@@ -125,8 +124,11 @@ def quarters(store: Store, version_: int, plan: Plan, unit: str) -> pd.DataFrame
 @st.cache_data(show_spinner=False, max_entries=32)
 def _receipts(url: str, version_: int, year: int, unit: str) -> pd.DataFrame:
     store, plans = store_and_plans(url)
+    plan = plans[year]
+    # The process's own plan says which units are below (as the expected reports do); the scope unit covers
+    # every figure, so no list is sent for it.
     with store.connect() as conn:
-        return receipts(conn, year, subtree(plans[year], [unit]))
+        return receipts(conn, year, None if unit == plan.plan.scope_unit else plan.subtree(unit))
 
 
 def received(store: Store, version_: int, year: int, unit: str) -> pd.DataFrame:
