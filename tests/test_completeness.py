@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from kpi.bootstrap import open_store
-from kpi.completeness import completeness, due_date, expected_reports, missing_list
+from kpi.completeness import completeness, counts_below, due_date, expected_reports, missing_list
 from kpi.plan import Plan
 from kpi.revisions import undo_upload
 from kpi.sample import load_sample
@@ -227,3 +227,20 @@ def test_a_cumulative_figure_reports_the_quarters_it_covers(plan: Plan) -> None:
     assert state[("DHA", "2024-Q3")] == ("late", 5)
     assert {state[("DHA", f"2024-Q{q}")][0] for q in (1, 2)} == {"late"}
     assert "missing" not in {s for s, _ in state.values()}
+
+
+def test_counts_below_a_unit_add_up_each_child_s_whole_subtree(plan: Plan) -> None:
+    # Reports made up by hand on the shipped tree: KT's own (one on time), SGTVT's offices VP and QLHT (two on
+    # time, one late), the localities DHA (one missing) and KRA (one not due). Counted for KT: itself, SGTVT (its
+    # offices' three), DHA and KRA; TPKT and the others sent nothing and are left out.
+    report = pd.DataFrame({"unit": ["KT", "VP", "QLHT", "QLHT", "DHA", "KRA"],
+                           "state": ["on_time", "on_time", "on_time", "late", "missing", "not_due"]})
+    counts = counts_below(report, plan, "KT").set_index("unit")
+    assert list(counts.index) == ["KT", "SGTVT", "DHA", "KRA"]
+    assert list(counts.columns) == ["on_time", "late", "missing", "not_due"]
+    assert counts.loc["SGTVT"].tolist() == [2, 1, 0, 0]
+    assert counts.loc["DHA"].tolist() == [0, 0, 1, 0] and counts.loc["KRA"].tolist() == [0, 0, 0, 1]
+    # From SGTVT: its offices one by one; the localities' reports are not under it.
+    assert counts_below(report, plan, "SGTVT").set_index("unit").to_dict("index") == {
+        "VP": {"on_time": 1, "late": 0, "missing": 0, "not_due": 0},
+        "QLHT": {"on_time": 1, "late": 1, "missing": 0, "not_due": 0}}

@@ -254,6 +254,23 @@ def test_only_the_units_asked_for_leave_the_database(tmp_path) -> None:
     store.dispose()
 
 
+def test_each_choice_of_indicators_has_its_own_query(tmp_path) -> None:
+    """The kept queries are told apart by their indicators: asking for another one after the first gets its rows."""
+    store = _store(f"duckdb:///{tmp_path / 'kept.duckdb'}", SYNTHETIC)
+    rows = [{"unit_code": unit, "indicator_code": indicator, "period": "2024-Q1", "year": 2024, "quarter": 1,
+             "value": 10.0, "qualifier": None, "note": None, "estimate": False}
+            for unit in LEAVES for indicator in ("flow_sum", "level_min")]
+    _write(store, [(rows, False)])
+    with store.connect() as conn:
+        first = evaluate_stored(conn, SYNTHETIC, "2024-Q1", ["D1", "O1", "O2"], ["flow_sum"])
+        second = evaluate_stored(conn, SYNTHETIC, "2024-Q1", ["D1", "O1", "O2"], ["level_min"])
+    assert set(first["indicator"]) == {"flow_sum"} and set(second["indicator"]) == {"level_min"}
+    # D1's flow is O2's 10 plus L1's 10 through O1; its level is the lower of the two, 10.
+    assert first.set_index("unit").loc["D1", "actual"] == 20.0
+    assert second.set_index("unit").loc["D1", "actual"] == 10.0
+    store.dispose()
+
+
 def test_the_catalogue_holds_the_tree_as_a_closure(tmp_path) -> None:
     store = _store(f"duckdb:///{tmp_path / 'tree.duckdb'}", SYNTHETIC)
     with store.connect() as conn:

@@ -132,3 +132,13 @@ def test_domain_package_never_imports_streamlit() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_received_day_is_the_day_in_vietnam() -> None:
+    from datetime import datetime
+
+    from kpi.fmt import format_day
+
+    # Stored naive UTC; Vietnam is UTC+7, so 17:00 UTC is midnight of the next day there.
+    assert format_day(datetime(2024, 11, 4, 16, 59)) == "04/11/2024"
+    assert format_day(datetime(2024, 11, 4, 17, 0)) == "05/11/2024"
