@@ -101,12 +101,13 @@ def _sections(plan: Plan, result: pd.DataFrame, units: list[str], period: Period
     return sections
 
 
-def _not_reported(store: Store, plan: Plan, period: Period, units: set[str]) -> pd.DataFrame:
-    """The reports due by the end of `period` that have not come in, for `units`: unit, indicator, period, due."""
+def _not_reported(store: Store, plan: Plan, period: Period, unit: str, units: set[str]) -> pd.DataFrame:
+    """The reports due by the end of `period` that have not come in, for `units` (`unit` and the units below it):
+    unit, indicator, period, due. Only their receipts leave the database."""
     with store.connect() as conn:
-        received = receipts(conn, plan.year)
-    report = completeness(plan, received, period.through_quarter)
-    missing = report[(report["state"] == "missing") & report["unit"].isin(units)]
+        received = receipts(conn, plan.year, None if unit == plan.plan.scope_unit else sorted(units))
+    report = completeness(plan, received, period.through_quarter, units=units)
+    missing = report[report["state"] == "missing"]
     order = plan.unit_positions()
     return missing.sort_values(["unit", "period", "indicator"], key=lambda c: c.map(order) if c.name == "unit"
                                else c)[["unit", "indicator", "period", "due"]].reset_index(drop=True)
@@ -134,4 +135,4 @@ def build_review(store: Store, plans: dict[int, Plan], period: str, unit: str | 
         result.iloc[0:0], plan)
     return Review(plan=plan, period=str(p), unit=unit, lang=lang, made_at=datetime.now(UTC), as_of=as_of,
                   sections=_sections(plan, result, [unit, *order], p, lang),
-                  not_reported=_not_reported(store, plan, p, covered), ranking=ranking)
+                  not_reported=_not_reported(store, plan, p, unit, covered), ranking=ranking)
