@@ -10,7 +10,7 @@ import streamlit as st
 
 from kpi.approval import locks_frame
 from kpi.charts import completeness_matrix
-from kpi.completeness import MATRIX_UNITS, STATES, completeness, counts_below, missing_list
+from kpi.completeness import LIST_ROWS, MATRIX_UNITS, STATES, completeness, counts_below, missing_list
 from kpi.fmt import format_day, format_number
 from kpi.i18n import t
 from kpi.periods import parse_period, period_label
@@ -70,7 +70,10 @@ else:
         t("col.received", lang): each("received", lambda r: format_day(r.to_pydatetime())),
         t("col.days_late", lang): each("days_late", lambda d: str(int(d))),
     })
-    st.dataframe(table, hide_index=True, width="stretch")
+    if len(table) > LIST_ROWS:  # the browser gets the first rows; the files hold every one
+        st.caption(t("completeness.first_rows", lang, shown=format_number(LIST_ROWS, lang, 0),
+                     n=format_number(len(table), lang, 0)))
+    st.dataframe(table.head(LIST_ROWS), hide_index=True, width="stretch")
     download_table(table, f"can-don-doc-{ctx.period}", lang)
 
 st.subheader(t("completeness.matrix", lang))

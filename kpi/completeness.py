@@ -25,6 +25,9 @@ STATES = ("on_time", "late", "missing", "not_due")
 #: The most reporting units a tracking matrix draws (a heading and a row per indicator each): beyond it the rows
 #: could not be read, and a country's 10,000 communes made a figure of 140,000 rows that took 47 s to build.
 MATRIX_UNITS = 60
+#: The most reports to chase a page lists on screen (missing first, oldest first); the downloads hold them all. A
+#: country's root has 291,538, tens of megabytes for the browser to hold.
+LIST_ROWS = 1_000
 
 
 def due_date(year: int, quarter: int, due_days: int) -> date:

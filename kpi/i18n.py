@@ -134,6 +134,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{unit} and the units under it",
     },
     "completeness.matrix": {"vi": "Bảng theo dõi", "en": "Tracking matrix"},
+    "completeness.first_rows": {
+        "vi": "Hiển thị {shown} báo cáo đầu tiên trong tổng số {n}; tệp tải về có đầy đủ.",
+        "en": "Showing the first {shown} of {n} reports; the downloads hold them all.",
+    },
     "completeness.too_many": {
         "vi": "{n} đơn vị phải báo cáo: bảng theo dõi chỉ hiển thị được tối đa {most} đơn vị. Dưới đây là số lượng "
               "báo cáo của đơn vị đã chọn và của từng đơn vị trực thuộc (tính cả các đơn vị cấp dưới); chọn một đơn "

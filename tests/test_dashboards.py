@@ -131,6 +131,18 @@ def test_reporting_status_counts_by_unit_below_when_too_many_units_report(sample
     assert len(counts) == 12  # the province and its eleven units
 
 
+def test_reporting_status_lists_the_first_reports_and_downloads_them_all(sample_url: str,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kpi.completeness.LIST_ROWS", 4)
+    files = record_downloads(monkeypatch)
+    at = run_page(REPORTING, sample_url, monkeypatch, period="2024-Q3")
+    # Through Q3 there are ten to chase (Kon Rẫy's five missing, then Đắk Glei's five late): four on screen.
+    assert len(at.dataframe[0].value) == 4
+    assert "Hiển thị 4 báo cáo đầu tiên trong tổng số 10" in " ".join(c.value for c in at.caption)
+    text = files["can-don-doc-2024-Q3.csv"].decode("utf-8-sig")
+    assert len(text.strip().splitlines()) == 1 + 10  # the header and every report
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_reporting_status_chases_kon_ray_first_then_dak_glei(sample_url: str, monkeypatch: pytest.MonkeyPatch,
                                                              lang: str) -> None:
