@@ -34,7 +34,7 @@ whose = t("completeness.with_units", lang, unit=unit_name) if plan.children(ctx.
 st.caption(md_escape(t("completeness.caption", lang, whose=whose, period=period_label(ctx.period, lang),
                        days=plan.plan.report_due_days)))
 counts = report["state"].value_counts()
-for column, state in zip(st.columns(4), ("on_time", "late", "missing", "not_due")):
+for column, state in zip(st.columns(len(STATES)), STATES):
     column.metric(t(f"report.{state}", lang), format_number(int(counts.get(state, 0)), lang, 0))
 
 # Which quarters are approved (locked): their figures change only after a recorded reopening.

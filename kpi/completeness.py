@@ -15,9 +15,11 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.engine import Connection
 
 from kpi.periods import cumulative_flags, span_end
 from kpi.plan import Plan
+from kpi.store import receipts
 
 LOCAL_TIME = "Asia/Ho_Chi_Minh"
 
@@ -52,6 +54,12 @@ def expected_reports(plan: Plan, through_quarter: int, units: Collection[str] | 
             else:
                 rows += [(unit, ind.code, f"{plan.year}-Q{q}", q) for q in range(1, through_quarter + 1)]
     return pd.DataFrame(rows, columns=["unit", "indicator", "period", "quarter"])
+
+
+def unit_receipts(conn: Connection, plan: Plan, unit: str) -> pd.DataFrame:
+    """`kpi.store.receipts` of the plan's year for `unit` and every unit below it, by the plan's own tree (the one
+    the expected reports follow); the scope unit's are every receipt, read without a list of codes."""
+    return receipts(conn, plan.year, None if unit == plan.plan.scope_unit else plan.subtree(unit))
 
 
 def covered_reports(receipts: pd.DataFrame) -> pd.DataFrame:
@@ -92,7 +100,7 @@ def completeness(plan: Plan, receipts: pd.DataFrame, through_quarter: int, today
     received = pd.to_datetime(merged["received"]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TIME).dt.tz_localize(
         None).dt.normalize()
     late_days = (received - due).dt.days  # NaN where nothing was received
-    merged["days_late"] = late_days.where(late_days > 0).astype("Int64").astype(object).where(late_days > 0, None)
+    merged["days_late"] = late_days.astype("Int64").astype(object).where(late_days > 0, None)
     arrived = received.notna()
     merged["state"] = np.select([arrived & (late_days > 0), arrived, due < pd.Timestamp(today)],
                                 ["late", "on_time", "missing"], "not_due")

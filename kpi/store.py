@@ -568,9 +568,9 @@ def data_as_of(conn: Connection) -> datetime | None:
     return max(stamps) if stamps else None
 
 
-def receipts(conn: Connection, year: int, units: Sequence[str] | sa.Select | None = None) -> pd.DataFrame:
-    """When each figure of `year` (of `units` where given: codes, or a query that selects them) first arrived:
-    unit, indicator, period, quarter, received (UTC; the earliest upload, not undone, that carried it)."""
+def receipts(conn: Connection, year: int, units: Sequence[str] | None = None) -> pd.DataFrame:
+    """When each figure of `year` (of the unit codes `units` where given) first arrived: unit, indicator, period,
+    quarter, received (UTC; the earliest upload, not undone, that carried it)."""
     query = (
         sa.select(submissions.c.unit_code.label("unit"), submissions.c.indicator_code.label("indicator"),
                   submissions.c.period, submissions.c.quarter, sa.func.min(uploads.c.created_at).label("received"))
@@ -579,7 +579,7 @@ def receipts(conn: Connection, year: int, units: Sequence[str] | sa.Select | Non
         .group_by(submissions.c.unit_code, submissions.c.indicator_code, submissions.c.period, submissions.c.quarter)
     )
     if units is not None:
-        query = query.where(submissions.c.unit_code.in_(units if isinstance(units, sa.Select) else list(units)))
+        query = query.where(submissions.c.unit_code.in_(list(units)))
     import pandas as pd
 
     return pd.read_sql(query, conn)

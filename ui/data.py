@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from kpi.bootstrap import open_store
+from kpi.completeness import unit_receipts
 from kpi.plan import Plan, plans_dir
 from kpi.report.content import Review, build_review
 from kpi.report.workbook import review_workbook
@@ -24,7 +25,6 @@ from kpi.store import (
     data_version,
     figures_from_sample,
     latest_period,
-    receipts,
     resolve_url,
 )
 
@@ -124,11 +124,8 @@ def quarters(store: Store, version_: int, plan: Plan, unit: str) -> pd.DataFrame
 @st.cache_data(show_spinner=False, max_entries=32)
 def _receipts(url: str, version_: int, year: int, unit: str) -> pd.DataFrame:
     store, plans = store_and_plans(url)
-    plan = plans[year]
-    # The process's own plan says which units are below (as the expected reports do); the scope unit covers
-    # every figure, so no list is sent for it.
     with store.connect() as conn:
-        return receipts(conn, year, None if unit == plan.plan.scope_unit else plan.subtree(unit))
+        return unit_receipts(conn, plans[year], unit)
 
 
 def received(store: Store, version_: int, year: int, unit: str) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from kpi.access import descendants
 from kpi.compare import change_on_last_year, share_of_plan
-from kpi.completeness import completeness
+from kpi.completeness import completeness, unit_receipts
 from kpi.emulation import emulation_ranking
 from kpi.evaluate import evaluate_stored
 from kpi.i18n import status_label, t
@@ -20,7 +20,7 @@ from kpi.periods import Period, parse_period
 from kpi.plan import Plan
 from kpi.report.sentences import target_sentence
 from kpi.scorecard import target_text
-from kpi.store import Store, data_as_of, receipts
+from kpi.store import Store, data_as_of
 from kpi.values import number_or_none
 
 #: The columns of a section's table, in the order of the report's table (DOMAIN.md, "Reviews and commendation").
@@ -105,7 +105,7 @@ def _not_reported(store: Store, plan: Plan, period: Period, unit: str, units: se
     """The reports due by the end of `period` that have not come in, for `units` (`unit` and the units below it):
     unit, indicator, period, due. Only their receipts leave the database."""
     with store.connect() as conn:
-        received = receipts(conn, plan.year, None if unit == plan.plan.scope_unit else sorted(units))
+        received = unit_receipts(conn, plan, unit)
     report = completeness(plan, received, period.through_quarter, units=units)
     missing = report[report["state"] == "missing"]
     order = plan.unit_positions()
