@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from kpi.bootstrap import open_store
 from kpi.plan import Plan, load_plans
 from kpi.store import Store
+from tests.support import record_downloads
 
 PG_ADMIN_URL = os.environ.get("KPI_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -169,3 +170,9 @@ def browser() -> Iterator[object]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str | None, bytes]:
+    """Every file the app hands to a download button during an AppTest run: file name → bytes."""
+    return record_downloads(monkeypatch)

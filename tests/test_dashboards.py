@@ -25,7 +25,7 @@ from kpi.periods import parse_period, period_label
 from kpi.plan import Plan
 from kpi.sample import load_sample
 from kpi.store import current_figures
-from tests.support import csv_bytes, record_downloads, shown_table
+from tests.support import csv_bytes, shown_table
 from tests.test_app import run_page
 
 UNITS = "app_pages/3_Theo_don_vi.py"
@@ -131,15 +131,14 @@ def test_reporting_status_counts_by_unit_below_when_too_many_units_report(sample
     assert len(counts) == 12  # the province and its eleven units
 
 
-def test_reporting_status_lists_the_first_reports_and_downloads_them_all(sample_url: str,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reporting_status_lists_the_first_reports_and_downloads_them_all(
+        sample_url: str, monkeypatch: pytest.MonkeyPatch, downloads: dict[str | None, bytes]) -> None:
     monkeypatch.setattr("kpi.completeness.LIST_ROWS", 4)
-    files = record_downloads(monkeypatch)
     at = run_page(REPORTING, sample_url, monkeypatch, period="2024-Q3")
     # Through Q3 there are ten to chase (Kon Rẫy's five missing, then Đắk Glei's five late): four on screen.
     assert len(at.dataframe[0].value) == 4
     assert "Hiển thị 4 báo cáo đầu tiên trong tổng số 10" in " ".join(c.value for c in at.caption)
-    text = files["can-don-doc-2024-Q3.csv"].decode("utf-8-sig")
+    text = downloads["can-don-doc-2024-Q3.csv"].decode("utf-8-sig")
     assert len(text.strip().splitlines()) == 1 + 10  # the header and every report
 
 
@@ -416,12 +415,6 @@ def test_indicator_page_censored_rank_column_is_in_vietnamese(sample_url: str,
 
 FORMULA = '=HYPERLINK("http://example.invalid/x","Xem")'
 AT_FORMULA = "@SUM(1+1)*cmd|' /C calc'!A0"
-
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str | None, bytes]:
-    """Every file the app hands to a download button during a run: file name → bytes."""
-    return record_downloads(monkeypatch)
 
 
 def test_indicator_downloads_neutralise_formula_notes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

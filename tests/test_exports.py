@@ -13,7 +13,7 @@ import pytest
 
 from kpi.export import csv_number, to_csv_bytes, to_xlsx_bytes
 from kpi.review import format_size
-from tests.support import record_downloads, signed_in
+from tests.support import signed_in
 from tests.test_app import run_page
 
 #: A table as pages might hand it over: names, numbers as text in the Vietnamese format, numbers as numbers, gaps,
@@ -90,12 +90,6 @@ def test_sizes_for_people(n: int, vi: str, en: str) -> None:
 
 
 # --- every page that offers a download offers both files ----------------------------------------------------------
-
-@pytest.fixture
-def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str | None, bytes]:
-    """Every file the app hands to a download button during a run: file name → bytes."""
-    return record_downloads(monkeypatch)
-
 
 @pytest.mark.parametrize(("page", "stem", "query"), [
     ("app.py", "tong-quan-KT-2024-Q3", {"period": "2024-Q3"}),
