@@ -166,7 +166,10 @@ class _Query:
         cur, spans, spec = self.cur, self.spans, self.spec
         end = sa.case((cur.c.quarter == 0, 4), else_=cur.c.quarter)
         cumulative = sa.case((sa.or_(~cur.c.period.like("%-Q%"), cur.c.quarter == 1), 1), else_=0)
-        return (sa.select(spans.c.sid, spans.c.through, cur.c.unit, cur.c.indicator, cur.c.value, cur.c.qualifier,
+        # A censored figure's sign (`>`, `<`) travels as its code point: the pivot below aggregates an integer far
+        # more cheaply than text (the country's roll-up spent most of its time there); `chr` turns it back.
+        sign = sa.func.ascii(cur.c.qualifier).label("qualifier")
+        return (sa.select(spans.c.sid, spans.c.through, cur.c.unit, cur.c.indicator, cur.c.value, sign,
                           sa.case((cur.c.estimate, 1), else_=0).label("est"), end.label("end"),
                           cumulative.label("cum"), spec.c.is_flow)
                 .join(spans, spans.c.year == cur.c.year).join(spec, spec.c.indicator == cur.c.indicator)
@@ -175,22 +178,27 @@ class _Query:
     def slots(self) -> sa.Subquery:
         """One row per span × unit × indicator with its figures pivoted into slots: a unit sends at most one figure
         per period, so (last quarter covered, cumulative or not) names each one. For each slot and for official
-        figures (`o`) and all figures (`a`): the value, qualifier and (all only) estimate flag. One GROUP BY:
-        DuckDB and PostgreSQL sort nothing (window functions over a million rows cost seconds)."""
+        figures (`o`) and all figures (`a`): the value, qualifier (as a code point) and (all only) estimate flag.
+        One GROUP BY, keyed by span, unit and indicator only, over the figures of all kinds: a slot holds one
+        figure, so its official value is its value where it is no estimate. DuckDB and PostgreSQL sort nothing
+        (window functions over a million rows cost seconds)."""
         fig = self.figures()
-        columns = []
+        columns = [sa.func.max(fig.c.through).label("through"), sa.func.max(fig.c.is_flow).label("is_flow")]
         for end, cum in _SLOTS:
             at = sa.and_(fig.c.end == end, fig.c.cum == cum)
-            official = sa.and_(at, fig.c.est == 0)
             name = f"{end}{'c' if cum else 'q'}"
             columns += [sa.func.max(sa.case((at, fig.c.value))).label(f"a_v{name}"),
                         sa.func.max(sa.case((at, fig.c.qualifier))).label(f"a_q{name}"),
-                        sa.func.max(sa.case((at, fig.c.est))).label(f"a_e{name}"),
-                        sa.func.max(sa.case((official, fig.c.value))).label(f"o_v{name}"),
-                        sa.func.max(sa.case((official, fig.c.qualifier))).label(f"o_q{name}")]
-        return (sa.select(fig.c.sid, fig.c.through, fig.c.unit, fig.c.indicator, fig.c.is_flow, *columns)
-                .group_by(fig.c.sid, fig.c.through, fig.c.unit, fig.c.indicator, fig.c.is_flow)
-                .subquery("slots"))
+                        sa.func.max(sa.case((at, fig.c.est))).label(f"a_e{name}")]
+        pivot = (sa.select(fig.c.sid, fig.c.unit, fig.c.indicator, *columns)
+                 .group_by(fig.c.sid, fig.c.unit, fig.c.indicator).subquery("pivot"))
+        official = []
+        for end, cum in _SLOTS:
+            name = f"{end}{'c' if cum else 'q'}"
+            is_official = pivot.c[f"a_e{name}"] == 0
+            official += [sa.case((is_official, pivot.c[f"a_v{name}"])).label(f"o_v{name}"),
+                         sa.case((is_official, pivot.c[f"a_q{name}"])).label(f"o_q{name}")]
+        return sa.select(pivot, *official).subquery("slots")
 
     def best_own(self) -> tuple[sa.CTE, sa.CTE]:
         """(best0, miss0): each unit's own answer per span, and the reports its gaps stand for. Worked out in
@@ -208,7 +216,8 @@ class _Query:
             return sa.case((official, c[f"o_{name}"]), else_=c[f"a_{name}"])
 
         best = sa.select(
-            c.sid, c.unit, c.indicator, pick("value").label("value"), pick("qualifier").label("qualifier"),
+            c.sid, c.unit, c.indicator, pick("value").label("value"),
+            sa.func.chr(pick("qualifier"), type_=sa.String).label("qualifier"),
             pick("estimate").label("estimate"), sa.case((pick("gaps") == 0, 1), else_=0).label("complete"),
             pick("as_of").label("as_of"), sa.literal("own").label("source"), pick("gaps").label("gaps"),
         ).cte("own_best").prefix_with("MATERIALIZED")
