@@ -362,7 +362,9 @@ def _on_the_way(df: pd.DataFrame, scores: dict) -> np.ndarray:
     # share of the year); at risk while within the at-risk ratio of it.
     compare = df["same_span_last_year"].astype("float64").fillna(df["baseline"].astype("float64")
                                                         * df["share"].astype("float64")).to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # Multiplied out rather than divided: no accidents this year and none last year is level with last year (at
+    # risk), where 0 / 0 would have fallen through to off track.
+    with np.errstate(invalid="ignore"):
         below_status = np.where(actual < compare, "on_track",
-                                np.where(compare / actual * 100 >= df["at_risk"].to_numpy(), "at_risk", "off_track"))
+                                np.where(compare * 100 >= df["at_risk"].to_numpy() * actual, "at_risk", "off_track"))
     return np.where(is_below, below_status, np.where(flow, flow_status, level))

@@ -399,6 +399,17 @@ def test_reduce_vs_baseline_heading_for_last_years_count_is_at_risk_not_on_track
     assert r["status"] == "at_risk"
 
 
+def test_reduce_vs_baseline_none_this_year_and_none_last_year_is_at_risk(plan: Plan) -> None:
+    # Deaths: 0 in 2023-Q1 (3 later in the year) and 0 in 2024-Q1. 0 is not fewer than 0 (not on track); last
+    # year's 0 is at least 80% of this year's 0 (at risk, as 10 against 10 is). 0 / 0 once made it off track.
+    data = figures(("TMR", "traffic_deaths", "2023-Q1", 0), ("TMR", "traffic_deaths", "2023-Q2", 1),
+                   ("TMR", "traffic_deaths", "2023-Q3", 1), ("TMR", "traffic_deaths", "2023-Q4", 1),
+                   ("TMR", "traffic_deaths", "2024-Q1", 0))
+    r = row(plan, data, "2024-Q1", "traffic_deaths", "TMR")
+    assert r["same_span_last_year"] == 0
+    assert r["status"] == "at_risk"
+
+
 def test_fourth_quarter_view_decides_the_year_like_the_year_view(plan: Plan) -> None:
     data = figures(*(("KT", "tourist_arrivals", f"2024-Q{q}", 412_500) for q in (1, 2, 3, 4)))
     for period in ("2024-Q4", "2024"):
