@@ -13,8 +13,9 @@ on 1 January) covers everything from 1 January. For the span through quarter q, 
    the figure that ends at q (a cumulative or year figure before a quarter's), else the latest earlier one, which
    leaves the span incomplete.
 3. A parent's own figures before any roll-up; its roll-up is used when its own figures do not cover the span and
-   the roll-up does. A roll-up combines each child's own best figure for the span (one child's year figure with
-   another's quarters) and is incomplete when a child that reports the indicator lacks it.
+   the roll-up does, or when its own answer is an estimate and the roll-up is complete and official (rule 1). A
+   roll-up combines each child's own best figure for the span (one child's year figure with another's quarters)
+   and is incomplete when a child that reports the indicator lacks it.
 
 `missing` names what a span lacks, as (unit, period code) pairs: the quarters a unit did not send, the children a
 roll-up waited for.
@@ -258,11 +259,15 @@ def _with_rollups(plan: Plan, own: pd.DataFrame, expected: pd.DataFrame, year: i
     for level in sorted(expected["level"].unique(), reverse=True):
         rolled = _roll_up(expected[expected["level"] == level], best, how, year, through, quarterly, plan)
         mine = best.merge(rolled[_KEY], on=_KEY, how="inner")
-        # A parent's own figures first; its roll-up where it has none, or where only the roll-up is complete.
-        chosen = rolled.merge(mine[[*_KEY, "complete"]].rename(columns={"complete": "_own_complete"}), on=_KEY,
-                              how="left")
-        chosen = chosen[chosen["_own_complete"].isna() | (~chosen["_own_complete"].astype("boolean").fillna(False)
-                                                          & chosen["complete"])]
+        # A parent's own figures first; its roll-up where it has none, where only the roll-up is complete, or
+        # where the parent's own answer is an estimate and the roll-up is complete and official (official before
+        # estimate comes first of all: a province's "ước cả năm" gives way to its localities' official figures).
+        chosen = rolled.merge(mine[[*_KEY, "complete", "estimate"]].rename(
+            columns={"complete": "_own_complete", "estimate": "_own_estimate"}), on=_KEY, how="left")
+        own_complete = chosen["_own_complete"].astype("boolean").fillna(False)
+        own_estimate = chosen["_own_estimate"].astype("boolean").fillna(False)
+        chosen = chosen[chosen["_own_complete"].isna() | (~own_complete & chosen["complete"])
+                        | (own_estimate & chosen["complete"] & ~chosen["estimate"])]
         replaced = best.set_index(_KEY).index.isin(chosen.set_index(_KEY).index)
         best = pd.concat([best[~replaced], chosen[BEST_COLUMNS]], ignore_index=True)
     return best

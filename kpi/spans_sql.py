@@ -19,8 +19,8 @@ The query, step by step, for each span asked for (`spans`: an id, a year, the la
 4. `best0`: official where it covers the span, else what estimates make of it; `miss0`: the reports its gaps
    stand for.
 5. One group of CTEs per depth of the tree that the units asked for need, deepest parents first: each parent's
-   roll-up of its children's best answers, chosen where the parent has no own answer or only the roll-up is
-   complete (`best<n>`, `miss<n>`).
+   roll-up of its children's best answers, chosen where the parent has no own answer, only the roll-up is
+   complete, or the own answer is an estimate and the roll-up complete and official (`best<n>`, `miss<n>`).
 6. One row per unit × indicator × span of the units asked for, its missing reports as `unit:quarter` text.
 """
 
@@ -296,7 +296,10 @@ class _Query:
                       grouped.c.as_of, sa.literal("rollup").label("source"))
             .outerjoin(mine, sa.and_(mine.c.sid == grouped.c.sid, mine.c.unit == grouped.c.unit,
                                      mine.c.indicator == grouped.c.indicator))
-            .where(sa.or_(mine.c.unit.is_(None), sa.and_(mine.c.complete == 0, complete == 1)))
+            # The parent's own answer first; the roll-up where it has none, where only the roll-up is complete, or
+            # where the own answer is an estimate and the roll-up complete and official (official before estimate).
+            .where(sa.or_(mine.c.unit.is_(None), sa.and_(mine.c.complete == 0, complete == 1),
+                          sa.and_(mine.c.estimate == 1, complete == 1, grouped.c.estimate == 0)))
             .cte(f"chosen{level}").prefix_with("MATERIALIZED"))
         kept = self._not_chosen(best, chosen)
         new_best = sa.union_all(sa.select(*(best.c[n] for n in _BEST)).where(kept),

@@ -103,6 +103,25 @@ PRECEDENCE = [
     ("a complete roll-up beats a parent's incomplete own figures",
      [("KT", "tourist_arrivals", "2024-Q1", 380_000), *[(u, "tourist_arrivals", "2024", 170_000) for u in LOCALITIES]],
      "tourist_arrivals", "KT", 1_700_000, False, True, "rollup"),
+    # 12. Official before estimate comes first of all: KT's own "ước cả năm" (1.705.000, an estimate) gives way to
+    #     the ten localities' official years (147.000 each = 1.470.000), complete and official.
+    ("a complete official roll-up beats a parent's own estimate",
+     [("KT", "tourist_arrivals", "2024", 1_705_000, True),
+      *[(u, "tourist_arrivals", "2024", 147_000) for u in LOCALITIES]],
+     "tourist_arrivals", "KT", 1_470_000, False, True, "rollup"),
+    # 13. ...but not an incomplete roll-up: with IHD silent the localities cover 9 × 147.000 = 1.323.000 only, so
+    #     KT's own estimate (1.705.000) stands.
+    ("a parent's own estimate beats an incomplete roll-up",
+     [("KT", "tourist_arrivals", "2024", 1_705_000, True),
+      *[(u, "tourist_arrivals", "2024", 147_000) for u in LOCALITIES[:-1]]],
+     "tourist_arrivals", "KT", 1_705_000, True, True, "own"),
+    # 14. ...nor a roll-up that is itself an estimate: nine official years and IHD's estimated 147.000 make an
+    #     estimated 1.470.000, and between two estimates the parent's own (1.705.000) comes first.
+    ("a parent's own estimate beats an estimated roll-up",
+     [("KT", "tourist_arrivals", "2024", 1_705_000, True),
+      *[(u, "tourist_arrivals", "2024", 147_000) for u in LOCALITIES[:-1]],
+      ("IHD", "tourist_arrivals", "2024", 147_000, True)],
+     "tourist_arrivals", "KT", 1_705_000, True, True, "own"),
 ]
 
 
@@ -328,3 +347,22 @@ def test_the_ranking_names_the_targets_waiting_for_reports(plan: Plan) -> None:
     hover = ranking_chart(ranking, plan, "vi").data[0].customdata[0]
     assert hover.endswith("Chỉ tiêu thiếu số liệu:<br>Số vụ tai nạn giao thông<br>Số người chết do tai nạn giao thông"
                           "<br>Số người bị thương do tai nạn giao thông")
+
+
+@pytest.mark.parametrize(("case", "rows", "indicator", "unit", "value", "estimate", "complete", "source"),
+                         [c for c in PRECEDENCE if "estimate" in c[0] and "roll-up" in c[0]],
+                         ids=[c[0] for c in PRECEDENCE if "estimate" in c[0] and "roll-up" in c[0]])
+def test_estimates_against_roll_ups_inside_the_database(db_url: str, case: str, rows: list, indicator: str,
+                                                        unit: str, value: float, estimate: bool, complete: bool,
+                                                        source: str) -> None:
+    # The same cases through an upload and the query of kpi/spans_sql.py, on both databases: an estimated year is
+    # sent as "Ước cả năm 2024".
+    lines = [f"{u},{i},{'Ước cả năm' if rest and rest[0] else 'Năm'} {period},{int(v)}"
+             for u, i, period, v, *rest in rows]
+    store, plans = open_store(db_url)
+    assert ingest_bytes(store, plans, (HEADER + "\n" + "\n".join(lines) + "\n").encode("utf-8"), "nam.csv").ok
+    _, result = load_scorecard(store, plans, "2024", [unit])
+    store.dispose()
+    answer = result.set_index("indicator").loc[indicator]
+    assert (answer["actual"], bool(answer["estimate"]), bool(answer["complete"]), answer["source"]) == (
+        pytest.approx(value), estimate, complete, source)
