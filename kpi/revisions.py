@@ -104,24 +104,35 @@ def undo_upload(store: Store, upload_id: int, actor: Actor | str, plans: dict[in
             if foreign is not None:
                 raise UndoError("unit_not_permitted", upload_id, unit=foreign, user=actor.name)
         _refuse_locked(conn, plans, pairs, upload_id)
-        mine = sa.select(submissions.c.unit_code, submissions.c.indicator_code, submissions.c.period).where(
-            submissions.c.upload_id == upload_id)
-        withdrawn = conn.execute(sa.select(sa.func.count()).select_from(mine.subquery())).scalar_one()
-        # Figures of this upload that an older, live upload had sent before: they come back.
-        older = (
-            sa.select(sa.func.count(sa.distinct(sa.tuple_(submissions.c.unit_code, submissions.c.indicator_code,
-                                                            submissions.c.period))))
-            .join(uploads, uploads.c.id == submissions.c.upload_id)
-            .where(uploads.c.undone_at.is_(None), submissions.c.upload_id < upload_id,
-                   sa.tuple_(submissions.c.unit_code, submissions.c.indicator_code, submissions.c.period).in_(mine))
-        )
-        restored = conn.execute(older).scalar_one()
+        withdrawn, restored = _undo_counts(conn, upload_id)
         conn.execute(uploads.update().where(uploads.c.id == upload_id)
                      .values(undone_at=now(), undone_by=(actor.display_name or actor.name)[:200]))
         record(conn, actor.name, Action.UNDO, f"#{upload_id}", {"withdrawn": int(withdrawn),
                                                                 "restored": int(restored)})
         bump_data_version(conn)
     return UndoResult(upload_id, int(withdrawn), int(restored))
+
+
+def _live_revision(of: sa.FromClause, newer: bool, upload_id: int) -> sa.Exists:
+    """Whether a live upload newer (`newer`) or older than `upload_id` sent the figure of row `of` too."""
+    other, live = submissions.alias("other"), uploads.alias("live")
+    later = other.c.upload_id > upload_id if newer else other.c.upload_id < upload_id
+    return (sa.exists().select_from(other.join(live, live.c.id == other.c.upload_id))
+            .where(live.c.undone_at.is_(None), later, other.c.unit_code == of.c.unit_code,
+                   other.c.indicator_code == of.c.indicator_code, other.c.period == of.c.period))
+
+
+def _undo_counts(conn: Connection, upload_id: int) -> tuple[int, int]:
+    """(withdrawn, restored) by undoing `upload_id`: its figures that count now (no newer live upload sent them
+    again), and of those the ones an older live upload had sent, which count again. A figure a later upload
+    already replaced neither stops counting nor brings an older one back."""
+    mine = submissions.alias("mine")
+    counting = sa.select(mine.c.unit_code, mine.c.indicator_code, mine.c.period).where(
+        mine.c.upload_id == upload_id, ~_live_revision(mine, True, upload_id))
+    withdrawn = conn.execute(sa.select(sa.func.count()).select_from(counting.subquery())).scalar_one()
+    restored = conn.execute(sa.select(sa.func.count()).select_from(
+        counting.where(_live_revision(mine, False, upload_id)).subquery())).scalar_one()
+    return int(withdrawn), int(restored)
 
 
 def _refuse_locked(conn: Connection, plans: dict[int, Plan] | None, pairs: list, upload_id: int) -> None:

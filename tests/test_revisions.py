@@ -137,7 +137,9 @@ def test_undoing_the_first_upload_leaves_the_later_revision_current(store) -> No
     s, _ = store
     correction = _correct(store)
     done = undo_upload(s, correction.upload_id - 1, "an")
-    assert (done.withdrawn, done.restored) == (4, 0)
+    # Four figures, of which TPKT's no longer counted (the correction replaced it): three stop counting, none of
+    # them had an older figure to bring back.
+    assert (done.withdrawn, done.restored) == (3, 0)
     assert figure(s, "TPKT", "tourist_arrivals", "2024-Q1")["value"] == 187012.0
     assert figure(s, "KPL", "tourist_arrivals", "2024-Q1") is None  # only the undone upload had written it
     assert figure(s, "KT", "budget_revenue", "2024-Q1") is None
@@ -203,3 +205,22 @@ def test_cli_uploads_lists_the_uploads_newest_first(capsys, store, db_url: str) 
     assert "quy1-2024-sua.csv" in lines[1] and "Trần Văn Bình (SVHTTDL)" in lines[1]
     assert "quy1-2024.csv" in lines[2] and "Nguyễn Thị Lan (TPKT)" in lines[2]
     assert lines[1].split()[0] == str(correction.upload_id)
+
+
+def test_undoing_an_upload_a_later_one_replaced_changes_nothing_and_says_so(fresh) -> None:
+    # An estimate, then the official figure, then a revision of it; undoing the official upload (the middle one)
+    # leaves the revision current: nothing stops counting and nothing comes back.
+    s, plans = fresh
+    ids = []
+    for text in ("KT,budget_revenue,Ước thực hiện 9 tháng 2024,3400", "KT,budget_revenue,9 tháng 2024,3415",
+                 "KT,budget_revenue,9 tháng 2024,\"3418,2\""):
+        done = ingest_bytes(s, plans, f"unit,indicator,period,value\n{text}\n".encode(), "9-thang.csv")
+        assert done.ok, done.problems
+        ids.append(done.upload_id)
+    undone = undo_upload(s, ids[1], "an")
+    assert (undone.withdrawn, undone.restored) == (0, 0)
+    assert figure(s, "KT", "budget_revenue", "2024-9M")["value"] == 3418.2
+    # Undoing the revision now brings back the estimate (the official figure is undone): one each.
+    undone = undo_upload(s, ids[2], "an")
+    assert (undone.withdrawn, undone.restored) == (1, 1)
+    assert figure(s, "KT", "budget_revenue", "2024-9M")["value"] == 3400
