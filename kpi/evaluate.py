@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection
 
 from kpi.periods import Period, parse_period
 from kpi.plan import Plan
-from kpi.spans import Answers, Spans, missing_reports, quarter_values, sent_by_quarter
+from kpi.spans import Answers, Spans, missing_reports, needed_quarters, quarter_values, sent_by_quarter
 from kpi.stored_spans import StoreSpans
 from kpi.values import parse_censored
 
@@ -130,13 +130,14 @@ def _period_values(plan: Plan, spans: Answers, p: Period, ytd: pd.DataFrame) -> 
 
 
 def _no_report(plan: Plan, df: pd.DataFrame, p: Period) -> list:
-    """For rows without any figure: the quarters a usual reporter of a quarterly indicator has not sent."""
+    """For rows without any figure: the quarters a usual reporter of a quarterly indicator owes for the span
+    (`kpi.spans.needed_quarters`: every quarter of a flow, the last of a level)."""
     quarterly = sent_by_quarter(plan)
     by_code = {i.code: i for i in plan.indicators if quarterly[i.code]}
-    every_quarter = list(range(1, p.through_quarter + 1))
+    needed = {flow: needed_quarters(flow, p.through_quarter) for flow in (True, False)}
     return [
         missing if isinstance(missing, list)
-        else missing_reports(u, every_quarter, p.year, p.through_quarter, True)
+        else missing_reports(u, needed[by_code[i].flow == "flow"], p.year, p.through_quarter, True)
         if i in by_code and plan.reports(by_code[i], u) else []
         for u, i, missing in zip(df["unit"], df["indicator"], df["missing"])
     ]

@@ -87,7 +87,9 @@ def _level_own(frame: pd.DataFrame, through: int) -> pd.DataFrame:
     ordered = frame.assign(_cum=frame["cumulative"].astype(int)).sort_values(["end", "_cum"], kind="stable")
     own = ordered.drop_duplicates(_KEY, keep="last").copy()  # the row itself, as in _flow_own
     own["as_of"] = own["end"].astype("int64")
-    own["gaps"] = _span_bits(own["end"].astype("int64").to_numpy(), through)
+    # A level needs only the figure that ends at the span's end: that quarter is its one gap (an earlier quarter
+    # left out changes nothing once the last one is in).
+    own["gaps"] = np.where(own["as_of"].to_numpy() < through, 1 << (through - 1), 0)
     return own[[*_KEY, "value", "qualifier", "estimate", "as_of", "gaps"]]
 
 
@@ -124,6 +126,12 @@ def sent_by_quarter(plan: Plan) -> dict[str, bool]:
     """Per indicator: True when its units send quarters (a gap in them is a missing report), False for one sent
     or published once a year."""
     return {i.code: i.reporting == "quarterly" and i.publication == "quarterly" for i in plan.indicators}
+
+
+def needed_quarters(flow: bool, through: int) -> list[int]:
+    """The quarters (1–4) a unit with nothing for the span through `through` owes: every one for a flow, the
+    last one for a level (its answer is the figure that ends there)."""
+    return list(range(1, through + 1)) if flow else [through]
 
 
 def missing_reports(unit: str, gaps: list[int], year: int, through: int, quarterly: bool) -> list[tuple[str, str]]:
@@ -285,8 +293,9 @@ def _roll_up(expected: pd.DataFrame, best: pd.DataFrame, how: dict[str, str], ye
     # A child with nothing for the span lacks every report in it.
     missing = list(joined["missing"])
     children, indicators = joined["child"].to_numpy(), joined["indicator"].to_numpy()
+    flows = {i.code for i in plan.indicators if i.flow == "flow"}
     for n in np.flatnonzero(~present.to_numpy()):
-        missing[n] = missing_reports(children[n], list(range(1, through + 1)), year, through,
+        missing[n] = missing_reports(children[n], needed_quarters(indicators[n] in flows, through), year, through,
                                     quarterly.get(indicators[n], True))
     joined["missing"] = missing
     joined = joined.assign(present=present, child_complete=joined["complete"].astype("boolean").fillna(False),

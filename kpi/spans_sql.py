@@ -137,8 +137,9 @@ def _answers(c: sa.ColumnCollection) -> list[sa.ColumnElement]:
         as_of = sa.case((flow, sa.func.greatest(anchor, *(sa.case((after[end], end), else_=0) for end in (2, 3, 4)))),
                         else_=c[f"{kind}_latest"])
         bits = sum((sa.case((after[end], 2 ** (end - 1)), else_=0) for end in (2, 3, 4)), sa.literal(0))
+        # A level needs only the figure that ends at the span's end (kpi.spans.needed_quarters).
         gaps = sa.case((flow, _pow2(c.through) - _pow2(anchor) - bits),
-                       else_=_pow2(c.through) - _pow2(c[f"{kind}_latest"]))
+                       (c[f"{kind}_latest"] < c.through, _pow2(c.through - 1)), else_=0)
         columns += [value.label(f"{kind}_value"), qualifier.label(f"{kind}_qualifier"),
                     estimate.label(f"{kind}_estimate"), as_of.label(f"{kind}_as_of"), gaps.label(f"{kind}_gaps"),
                     sa.case((c[f"{kind}_latest"] > 0, 1), else_=0).label(f"{kind}_present")]
@@ -327,9 +328,11 @@ class _Query:
                      .join(missing, sa.and_(missing.c.sid == for_chosen.c.sid, missing.c.unit == for_chosen.c.child,
                                             missing.c.indicator == for_chosen.c.indicator)))
         absent = for_chosen.join(spec, spec.c.indicator == for_chosen.c.indicator)
+        # Every quarter of a flow, the last of a level (kpi.spans.needed_quarters).
+        needed = sa.or_(q.c.q == for_chosen.c.through, sa.and_(spec.c.is_flow == 1, q.c.q < for_chosen.c.through))
         every_quarter = (sa.select(for_chosen.c.sid, for_chosen.c.parent, for_chosen.c.indicator, for_chosen.c.child,
                                    q.c.q)
-                         .select_from(absent).join(q, q.c.q <= for_chosen.c.through)
+                         .select_from(absent).join(q, needed)
                          .where(~is_present, spec.c.quarterly == 1))
         the_year = (sa.select(for_chosen.c.sid, for_chosen.c.parent, for_chosen.c.indicator, for_chosen.c.child,
                               sa.literal(0).label("q"))

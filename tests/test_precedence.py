@@ -366,3 +366,34 @@ def test_estimates_against_roll_ups_inside_the_database(db_url: str, case: str, 
     answer = result.set_index("indicator").loc[indicator]
     assert (answer["actual"], bool(answer["estimate"]), bool(answer["complete"]), answer["source"]) == (
         pytest.approx(value), estimate, complete, source)
+
+
+# --- the reports a level's span needs ----------------------------------------------------------------------------
+
+def test_a_level_misses_only_the_figure_that_ends_its_span(plan: Plan) -> None:
+    # TTDK sent its satisfaction for Q2 only. The year's answer of a level is the figure that ends at Q4, so Q4
+    # is the one report the year lacks (Q3 changes nothing once Q4 is in); the half year is complete with Q2.
+    data = figures(("TTDK", "admin_satisfaction", "2024-Q2", 96.5))
+    year = row(plan, data, "2024", "admin_satisfaction", "TTDK")
+    assert (year["actual"], year["status"], year["missing"]) == (96.5, "incomplete", [("TTDK", "2024-Q4")])
+    half = row(plan, data, "2024-H1", "admin_satisfaction", "TTDK")
+    assert (half["complete"], half["missing"]) == (True, [])
+
+
+def test_a_level_with_nothing_owes_its_last_quarter_a_flow_every_quarter(plan: Plan) -> None:
+    # Nothing sent at all: KT owes GRDP per capita (a level) for Q2 alone at the half year, and budget revenue
+    # (a flow) for Q1 and Q2.
+    data = figures(("TPKT", "tourist_arrivals", "2024-Q1", 1))
+    level = row(plan, data, "2024-H1", "grdp_per_capita")
+    flow = row(plan, data, "2024-H1", "budget_revenue")
+    assert level["missing"] == [("KT", "2024-Q2")]
+    assert flow["missing"] == [("KT", "2024-Q1"), ("KT", "2024-Q2")]
+
+
+def test_a_level_roll_up_waits_for_each_silent_child_s_last_quarter(plan: Plan) -> None:
+    # Seven offices sent satisfaction for Q2; TTDK sent nothing. The department's lowest-of-the-offices at the
+    # half year lacks TTDK's Q2 only (a level needs the figure ending at Q2), not its Q1 as well.
+    offices = ["VP", "TTS", "KHTC", "QLHT", "QLVT", "QLCL", "BQLDA"]
+    data = figures(*[(u, "admin_satisfaction", "2024-Q2", 95 + n / 10) for n, u in enumerate(offices)])
+    sgtvt = row(plan, data, "2024-H1", "admin_satisfaction", "SGTVT")
+    assert (sgtvt["actual"], sgtvt["complete"], sgtvt["missing"]) == (95.0, False, [("TTDK", "2024-Q2")])
