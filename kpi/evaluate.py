@@ -17,11 +17,11 @@ README's "Statuses" table), written down where the domain is silent:
 - Status: `achieved` / `not_met` when decided; `incomplete` when a report the span needs is missing (named in
   `missing`); otherwise a level is `on_track` when its latest value meets the target (strictly where the target is
   strict), `at_risk` when it misses by at most the indicator's `tolerance` (in its measure), `off_track` beyond;
-  a flow is `on_track` when its projection meets the target, `at_risk` when its pace reaches the plan's at-risk
-  threshold, `off_track` below; "fewer than last year" compares the year to date with the same span last year
-  (else with the baseline's share). An annual index with no figure yet is `awaiting`, never red; a target that
-  cannot be computed (no baseline, censored ranks that leave the verdict open) is `undetermined`; a unit without a
-  target is `no_target`; no figure at all is `no_data`.
+  a flow is `on_track` when its projection reaches the plan's `on_track` share of the target (100: meets it),
+  `at_risk` when its pace reaches the plan's at-risk threshold, `off_track` below; "fewer than last year"
+  compares the year to date with the same span last year (else with the baseline's share). An annual index with
+  no figure yet is `awaiting`, never red; a target that cannot be computed (no baseline, censored ranks that leave
+  the verdict open) is `undetermined`; a unit without a target is `no_target`; no figure at all is `no_data`.
 - A censored rank (`>30`: ranked below 30th) is an interval; the gain is known only when both ends agree, and the
   verdict is decided only when the whole interval falls on one side of the target.
 """
@@ -352,9 +352,10 @@ def _on_the_way(df: pd.DataFrame, scores: dict) -> np.ndarray:
         short_by = scores["target_goal"] - scores["score_hi"]
         level = np.where(scores["sure_yes"], "on_track",
                          np.where(short_by <= df["tolerance"].to_numpy(), "at_risk", "off_track"))
-    # A flow with an at-least target: on track only when the projection reaches it; at risk down to the plan's
-    # at-risk pace.
-    projected_ok = _reaches(df["_projected"].to_numpy(), scores["target_goal"], scores["strict"])
+    # A flow with an at-least target: on track when the projection reaches the plan's on-track share of it (100%
+    # in the shipped plan: the projection meets the target, as DOMAIN.md says); at risk down to the at-risk pace.
+    on_track_goal = scores["target_goal"] * df["on_track"].to_numpy(dtype="float64") / 100
+    projected_ok = _reaches(df["_projected"].to_numpy(), on_track_goal, scores["strict"])
     pace = df["pace"].astype("float64").to_numpy()
     with np.errstate(invalid="ignore"):
         flow_status = np.where(projected_ok, "on_track",

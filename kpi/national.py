@@ -97,7 +97,7 @@ def plan_dict(scale: Scale) -> dict:
     return {
         "plan": {"year": scale.last_year, "baseline_year": scale.last_year - 1, "scope_unit": ROOT,
                  "title_vi": "Kế hoạch thử nghiệm quy mô toàn quốc", "title_en": "National-scale test plan"},
-        "status": {"on_track": 95, "at_risk": 80},
+        "status": {"on_track": 100, "at_risk": 80},
         "units": units,
         "groups": {"provinces": provinces, "communes": communes},
         "indicators": [_indicator(n, scale) for n in range(scale.indicators)],

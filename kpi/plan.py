@@ -74,7 +74,9 @@ class PlanHeader(_Strict):
 
 
 class Thresholds(_Strict):
-    """Status thresholds in % of the pace or level needed: on_track from `on_track`, at_risk from `at_risk`."""
+    """Status thresholds of a flow, in % of the pace needed to meet its target: on track when its projection
+    reaches `on_track` % of the target (100: it meets it), at risk from a pace of `at_risk` %. A level is judged
+    against its target and `tolerance` instead."""
 
     on_track: float = Field(gt=0, le=200)
     at_risk: float = Field(gt=0, le=200)

@@ -153,7 +153,7 @@ def test_clusters_cover_every_office_and_locality_once(plan: Plan) -> None:
 
 
 def test_status_thresholds_come_from_the_plan_file(plan: Plan) -> None:
-    assert (plan.status.on_track, plan.status.at_risk) == (95, 80)
+    assert (plan.status.on_track, plan.status.at_risk) == (100, 80)
     assert plan.thresholds_for(plan.indicator("tourist_arrivals")) == plan.status
 
 
@@ -200,7 +200,7 @@ def _bad_profile(raw: dict[str, Any]) -> None:
 
 
 def _thresholds_reversed(raw: dict[str, Any]) -> None:
-    raw["status"]["at_risk"] = 95
+    raw["status"]["at_risk"] = 100
 
 
 def _thresholds_equal_on_indicator(raw: dict[str, Any]) -> None:

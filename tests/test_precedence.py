@@ -195,12 +195,24 @@ def test_levels_are_on_track_only_at_their_target(plan: Plan, indicator: str, va
 
 
 def test_flow_on_track_only_when_its_projection_reaches_the_target(plan: Plan) -> None:
-    # 9 months 3.300: pace 3.300 / (4.600 × 3/4) = 95,7% (over the 95% threshold) but the projection
-    # 3.300 / 0,75 = 4.400 misses 4.600: at risk, not on track.
+    # 9 months 3.300: pace 3.300 / (4.600 × 3/4) = 95,7% (Open SDG's 95% would call it on track) but the
+    # projection 3.300 / 0,75 = 4.400 misses 4.600 and the shipped plan's on_track is 100: at risk.
     r = row(plan, figures(("KT", "budget_revenue", "2024-9M", 3300)), "2024-9M", "budget_revenue")
     assert r["pace"] == pytest.approx(3300 / 3450 * 100)
     assert r["projection"] == pytest.approx(4400)
     assert r["status"] == "at_risk"
+
+
+def test_a_plan_may_set_the_on_track_share_of_the_target(plan: Plan) -> None:
+    from kpi.plan import Thresholds
+
+    # The same 9 months under a plan with on_track = 95: the projection 4.400 reaches 95% of 4.600 (4.370), so
+    # on track; 3.200 (projection 4.266,7, pace 92,8%) does not, and its pace is over 80%: at risk.
+    lenient = plan.model_copy(update={"status": Thresholds(on_track=95, at_risk=80)})
+    assert row(lenient, figures(("KT", "budget_revenue", "2024-9M", 3300)), "2024-9M", "budget_revenue")[
+        "status"] == "on_track"
+    assert row(lenient, figures(("KT", "budget_revenue", "2024-9M", 3200)), "2024-9M", "budget_revenue")[
+        "status"] == "at_risk"
 
 
 def test_a_finished_year_never_projects(plan: Plan) -> None:
