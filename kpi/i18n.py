@@ -275,8 +275,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "target.rank": {"vi": "hạng {rank}", "en": "rank {rank}"},
     # ingestion problems: line is the file line (header = 1)
     "problem.missing_column": {
-        "vi": "Thiếu cột bắt buộc “{column}”",
-        "en": "Required column “{column}” is missing",
+        "vi": "Thiếu cột bắt buộc “{column}” (tiêu đề tiếng Việt: “{header_vi}”)",
+        "en": "Required column “{column}” is missing (in Vietnamese: “{header_vi}”)",
+    },
+    "problem.periods_mixed": {
+        "vi": "Cột “{column}” mang tên một kỳ báo cáo trong khi tệp đã có cột “{other}”, nên không rõ số liệu "
+              "thuộc kỳ nào. Hãy dùng một kiểu: mỗi dòng một số liệu (cột Kỳ báo cáo và Giá trị), hoặc mỗi kỳ "
+              "một cột (không có cột Kỳ báo cáo, Giá trị)",
+        "en": "Column “{column}” is named by a period while the file also has a “{other}” column, so which period "
+              "a figure belongs to is unclear. Use one layout: one figure a row (period and value columns), or "
+              "one column per period (no period or value column)",
+    },
+    "problem.unread_column": {
+        "vi": "Cảnh báo: cột “{column}” không phải kỳ báo cáo hay cột nào hệ thống đọc, nên bị bỏ qua (kỳ viết "
+              "như “Quý IV/2024”, “6 tháng đầu năm 2024”, “Ước cả năm 2024”)",
+        "en": "Warning: column “{column}” is neither a period nor a column the system reads, so it was ignored "
+              "(periods are written like “Quý IV/2024”, “2024-Q4”, “Ước cả năm 2024”)",
     },
     "problem.empty_file": {"vi": "Tệp rỗng hoặc chỉ có dòng tiêu đề", "en": "The file is empty or has only a header"},
     "problem.not_text": {

@@ -255,7 +255,13 @@ def test_identical_repeat_of_a_row_is_harmless(loaded) -> None:
 
 FILE_REJECTIONS = [
     ("missing column", b"unit,indicator,value,note\nDHA,tourist_arrivals,91234,\n", 1, "period", "missing_column",
-     "Thiếu cột bắt buộc “period”"),
+     "Thiếu cột bắt buộc “period” (tiêu đề tiếng Việt: “Kỳ báo cáo”)"),
+    # A column named by a period beside the period column: every row once became the year's figure.
+    ("a period column and a period-named column", b"unit,indicator,period,2024\nTPKT,tourist_arrivals,2024-Q4,185000\n",
+     1, "2024", "periods_mixed", "mang tên một kỳ báo cáo trong khi tệp đã có cột “period”"),
+    ("a value column and a period-named column",
+     "Mã đơn vị;Chỉ tiêu;Giá trị;Quý IV/2024\nTPKT;tourist_arrivals;135052;185000\n".encode(), 1, "Quý IV/2024",
+     "periods_mixed", "đã có cột “Giá trị”"),
     ("empty file", b"", None, None, "empty_file", "Tệp rỗng hoặc chỉ có dòng tiêu đề"),
     ("header only", (HEADER + "\n").encode(), None, None, "empty_file", "Tệp rỗng hoặc chỉ có dòng tiêu đề"),
     ("blank lines only", b"\n\n  \n", None, None, "empty_file", "Tệp rỗng"),
@@ -332,3 +338,14 @@ def test_problems_are_described_in_english_on_request(loaded) -> None:
 def test_unknown_code_far_from_any_gets_no_suggestion(loaded) -> None:
     result = _ingest(loaded, csv_bytes("XYZQ,tourist_arrivals,2024-Q2,185000,"))
     assert result.problems[0].reason() == "Mã đơn vị “XYZQ” không có trong danh mục"
+
+
+def test_a_wide_column_that_is_no_period_is_named_in_a_warning(loaded) -> None:
+    # "Quý IV/2024 (ước)" is no period spelling the reader knows: its figures are not read, and the analyst is
+    # told so (they were dropped without a word); "STT" (a row number) has no year and is ignored quietly.
+    data = "STT;Mã đơn vị;Chỉ tiêu;Quý III/2024;Quý IV/2024 (ước)\n1;DHA;tourist_arrivals;30123;31000\n".encode()
+    result = _ingest(loaded, data, "rong.csv")
+    assert result.ok and result.count("new") + result.count("revised") + result.count("unchanged") == 1
+    warned = [(p.line, p.column, p.code, p.blocking) for p in result.problems]
+    assert warned == [(1, "Quý IV/2024 (ước)", "unread_column", False)]
+    assert "không phải kỳ báo cáo" in result.problems[0].reason("vi")

@@ -8,6 +8,7 @@ A header is matched without case, diacritics, spaces or punctuation. Two columns
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kpi.ingest.grid import Grid
@@ -37,15 +38,22 @@ def fold(text: str) -> str:
 _HEADER_LOOKUP = {fold(alias): name for name, aliases in _HEADER_ALIASES.items() for alias in aliases}
 
 
+#: The Vietnamese header a message suggests for a required column the file lacks.
+_VIETNAMESE = {"unit": "Mã đơn vị", "indicator": "Chỉ tiêu", "period": "Kỳ báo cáo", "value": "Giá trị"}
+#: A header with a year in it that is no column we read was most likely meant as a period (`QIV/2024`).
+_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+
+
 @dataclass(frozen=True)
 class Columns:
-    """Canonical name -> column position, the layout, the period columns of a wide file, and the file's own
-    header text for each canonical name (messages name columns as the file does)."""
+    """Canonical name -> column position, the layout, the period columns of a wide file, the file's own header
+    text for each canonical name (messages name columns as the file does), and warnings about the header."""
 
     positions: dict[str, int]
     layout: str
     period_columns: tuple[int, ...]
     headers: dict[str, str]
+    warnings: tuple[Problem, ...] = ()
 
 
 def header_positions(header: list[str]) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
@@ -75,12 +83,22 @@ def map_columns(grid: Grid) -> Columns | list[Problem]:
                            if i not in taken and parse_spelling(text) is not None)
     wide = ("period" not in positions or "value" not in positions) and bool(period_columns)
     required = ("unit", "indicator") if wide else REQUIRED
-    problems += [Problem("missing_column", line=grid.header_line, column=name) for name in required
-                 if name not in positions]
+    problems += [Problem("missing_column", line=grid.header_line, column=name,
+                         params={"header_vi": _VIETNAMESE[name]}) for name in required if name not in positions]
+    # A column named by a period beside a period or value column: which period a figure belongs to would depend
+    # on which column won (`unit,indicator,period,2024` stored every row as the year's figure).
+    mixed = next((positions[name] for name in ("period", "value") if name in positions), None)
+    if period_columns and mixed is not None:
+        problems.append(Problem("periods_mixed", line=grid.header_line, column=header[period_columns[0]],
+                                params={"other": header[mixed]}))
     if problems:
         return problems
+    ignored = [text for i, text in enumerate(header)
+               if i not in taken and i not in period_columns and _YEAR.search(text)]
+    warnings = tuple(Problem("unread_column", line=grid.header_line, column=text, blocking=False)
+                     for text in ignored)
     return Columns(positions, "wide" if wide else "long", period_columns if wide else (),
-                   {name: header[i] for name, i in positions.items()})
+                   {name: header[i] for name, i in positions.items()}, warnings)
 
 
 def cells_sql(grid: Grid, columns: Columns) -> str:

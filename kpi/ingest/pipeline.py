@@ -140,7 +140,7 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
     checked.decimal = decide_decimal(evidence, checked.decimal_option)
     con.execute(f"CREATE TEMP VIEW t AS {judged_select('_typed', checked.decimal)}")
     repeats = repeated_keys(con)
-    checked.problems = grid.problems + row_problems(con, checked.decimal, columns.headers,
+    checked.problems = grid.problems + list(columns.warnings) + row_problems(con, checked.decimal, columns.headers,
                                                     sorted(governing_plans(plans)), lambda: known_names(plans), limits,
                                                     repeats)
     refused, rights_version = permission_problems(con, store, plans, checked.actor, columns.headers)
