@@ -357,9 +357,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Number “{value}” uses another decimal mark than the rest of the file ({decimal}: {decimal_example})",
     },
     "problem.outlier": {
-        "vi": "Cảnh báo: giá trị {value} chênh quá {factor} lần so với trung bình các quý trước của đơn vị ({mean}); "
+        "vi": "Cảnh báo: giá trị {number} chênh quá {factor} lần so với trung bình các quý trước của đơn vị ({mean}); "
               "hãy kiểm tra lại",
-        "en": "Warning: {value} is more than {factor} times off the unit's earlier quarters (mean {mean}); "
+        "en": "Warning: {number} is more than {factor} times off the unit's earlier quarters (mean {mean}); "
               "please check",
     },
     "problem.unusual_reporter": {

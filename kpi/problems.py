@@ -9,6 +9,9 @@ from kpi.i18n import t
 from kpi.periods import period_label
 
 _COUNTS = ("n", "limit")  # counts and limits read best with thousands separators (1.700.000)
+#: Figures from the file or the store, shown with every decimal they have (1,151 is not 1,15), in the reader's
+#: format: a dot-decimal file's 1.151 would read as 1151 to a Vietnamese reader.
+_FIGURES = ("number", "figure", "other", "previous")
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,7 @@ class Problem:
     def reason(self, lang: str = "vi") -> str:
         """Why the figure or file is refused (or warned about), in `lang`."""
         # Numbers in a message follow the reader's language (139.807,75 in Vietnamese).
-        params = {k: format_number(v, lang, 2) if isinstance(v, float)
+        params = {k: format_number(v, lang, 6 if k in _FIGURES else 2) if isinstance(v, float)
                   else format_number(v, lang, 0) if k in _COUNTS and isinstance(v, int) else v
                   for k, v in self.params.items()}
         if "utf8_line" in params:  # a mixed file: where the UTF-8 text is, when known

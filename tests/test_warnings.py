@@ -25,7 +25,7 @@ def test_a_first_quarter_far_below_last_years_quarters_warns_and_loads(db_url: s
                                                "KPL,tourist_arrivals,2024-Q1,13987,"), "quy1.csv")
     assert warning_keys(result) == [(3, "value", "outlier")]
     assert result.warnings[0].describe() == (
-        "dòng 3, cột value: Cảnh báo: giá trị 13987 chênh quá 3 lần so với trung bình các quý trước của đơn vị "
+        "dòng 3, cột value: Cảnh báo: giá trị 13.987 chênh quá 3 lần so với trung bình các quý trước của đơn vị "
         "(130.553); hãy kiểm tra lại")
     assert result.summary().startswith("Đã nạp quy1.csv: 2 số liệu mới")
     assert snapshot(store).n_uploads == before.n_uploads + 1
@@ -74,7 +74,7 @@ def test_warnings_are_in_english_on_request(fresh) -> None:
     load_ok(fresh, KPL_2023, "2023.csv")
     result = load_ok(fresh, csv_bytes("KPL,tourist_arrivals,2024-Q1,13987,", "VP,tourist_arrivals,2024-Q1,1250,"))
     assert [p.describe("en") for p in result.warnings] == [
-        "line 2, column value: Warning: 13987 is more than 3 times off the unit's earlier quarters (mean 130,553); "
+        "line 2, column value: Warning: 13,987 is more than 3 times off the unit's earlier quarters (mean 130,553); "
         "please check",
         "line 3, column unit: Warning: unit “VP” does not usually report tourist_arrivals (1 figures)",
     ]
@@ -87,3 +87,16 @@ def test_a_dry_run_shows_the_warnings_and_writes_nothing(fresh) -> None:
     result = ingest_bytes(store, plans, csv_bytes("KPL,tourist_arrivals,2024-Q1,13987,"), "f.csv", dry_run=True)
     assert result.ok and warning_keys(result) == [(2, "value", "outlier")]
     before.assert_same(snapshot(store))
+
+
+def test_a_warning_shows_the_figure_in_the_reader_s_number_format(fresh) -> None:
+    # Budget 2023: 1.100 + 1.150 + 1.200 + 1.144,2 = 4.594,2, a mean of 1.148,55 a quarter. A dot-decimal file
+    # (9.18 decides it) sends 1.151, one point one five one: a Vietnamese reader must see "1,151", not "1.151",
+    # which reads as one thousand one hundred and fifty-one, next to the mean.
+    load_ok(fresh, csv_bytes(*(f"KT,budget_revenue,2023-Q{q},{v}," for q, v in
+                               enumerate(("1100", "1150", "1200", "1144.2"), 1))), "2023.csv")
+    result = load_ok(fresh, csv_bytes("KT,grdp_growth,2024-Q1,9.18,", "KT,budget_revenue,2024-Q1,1.151,"))
+    assert [p.reason("vi") for p in result.warnings] == [
+        "Cảnh báo: giá trị 1,151 chênh quá 3 lần so với trung bình các quý trước của đơn vị (1.148,55); "
+        "hãy kiểm tra lại"]
+    assert "1.151 is more than 3 times" in result.warnings[0].reason("en")

@@ -180,7 +180,7 @@ def plausibility_warnings(con: duckdb.DuckDBPyConnection, headers: dict[str, str
     _keep_stored(con)
     found = [
         Problem("outlier", int(line), column or value_header, plain_number(value),
-                {"mean": float(mean), "factor": plain_number(OUTLIER_FACTOR)}, blocking=False)
+                {"number": float(value), "mean": float(mean), "factor": plain_number(OUTLIER_FACTOR)}, blocking=False)
         for line, column, value, mean in con.execute(_OUTLIERS).fetchall()
     ]
     found += [
