@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from kpi.fmt import format_number
 from kpi.i18n import t
 from kpi.periods import period_label
+from kpi.text import visible
 
 _COUNTS = ("n", "limit")  # counts and limits read best with thousands separators (1.700.000)
 #: Figures from the file or the store, shown with every decimal they have (1,151 is not 1,15), in the reader's
@@ -49,7 +50,8 @@ class Problem:
         if "quarters" in params:  # (period code, value) pairs: `Quý I/2024: 700.000; Quý II/2024: 1.445.000`
             params["quarters"] = "; ".join(f"{period_label(code, lang)}: {format_number(value, lang, 2)}"
                                            for code, value in params["quarters"])
-        return t(f"problem.{self.code}", lang, value=self.value, column=self.column, **params)
+        shown = visible(self.value) if isinstance(self.value, str) else self.value
+        return t(f"problem.{self.code}", lang, value=shown, column=self.column, **params)
 
     def describe(self, lang: str = "vi") -> str:
         """`dòng 4, cột Giá trị: <reason>` — the whole problem on one line."""
@@ -57,7 +59,7 @@ class Problem:
         if self.line is not None:
             where.append(t("problem.line", lang, line=self.line))
         if self.column is not None:
-            where.append(t("problem.column", lang, column=self.column))
+            where.append(t("problem.column", lang, column=visible(self.column)))
         prefix = ", ".join(where)
         return f"{prefix}: {self.reason(lang)}" if prefix else self.reason(lang)
 

@@ -24,3 +24,17 @@ def strip_diacritics(text: str) -> str:
     if text.isascii() or max(text) < chr(BMP_END):
         return text
     return "".join(ch for ch in text if unicodedata.category(ch) != "Mn")  # marks beyond the BMP: rare scripts
+
+
+#: Characters that show as nothing or as a plain space: controls, format characters (zero-width space, bidi
+#: marks), line and paragraph separators, and every space but the ordinary one (NBSP, thin space).
+_HIDDEN = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def visible(text: str) -> str:
+    """`text` with each character that would not show (or would show as an ordinary space) written as `⟨U+200B⟩`:
+    a message that echoes a cell must show why “TPKT” is not TPKT."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(f"⟨U+{ord(ch):04X}⟩" if unicodedata.category(ch) in _HIDDEN
+                   or (unicodedata.category(ch) == "Zs" and ch != " ") else ch for ch in text)

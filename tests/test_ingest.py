@@ -349,3 +349,16 @@ def test_a_wide_column_that_is_no_period_is_named_in_a_warning(loaded) -> None:
     warned = [(p.line, p.column, p.code, p.blocking) for p in result.problems]
     assert warned == [(1, "Quý IV/2024 (ước)", "unread_column", False)]
     assert "không phải kỳ báo cáo" in result.problems[0].reason("vi")
+
+
+def test_invisible_characters_at_a_code_s_ends_are_dropped_and_inside_it_are_shown(loaded) -> None:
+    # A zero-width space after TPKT, a no-break space after DHA and after its period (pasted from Word): the
+    # cells mean TPKT, DHA and Quý IV/2024. One inside a code cannot be guessed away; the message shows it.
+    good = csv_bytes("TPKT\u200b,tourist_arrivals,2024-Q4,185000,",
+                     "DHA\u00a0,tourist_arrivals,Quý IV/2024\u00a0,95000,")
+    result = _ingest(loaded, good)
+    assert result.ok, [p.describe() for p in result.problems]
+    assert result.count("new") + result.count("revised") + result.count("unchanged") == 2
+    bad = _ingest(loaded, csv_bytes("K\u200bPL,tourist_arrivals,2024-Q4,45000,"))
+    assert [p.describe() for p in bad.problems] == [
+        "dòng 2, cột unit: Mã đơn vị “K⟨U+200B⟩PL” không có trong danh mục (có phải “KPL”?)"]

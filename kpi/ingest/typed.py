@@ -50,6 +50,9 @@ _PARSE = {
 _NOTE_CONTROLS = (r"[\x00-\x08\x0b-\x1f\x7f-\x9f\x{{200b}}-\x{{200f}}\x{{202a}}-\x{{202e}}"
                   r"\x{{2060}}-\x{{2069}}\x{{feff}}]")
 
+# What a code or period loses at its ends: spaces, tabs, no-break and zero-width spaces, a stray byte-order mark.
+_EDGES = "' ' || chr(9) || chr(160) || chr(8203) || chr(8239) || chr(65279)"
+
 # Text cells cleaned and classified. Most cells are already clean (a plain number, a canonical period), and a
 # cheap pattern test lets them skip the costlier clean-ups.
 _CELLS = r"""
@@ -60,9 +63,10 @@ SELECT line, unit, indicator, period_text, value_text, note, note_dirty, qualifi
        END AS kind_estimate
 FROM (
   SELECT line, value_column, value_number,
-         upper(trim(coalesce(unit, ''))) AS unit,
-         lower(trim(coalesce(indicator, ''))) AS indicator,
-         trim(coalesce(period, '')) AS period_text,
+         -- Codes and periods pasted from Word or the web carry no-break and zero-width spaces at their ends.
+         upper(trim(coalesce(unit, ''), {edges})) AS unit,
+         lower(trim(coalesce(indicator, ''), {edges})) AS indicator,
+         trim(coalesce(period, ''), {edges}) AS period_text,
          trim(coalesce(value, '')) AS value_text,
          -- NFC: a UTF-8 file typed with decomposed tone marks (Unikey's "Unicode tổ hợp", macOS) must store the
          -- same note as one typed with precomposed letters.
@@ -88,7 +92,8 @@ FROM (
               ELSE regexp_replace(regexp_replace(coalesce(value, ''), '\s', '', 'g'), '^[<>]|%$', '', 'g')
          END AS body,
          CASE WHEN regexp_full_match(period, '[0-9]{{4}}(-(Q[1-4]|H1|9M))?') THEN lower(period)
-              ELSE regexp_replace(strip_accents(replace(lower(coalesce(period, '')), 'đ', 'd')), '\s+', '', 'g')
+              ELSE regexp_replace(strip_accents(replace(lower(coalesce(period, '')), 'đ', 'd')),
+                                  '[\s\x{{a0}}\x{{200b}}\x{{202f}}\x{{feff}}]+', '', 'g')
          END AS period_key
   FROM (SELECT *, regexp_full_match(value, '[0-9]+(\.[0-9]+)?') AS plain FROM {source})
 )
@@ -101,7 +106,7 @@ OFFICIAL_KINDS = ("chinhthuc", "official", "")
 def clean_select(source: str, limits: Limits) -> str:
     """SQL for the cleaned cells of `source`: trimmed codes, the note cleaned, the value split into qualifier and
     `body`, the `evidence` each value gives about the decimal mark, and `long_column`. Give it to `typed_table`."""
-    return _CELLS.format(source=source, evidence=_EVIDENCE, controls=_NOTE_CONTROLS.format(),
+    return _CELLS.format(source=source, evidence=_EVIDENCE, controls=_NOTE_CONTROLS.format(), edges=_EDGES,
                          max_cell=int(limits.max_cell_chars), max_note=int(limits.max_note_chars),
                          estimate_kinds=", ".join(f"'{k}'" for k in ESTIMATE_KINDS),
                          official_kinds=", ".join(f"'{k}'" for k in OFFICIAL_KINDS))
