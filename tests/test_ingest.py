@@ -362,3 +362,22 @@ def test_invisible_characters_at_a_code_s_ends_are_dropped_and_inside_it_are_sho
     bad = _ingest(loaded, csv_bytes("K\u200bPL,tourist_arrivals,2024-Q4,45000,"))
     assert [p.describe() for p in bad.problems] == [
         "dòng 2, cột unit: Mã đơn vị “K⟨U+200B⟩PL” không có trong danh mục (có phải “KPL”?)"]
+
+
+def test_hidden_characters_in_a_note_are_removed_with_a_warning(loaded) -> None:
+    # A soft hyphen, the Arabic letter mark (a bidi control), a line separator, an interlinear annotation anchor
+    # and a tag character: none shows, all can hide or reorder text. The note keeps its visible letters.
+    store, _ = loaded
+    note = "Số\u00adliệu\u061c ước\u2028tính\ufff9 \U000e0041quý"
+    result = _ingest(loaded, csv_bytes(f"DHA,tourist_arrivals,2024-Q3,95000,{note}"))
+    assert result.ok and [(p.line, p.code) for p in result.problems] == [(2, "note_cleaned")]
+    assert revisions(store, "DHA", "tourist_arrivals", "2024-Q3")[-1] == (95000.0, "Sốliệu ướctính quý")
+
+
+def test_minus_zero_is_zero_and_a_loai_column_is_the_kind(loaded) -> None:
+    # "-0" is stored as 0 (not -0.0, which reads as "-0"); a column headed "Loại" says estimate or official.
+    store, _ = loaded
+    data = "Mã đơn vị,Chỉ tiêu,Kỳ báo cáo,Giá trị,Loại\nKRA,traffic_deaths,2024-Q3,-0,ước\n".encode()
+    assert _ingest(loaded, data).ok
+    stored = figure(store, "KRA", "traffic_deaths", "2024-Q3")
+    assert (str(stored["value"]), bool(stored["estimate"])) == ("0.0", True)

@@ -26,7 +26,7 @@ _HEADER_ALIASES = {
     "value": ["value", "gia tri", "so lieu", "ket qua", "thuc hien"],
     "note": ["note", "notes", "ghi chu", "comment"],
     # Optional: `ước` (estimate) or `chính thức` (official, also when empty or absent).
-    "kind": ["loai so lieu", "loai so", "kind", "type"],
+    "kind": ["loai so lieu", "loai so", "loai", "kind", "type"],
 }
 
 

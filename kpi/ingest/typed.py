@@ -46,9 +46,11 @@ _PARSE = {
 }
 
 # Characters a note must not carry: C0/C1 controls (tab and line feed stay; CR LF becomes LF), zero-width and
-# bidirectional controls that can make a note display as something else. They are removed with a warning.
-_NOTE_CONTROLS = (r"[\x00-\x08\x0b-\x1f\x7f-\x9f\x{{200b}}-\x{{200f}}\x{{202a}}-\x{{202e}}"
-                  r"\x{{2060}}-\x{{2069}}\x{{feff}}]")
+# bidirectional controls (the Arabic letter mark too), line and paragraph separators, the soft hyphen,
+# interlinear annotations and tag characters: anything that can make a note display as something else or hide
+# text. They are removed with a warning.
+_NOTE_CONTROLS = (r"[\x00-\x08\x0b-\x1f\x7f-\x9f\x{{ad}}\x{{61c}}\x{{200b}}-\x{{200f}}\x{{2028}}-\x{{202e}}"
+                  r"\x{{2060}}-\x{{2069}}\x{{feff}}\x{{fff9}}-\x{{fffb}}\x{{e0000}}-\x{{e007f}}]")
 
 # What a code or period loses at its ends: spaces, tabs, no-break and zero-width spaces, a stray byte-order mark.
 _EDGES = "' ' || chr(9) || chr(160) || chr(8203) || chr(8239) || chr(65279)"
@@ -175,7 +177,8 @@ def number_sql(decimal: str) -> str:
     (comma/dot/none): NULL when the value contradicts the mark, or is ambiguous without one."""
     if decimal not in _PARSE:
         raise ValueError(f"decimal must be one of {', '.join(_PARSE)}")
-    return f"coalesce(number_plain, {'NULL::DOUBLE' if decimal == 'none' else f'number_{decimal}'})"
+    # + 0.0 turns -0 into 0: a figure of "-0" is zero, and shown as "-0" it looks like a mistake.
+    return f"(coalesce(number_plain, {'NULL::DOUBLE' if decimal == 'none' else f'number_{decimal}'}) + 0.0)"
 
 
 def judged_select(typed: str, decimal: str) -> str:
