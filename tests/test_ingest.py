@@ -381,3 +381,9 @@ def test_minus_zero_is_zero_and_a_loai_column_is_the_kind(loaded) -> None:
     assert _ingest(loaded, data).ok
     stored = figure(store, "KRA", "traffic_deaths", "2024-Q3")
     assert (str(stored["value"]), bool(stored["estimate"])) == ("0.0", True)
+
+
+def test_a_file_name_with_terminal_escapes_is_stored_harmless(loaded) -> None:
+    # An escape sequence in a file name would recolour or clear the terminal of whoever runs `kpi uploads`.
+    result = _ingest(loaded, csv_bytes("DHA,tourist_arrivals,2024-Q3,95000,"), "\x1b[2Jbao-cao.csv")
+    assert result.ok and result.file_name == "⟨U+001B⟩[2Jbao-cao.csv"

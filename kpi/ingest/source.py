@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpi.ingest.limits import Limits
+from kpi.text import visible
 
 
 class SourceTooLarge(ValueError):
@@ -26,6 +27,11 @@ class Source:
 
     name: str
     data: bytes = field(repr=False)
+
+    def __post_init__(self) -> None:
+        # The name is shown in the history, the audit and a terminal: control characters (an escape sequence
+        # that recolours or clears the screen) and invisible ones are written out as ⟨U+001B⟩.
+        object.__setattr__(self, "name", visible(self.name))
 
     @property
     def digest(self) -> str:
