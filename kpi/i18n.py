@@ -425,6 +425,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The note is longer than {limit} characters (max_note_chars); if it is not, look for an unclosed "
               "quotation mark",
     },
+    "problem.percent_on_count": {
+        "vi": "“{value}”: chỉ tiêu này là số đếm hoặc thứ hạng, không ghi dấu %",
+        "en": "“{value}”: this indicator is a count or a rank, written without a % sign",
+    },
     "problem.censored_form": {
         "vi": "Hạng chỉ ghi dạng “>30” (ngoài nhóm 30 tỉnh đứng đầu); “{value}” không được chấp nhận",
         "en": "A rank may only be written as “>30” (outside the top 30); “{value}” is not accepted",

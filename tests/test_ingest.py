@@ -387,3 +387,15 @@ def test_a_file_name_with_terminal_escapes_is_stored_harmless(loaded) -> None:
     # An escape sequence in a file name would recolour or clear the terminal of whoever runs `kpi uploads`.
     result = _ingest(loaded, csv_bytes("DHA,tourist_arrivals,2024-Q3,95000,"), "\x1b[2Jbao-cao.csv")
     assert result.ok and result.file_name == "⟨U+001B⟩[2Jbao-cao.csv"
+
+
+@pytest.mark.parametrize("value", ["185000%", "45%", ">30%"])
+def test_a_percent_sign_on_a_count_or_a_rank_is_refused(loaded, value) -> None:
+    # Tourist arrivals are a count and the PCI a rank: a % on either is a slip the file must not store. A rate
+    # keeps its % (63,7% is 63.7, as before).
+    indicator = "tourist_arrivals" if value.startswith("1") else "pci_rank"
+    period = "2024-Q3" if indicator == "tourist_arrivals" else "2023"
+    result = _ingest(loaded, csv_bytes(f"{'KT' if indicator == 'pci_rank' else 'DHA'},{indicator},{period},{value},"))
+    assert [(p.line, p.column, p.code) for p in result.problems] == [(2, "value", "percent_on_count")]
+    rate = _ingest(loaded, csv_bytes('KT,trained_labour_rate,2024-Q3,"58,1%",'))
+    assert rate.ok, [p.describe() for p in rate.problems]

@@ -60,6 +60,7 @@ ROW_CHECKS: list[tuple[str, str, str, bool]] = [
      "number IS NOT NULL AND indicator_ok AND qualifier = '>' AND NOT censorable", True),
     ("censored_out_of_range", "value",
      "number IS NOT NULL AND indicator_ok AND qualifier = '>' AND censorable AND number >= max", True),
+    ("percent_on_count", "value", "number IS NOT NULL AND indicator_ok AND integer AND percent", True),
     ("below_min", "value", "number IS NOT NULL AND indicator_ok AND number < min", True),
     ("above_max", "value", "number IS NOT NULL AND indicator_ok AND number > max", True),
     ("not_integer", "value",

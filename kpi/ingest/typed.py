@@ -140,7 +140,8 @@ def typed_table(clean: str) -> str:
     long_column, kind_text, kind_estimate (NULL for a kind that is neither); `number_plain` (a number the mark does
     not matter for), `number_comma` and `number_dot` (the value read with each mark, NULL when it cannot be);
     period, year, quarter (the last quarter the period covers, 0 for a year), estimate, kind_conflict, year_ok,
-    unit_known, unit_ok, indicator_known, indicator_ok, min, max, integer, censorable, and `ok_cells`, true when
+    unit_known, unit_ok, indicator_known, indicator_ok, min, max, integer, censorable, percent (the value ends
+    with `%`), and `ok_cells`, true when
     every check that does not depend on the number passes.
     """
     # Built only from this module's constants and a relation name chosen by the caller's code; cell values
@@ -158,7 +159,8 @@ WITH typed AS (
          y.year IS NOT NULL AS year_ok,
          u.code IS NOT NULL AS unit_known, coalesce(list_contains(u.plan_years, y.plan_year), false) AS unit_ok,
          ai.code IS NOT NULL AS indicator_known, i.code IS NOT NULL AS indicator_ok,
-         i.min, i.max, coalesce(i.integer, false) AS integer, coalesce(i.censorable, false) AS censorable
+         i.min, i.max, coalesce(i.integer, false) AS integer, coalesce(i.censorable, false) AS censorable,
+         ends_with(c.value_text, '%') AS percent
   FROM {clean} c
   LEFT JOIN _k_periods p ON p.key = c.period_key
   LEFT JOIN _k_years y ON y.year = p.year
@@ -190,6 +192,8 @@ def judged_select(typed: str, decimal: str) -> str:
 SELECT *, NOT coalesce(ok_cells AND number IS NOT NULL
                        AND (qualifier IS NULL OR (qualifier = '>' AND censorable AND number < max))
                        AND number >= min AND number <= max
-                       AND (NOT integer OR number = floor(number)), false) AS bad
+                       AND (NOT integer OR number = floor(number))
+                       -- A count or a rank is no percentage: "185000%" or "45%" is a slip, not a figure.
+                       AND NOT (integer AND percent), false) AS bad
 FROM (SELECT * EXCLUDE (number_plain, number_comma, number_dot), {number_sql(decimal)} AS number FROM {typed})
 """
