@@ -265,7 +265,7 @@ FILE_REJECTIONS = [
     ("empty file", b"", None, None, "empty_file", "Tệp rỗng hoặc chỉ có dòng tiêu đề"),
     ("header only", (HEADER + "\n").encode(), None, None, "empty_file", "Tệp rỗng hoặc chỉ có dòng tiêu đề"),
     ("blank lines only", b"\n\n  \n", None, None, "empty_file", "Tệp rỗng"),
-    ("binary garbage", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", None, None, "not_text",
+    ("binary garbage", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", 3, None, "not_text",
      "Tệp không phải văn bản CSV đọc được"),
     # A zip signature makes it a workbook whatever its name; a broken one says so.
     ("xlsx renamed .csv", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + bytes(range(256)), None, None,

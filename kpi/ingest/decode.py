@@ -10,6 +10,7 @@ ASCII, is recognised and refused so that its notes are not stored undecoded.
 from __future__ import annotations
 
 import codecs
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,6 +21,16 @@ from kpi.problems import Problem
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _UTF7_BOM = (b"+/v8", b"+/v9", b"+/v+", b"+/v/")
 _UTF7_RUN = re.compile(rb"\+[A-Za-z0-9/]{2,}[A-Za-z0-9+/]*-?")
+
+
+SEPARATORS = (",", ";", "\t")
+
+
+def detect_separator(header_line: str) -> str:
+    """The separator the header line uses most among `,` `;` and tab (`,` when none)."""
+    counts = {sep: header_line.count(sep) for sep in SEPARATORS}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,7 @@ def decode(data: bytes) -> Decoded | Problem:
         wide = _utf16_without_bom(data[:4096])
         if wide:
             return _transcode(data, wide)
-        return Problem("not_text", params={"detail": "NUL"})  # a NUL byte anywhere: a binary file, not text
+        return _nul_problem(data)  # a NUL byte anywhere: a binary file, not text
     if data.isascii():
         line = _looks_utf7(data)
         if line is not None:
@@ -103,6 +114,27 @@ def decode(data: bytes) -> Decoded | Problem:
             return Problem("mixed_encoding", line=_line_at(data, bad.start), params={"utf8_line": None})
         return Decoded(unicodedata.normalize("NFC", text).encode("utf-8"), "windows-1258")
     return Decoded(data, "utf-8")
+
+
+def _nul_problem(data: bytes) -> Problem:
+    """`not_text` for the first NUL byte of `data`, with its line and, when the first line reads as a header of
+    UTF-8 text, the column it falls in (a NUL pasted into one cell of a text file is found where it is)."""
+    at = data.index(b"\x00")
+    line_start = data.rfind(b"\n", 0, at) + 1
+    header_end = data.find(b"\n")
+    column = None
+    try:
+        header = data[:len(data) if header_end < 0 else header_end].decode("utf-8").rstrip("\r")
+        before = data[line_start:at].decode("utf-8", errors="replace")
+    except UnicodeDecodeError:  # not text at all: the line is all there is to say
+        header = before = ""
+    if header:
+        separator = detect_separator(header)
+        names = next(csv.reader([header], delimiter=separator), [])
+        # The cells of the line up to the NUL: the last of them is the one the NUL is in.
+        index = len(next(csv.reader([before], delimiter=separator), [""])) - 1
+        column = names[index].strip() if index < len(names) else None
+    return Problem("not_text", line=_line_at(data, at), column=column or None, params={"detail": "NUL"})
 
 
 def _strict_utf8(data: bytes, encoding: str) -> Decoded | Problem:
