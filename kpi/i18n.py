@@ -411,6 +411,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Column {position} (“{column}”) means the same as column {other_position} (“{other}”); keep one "
               "column for each",
     },
+    "problem.unclosed_quote": {
+        "vi": "Dấu ngoặc kép mở ở ô này không được đóng đến hết tệp, nên mọi dòng sau nó bị gộp vào ô; hãy thêm "
+              "dấu ngoặc kép đóng (\") ở cuối ô",
+        "en": "The quotation mark opened in this cell is never closed, so every line after it would become part of "
+              "the cell; add the closing quotation mark (\") at the end of the cell",
+    },
+    "problem.too_many_cells": {
+        "vi": "Dòng có hơn {limit} ô, vượt giới hạn số cột (max_columns); hãy kiểm tra dấu ngăn cột của dòng này",
+        "en": "The line has more than {limit} cells, over the column limit (max_columns); check its separators",
+    },
+    "problem.split_number": {
+        "vi": "Giá trị “{value}” có lẽ là một số có dấu phẩy (thập phân hoặc ngăn nghìn) bị tách làm hai ô, giá trị "
+              "và ghi chú: đặt số trong ngoặc kép (\"9,5\"), hoặc lưu tệp với dấu chấm phẩy (;) ngăn cột",
+        "en": "The value “{value}” is probably one number with a comma (decimal or thousands) split into two cells, "
+              "value and note: quote the number (\"9,5\"), or save the file with ; between columns",
+    },
     "problem.bad_csv": {
         "vi": "Dòng không đọc được theo định dạng CSV ({detail}); kiểm tra dấu ngoặc kép",
         "en": "The line is not valid CSV ({detail}); check the quotation marks",

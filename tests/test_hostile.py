@@ -309,6 +309,76 @@ def test_quoted_decimal_comma_loads(opened: Opened) -> None:
     assert figure(store, "KT", "grdp_growth", "2024-Q4")["value"] == 9.5
 
 
+def test_a_quote_still_open_at_the_end_rejects_the_file_naming_where_it_opened(opened: Opened) -> None:
+    # Without the closing quote DHA's and DTO's rows would be stored as TPKT's note.
+    result = reject(opened, csv_bytes('TPKT,tourist_arrivals,2024-Q4,185000,"ghi chú',
+                                      "DHA,tourist_arrivals,2024-Q4,95000,x", "DTO,tourist_arrivals,2024-Q4,45000,y"))
+    assert [(p.line, p.column, p.code) for p in result.problems] == [(2, "note", "unclosed_quote")]
+    assert "ngoặc kép đóng" in result.problems[0].reason()
+    assert "closing quotation mark" in result.problems[0].reason("en")
+
+
+def test_a_quoted_note_spanning_lines_and_closed_still_loads(opened: Opened) -> None:
+    store, plans = opened
+    result = ingest_bytes(store, plans, csv_bytes('TPKT,tourist_arrivals,2024-Q4,185000,"ghi\nchú"',
+                                                  "DHA,tourist_arrivals,2024-Q4,95000,x"), "bao-cao.csv")
+    assert result.ok and result.count("new") == 2
+    assert figure(store, "TPKT", "tourist_arrivals", "2024-Q4")["note"] == "ghi\nchú"
+
+
+@pytest.mark.parametrize(("row", "shown"), [
+    ("KT,grdp_growth,2024-Q4,9,5", "9,5"),
+    ("KT,grdp_per_capita,2024-Q4,63,7", "63,7"),
+    ("TPKT,tourist_arrivals,2024-Q4,1,700", "1,700"),
+])
+def test_a_number_cut_at_its_comma_into_value_and_note_is_refused(opened: Opened, row: str, shown: str) -> None:
+    # As many cells as the header: only the note of nothing but 1-3 digits gives it away.
+    result = reject(opened, csv_bytes(row))
+    assert [(p.line, p.column, p.code, p.value) for p in result.problems] == [(2, "value", "split_number", shown)]
+    assert "ngoặc kép" in result.problems[0].reason() and "; between columns" in result.problems[0].reason("en")
+
+
+@pytest.mark.parametrize(("data", "count"), [
+    (csv_bytes("KT;grdp_growth;2024-Q4;9;5", header=HEADER.replace(",", ";")), 1),
+    (csv_bytes("KT\tgrdp_growth\t2024-Q4\t9\t5", header=HEADER.replace(",", "\t")), 1),
+    (csv_bytes("KT,grdp_growth,2024-Q4,9,5 quý"), 1),
+    (csv_bytes("KT,grdp_growth,2024-Q4,9.5,5"), 1),
+], ids=["semicolons", "tabs", "note with words", "value not whole"])
+def test_a_short_number_note_is_kept_where_it_cannot_be_a_cut_number(opened: Opened, data: bytes,
+                                                                      count: int) -> None:
+    store, plans = opened
+    assert ingest_bytes(store, plans, data, "bao-cao.csv").count("new") == count
+
+
+def test_extra_cells_are_listed_up_to_the_problem_cap_and_the_rest_counted(fresh: Opened) -> None:
+    result = reject(fresh, csv_bytes(*["TPKT,tourist_arrivals,2024-Q4,1,a,b"] * 1500))
+    assert [p.code for p in result.problems] == ["extra_cells"] * 1000 + ["too_many"]
+    assert result.problems[-1].params == {"n": 500, "limit": 1000}
+
+
+def test_rows_of_ten_thousand_cells_are_refused_quickly_naming_the_line(fresh: Opened) -> None:
+    row = "TPKT,tourist_arrivals,2024-Q4,185000,a" + ",y" * 10_000
+    result, seconds, _, _ = measured(lambda: reject(fresh, csv_bytes("KT,grdp_growth,2024-Q4,9.5,", *[row] * 100)))
+    assert [(p.line, p.code, p.params) for p in result.problems] == [(3, "too_many_cells", {"limit": 200})]
+    assert seconds < 5  # 19 s and 2.4 GB for ten such rows while DuckDB kept every extra cell as a reject
+
+
+def test_a_header_line_over_the_csv_modules_default_field_limit_is_read_in_a_fresh_process(tmp_path: Path,
+                                                                                            duck_url: str) -> None:
+    # The csv module's 131,072-character default held only until the exact reader first raised it.
+    path = tmp_path / "long-header.csv"
+    path.write_bytes(csv_bytes("KT,grdp_growth,2024-Q4,9.5,", header=HEADER + "x" * 131_100))
+    done = subprocess.run([sys.executable, "-m", "kpi.cli", "ingest", str(path), "--db", duck_url],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr
+
+
+def test_a_nul_byte_in_one_cell_names_its_line_and_column(fresh: Opened) -> None:
+    data = csv_bytes("TPKT,tourist_arrivals,2024-Q4,185000,", "DHA,tourist_arrivals,2024-Q4,95000,a\x00b")
+    result = reject(fresh, data)
+    assert [(p.line, p.column, p.code) for p in result.problems] == [(3, "note", "not_text")]
+
+
 # Positions counted by hand from the header, 1 = the first column.
 @pytest.mark.parametrize(("header", "row", "column", "other", "position", "other_position"), [
     ("unit,unit,indicator,period,value", "KT,KT,grdp_growth,2024-Q4,9.5", "unit", "unit", 2, 1),

@@ -20,21 +20,14 @@ from contextlib import contextmanager
 import duckdb
 
 from kpi.ingest.deadline import Deadline
-from kpi.ingest.decode import Decoded
+from kpi.ingest.decode import Decoded, detect_separator
 from kpi.ingest.grid import Grid, GridWriter
 from kpi.ingest.limits import Limits
+from kpi.ingest.rules import MAX_PROBLEMS
 from kpi.problems import Problem
 
-SEPARATORS = (",", ";", "\t")
 #: Up to this many runs of empty lines, rows are put back on their lines by a CASE; beyond, by a join.
 FEW_BREAKS = 16
-
-
-def detect_separator(header_line: str) -> str:
-    """The separator the header line uses most among `,` `;` and tab (`,` when none)."""
-    counts = {sep: header_line.count(sep) for sep in SEPARATORS}
-    best = max(counts, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
 
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
@@ -57,6 +50,9 @@ def read_csv_grid(con: duckdb.DuckDBPyConnection, decoded: Decoded, limits: Limi
                   ) -> Grid | Problem:
     """Fill `_grid` in `con` from `decoded`; returns the Grid, or the Problem that stops the file before it is
     read (blank file, too many columns or rows)."""
+    # Before any cell is parsed, the header's included: a long cell is a problem the checks name, not a reader
+    # error (the csv module's own default of 131,072 characters raised from the header line in a fresh process).
+    csv.field_size_limit(limits.max_file_bytes)
     data = decoded.utf8
     if b"\r" in data and _LONE_CR.search(data):
         # Lines ended by CR alone (old Excel for Mac) or a stray CR: every line end becomes LF before reading.
@@ -163,11 +159,12 @@ def _duckdb_read(con: duckdb.DuckDBPyConnection, data: bytes, breaks: list[tuple
     # a text no cell holds), so a trailing empty cell is told apart from a cell that is not there (NULL).
     names = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(grid.width + 1))
     delim = {",": ",", ";": ";", "\t": "\\t"}[grid.separator]
-    # Only this module's constants and the header's width enter the SQL; the path is a bound parameter.
+    # Only this module's constants and the header's width enter the SQL; the path is a bound parameter. No
+    # rejects table: the first irregular row raises and the file goes to the exact reader. Storing rejects kept one
+    # row per extra cell, each with the whole line (10 lines of 10,000 cells: 19 s and 2.4 GB).
     read = (f"read_csv($path, header = false, skip = 1, columns = {{{names}}}, delim = '{delim}', quote = '\"', "
             f"escape = '\"', auto_detect = false, strict_mode = true, null_padding = true, "
-            f"nullstr = '\\x00no-cell', "
-            f"store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans')")
+            f"nullstr = '\\x00no-cell')")
     with _readable(data) as path:
         try:
             con.execute(f"CREATE TEMP TABLE _grid_read AS SELECT * FROM {read}", {"path": path})
@@ -175,9 +172,8 @@ def _duckdb_read(con: duckdb.DuckDBPyConnection, data: bytes, breaks: list[tuple
             raise
         except duckdb.Error:
             return False
-    rejected = con.execute("SELECT count(*) FROM _rejects").fetchone()[0]
     rows, extra = con.execute(f"SELECT count(*), count(c{grid.width}) FROM _grid_read").fetchone()
-    if rejected or extra or rows + (breaks[-1][1] if breaks else 0) != body_lines:
+    if extra or rows + (breaks[-1][1] if breaks else 0) != body_lines:
         con.execute("DROP TABLE _grid_read")
         return False
     # Insertion order is file order (DuckDB preserves it by default), so a row's rowid (its position from 0) + 2
@@ -201,26 +197,62 @@ def _duckdb_read(con: duckdb.DuckDBPyConnection, data: bytes, breaks: list[tuple
     return True
 
 
+#: Fed to the exact reader after the file's last line: NUL cannot be in a decoded file, so this line is read as a
+#: record of its own unless a quote is still open, which takes it into its cell.
+_END = "\x00\n"
+#: A quoted stretch of a line (`""` inside one is two stretches): what `_separators_outside_quotes` leaves out.
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+class _TooWide(Exception):
+    """A line with more cells than `max_columns`, found before the csv module splits it."""
+
+
+def _separators_outside_quotes(line: str, separator: str) -> int:
+    return _QUOTED.sub("", line).count(separator) if '"' in line else line.count(separator)
+
+
+def _bounded_lines(text: io.TextIOWrapper, separator: str, max_columns: int) -> Iterator[str]:
+    """The lines of `text`, then `_END`. A line with more than `max_columns` cells raises `_TooWide` before the
+    csv module makes a list of them (a 200 MB line of commas would be 100 million cells). Only a line long enough
+    to hold that many separators is counted."""
+    for line in text:
+        if len(line) > max_columns and _separators_outside_quotes(line, separator) >= max_columns:
+            raise _TooWide
+        yield line
+    yield _END
+
+
 def _python_read(con: duckdb.DuckDBPyConnection, data: bytes, grid: Grid, limits: Limits, deadline: Deadline,
                  ) -> list[Problem]:
     """Read the records after the header of `data` (UTF-8) with Python's csv module into `_grid`, each with its
     first line. Rows with more cells than the header are problems (a decimal comma in a comma file, an unquoted
-    comma)."""
+    comma), listed up to MAX_PROBLEMS and the rest counted; so are a line wider than `max_columns` and a quote
+    still open at the end of the file (it would swallow every row after it into one cell), which stop the read."""
     width = grid.width
     writer = GridWriter(con, width, numbers=False)
-    csv.field_size_limit(limits.max_file_bytes)  # a long cell is a problem the checks name, not a reader error
     # Decoded as it is read, a line at a time: no second copy of the whole file as text.
     text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
     for _ in range(grid.header_line):
         text.readline()
-    reader = csv.reader(text, delimiter=grid.separator)
+    reader = csv.reader(_bounded_lines(text, grid.separator, limits.max_columns), delimiter=grid.separator)
     problems: list[Problem] = []
-    end = grid.header_line
+    end, extra = grid.header_line, 0
     try:
         for record in reader:
             start, end = end + 1, grid.header_line + reader.line_num
+            if record and record[-1].endswith(_END):
+                # Still inside quotes at the end: the quote opened on the line where this cell begins.
+                opened = start + sum(cell.count("\n") for cell in record[:-1])
+                column = grid.header[len(record) - 1] if len(record) <= width else None
+                problems.append(Problem("unclosed_quote", line=opened, column=column))
+                break
+            if record == [_END.rstrip("\n")]:
+                break
             if len(record) > width:
-                problems.append(Problem("extra_cells", line=start, params={"n": len(record), "expected": width}))
+                extra += 1
+                if extra <= MAX_PROBLEMS:  # the rest are counted: 200,000 such rows printed 41 MB
+                    problems.append(Problem("extra_cells", line=start, params={"n": len(record), "expected": width}))
                 continue
             if not record:  # a blank line
                 continue
@@ -228,7 +260,12 @@ def _python_read(con: duckdb.DuckDBPyConnection, data: bytes, grid: Grid, limits
                 record += [None] * (width - len(record))
             if writer.add(start, record):
                 deadline.check()
+    except _TooWide:
+        problems.append(Problem("too_many_cells", line=grid.header_line + reader.line_num + 1,
+                                params={"limit": limits.max_columns}))
     except csv.Error as exc:
         problems.append(Problem("bad_csv", line=end + 1, params={"detail": str(exc)[:120]}))
+    if extra > MAX_PROBLEMS:
+        problems.append(Problem("too_many", params={"n": extra - MAX_PROBLEMS, "limit": MAX_PROBLEMS}))
     writer.close()
     return problems

@@ -21,7 +21,7 @@ from kpi.ingest.grid import Grid, drop_grid
 from kpi.ingest.header import Columns, cells_sql, map_columns, wide_parameters
 from kpi.ingest.limits import Limits
 from kpi.ingest.permitted import permission_problems
-from kpi.ingest.rules import repeated_keys, row_problems
+from kpi.ingest.rules import capped, repeated_keys, row_problems, split_number_problems
 from kpi.ingest.source import Source
 from kpi.ingest.spec import known_names, load_spec
 from kpi.ingest.stored import load_before
@@ -120,9 +120,12 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
     checked.encoding, checked.separator, checked.reader = grid.encoding, grid.separator, grid.reader
     columns = map_columns(grid)
     if not isinstance(columns, Columns):
-        checked.problems = grid.problems + columns
+        checked.problems = capped(grid.problems + columns)
         return
     checked.layout = columns.layout
+    positions = columns.positions
+    if grid.separator == "," and columns.layout == "long" and positions.get("note") == positions["value"] + 1:
+        grid.problems += split_number_problems(con, positions["value"], positions["note"], columns.headers["value"])
     # A wide file's period headers are bound parameters, which a view cannot keep: its cells are a table.
     kind = "VIEW" if columns.layout == "long" else "TABLE"
     con.execute(f"CREATE TEMP {kind} _cells AS {cells_sql(grid, columns)}", wide_parameters(grid, columns))
@@ -140,9 +143,9 @@ def _check(con: duckdb.DuckDBPyConnection, store: Store, plans: dict[int, Plan],
     checked.decimal = decide_decimal(evidence, checked.decimal_option)
     con.execute(f"CREATE TEMP VIEW t AS {judged_select('_typed', checked.decimal)}")
     repeats = repeated_keys(con)
-    checked.problems = grid.problems + list(columns.warnings) + row_problems(con, checked.decimal, columns.headers,
-                                                    sorted(governing_plans(plans)), lambda: known_names(plans), limits,
-                                                    repeats)
+    checked.problems = capped(grid.problems + list(columns.warnings)
+                              + row_problems(con, checked.decimal, columns.headers, sorted(governing_plans(plans)),
+                                             lambda: known_names(plans), limits, repeats))
     refused, rights_version = permission_problems(con, store, plans, checked.actor, columns.headers)
     checked.problems += refused
     if not checked.ok:

@@ -169,3 +169,31 @@ def row_problems(con: duckdb.DuckDBPyConnection, decimal: str, headers: dict[str
     if total > len(problems):
         problems.append(Problem("too_many", params={"n": int(total) - len(problems), "limit": MAX_PROBLEMS}))
     return problems
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    """`problems` from every step in file order, at most MAX_PROBLEMS listed and one `too_many` counting the rest,
+    including those a step's own cap already counted (each reader and check lists at most MAX_PROBLEMS)."""
+    more = sum(int(p.params["n"]) for p in problems if p.code == "too_many")
+    listed = sorted((p for p in problems if p.code != "too_many"), key=lambda p: p.line or 0)
+    more += max(0, len(listed) - MAX_PROBLEMS)
+    if not more:
+        return listed
+    return [*listed[:MAX_PROBLEMS], Problem("too_many", params={"n": more, "limit": MAX_PROBLEMS})]
+
+
+def split_number_problems(con: duckdb.DuckDBPyConnection, value_at: int, note_at: int, column: str,
+                          ) -> list[Problem]:
+    """Rows of `_grid` whose whole-number value is followed by a note of nothing but 1–3 digits: in a comma file
+    that is one number cut in two at its comma (`9,5` stored as 9 with the note "5", `1,700` as 1), and the row
+    has exactly as many cells as the header, so the extra-cell check cannot see it. Call it only for a
+    comma-separated long file whose note column (`note_at`) directly follows its value column (`value_at`)."""
+    # The note's length first: the regular expressions then run on the few rows with a note of 1–3 characters.
+    rows = con.execute(
+        f"SELECT line, trim(c{value_at}) || ',' || c{note_at}, count(*) OVER () FROM _grid "
+        f"WHERE length(c{note_at}) BETWEEN 1 AND 3 AND regexp_full_match(c{note_at}, '[0-9]{{1,3}}') "
+        f"AND regexp_full_match(trim(c{value_at}), '[+-]?[0-9]+') ORDER BY line LIMIT {MAX_PROBLEMS}").fetchall()
+    problems = [Problem("split_number", int(line), column, shown) for line, shown, _ in rows]
+    if rows and rows[0][2] > len(rows):
+        problems.append(Problem("too_many", params={"n": int(rows[0][2]) - len(rows), "limit": MAX_PROBLEMS}))
+    return problems
