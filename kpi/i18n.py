@@ -398,8 +398,65 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "The workbook unpacks to {n} {what}, over the limit of {limit} (max_unpacked_bytes / max_parts)",
     },
     "problem.not_workbook": {
-        "vi": "Không đọc được tệp Excel .xlsx ({detail}); hãy mở bằng Excel và lưu lại dạng .xlsx",
-        "en": "The .xlsx workbook cannot be read ({detail}); open it in Excel and save it as .xlsx again",
+        "vi": "Tệp không phải tệp Excel .xlsx hợp lệ; hãy mở bằng Excel và lưu lại dạng “Excel Workbook (.xlsx)”",
+        "en": "The file is not a valid .xlsx workbook; open it in Excel and save it as “Excel Workbook (.xlsx)”",
+    },
+    "problem.workbook_ole": {
+        "vi": "Tệp Excel có đặt mật khẩu, hoặc là tệp .xls cũ: không đọc được; hãy mở bằng Excel, bỏ mật khẩu (nếu "
+              "có) và lưu lại dạng “Excel Workbook (.xlsx)” không đặt mật khẩu",
+        "en": "The workbook is password-protected or an old .xls file and cannot be read; open it in Excel, remove "
+              "the password (if any) and save it as an unprotected “Excel Workbook (.xlsx)”",
+    },
+    "problem.workbook_ods": {
+        "vi": "Tệp là bảng tính OpenDocument (.ods), không phải .xlsx; hãy lưu lại dạng “Excel 2007-365 (.xlsx)”",
+        "en": "The file is an OpenDocument spreadsheet (.ods), not .xlsx; save it as “Excel 2007-365 (.xlsx)”",
+    },
+    "problem.workbook_damaged": {
+        "vi": "Tệp Excel bị hỏng, không phải tệp .xlsx hợp lệ ({damage}); hãy mở bằng Excel và lưu lại dạng .xlsx",
+        "en": "The workbook is damaged, not a valid .xlsx ({damage}); open it in Excel and save it as .xlsx again",
+    },
+    "problem.damage_xml": {"vi": "nội dung XML bị lỗi", "en": "its XML is broken"},
+    "problem.damage_unpack": {"vi": "một phần của tệp nén không giải nén được",
+                              "en": "a part of the zip cannot be unpacked"},
+    "problem.damage_structure": {"vi": "thiếu hoặc sai phần mô tả sổ tính",
+                                 "en": "the description of the workbook is missing or wrong"},
+    "problem.damage_shared_string": {"vi": "ô trỏ tới một chuỗi văn bản không có trong tệp",
+                                     "en": "the cell points at a shared text that is not in the file"},
+    "problem.damage_style": {"vi": "ô trỏ tới một định dạng không có trong tệp",
+                             "en": "the cell points at a format that is not in the file"},
+    "problem.damage_number": {"vi": "ô số có giá trị Excel không thể lưu",
+                              "en": "the number cell holds a value Excel cannot store"},
+    "problem.damage_cell": {"vi": "giá trị của ô không đúng kiểu của ô",
+                            "en": "the cell's value does not fit its type"},
+    "problem.damage_position": {"vi": "số dòng hoặc cột của ô nằm ngoài bảng tính Excel",
+                                "en": "the cell's row or column is outside an Excel sheet"},
+    "problem.damage_too_many_parts": {"vi": "một ô hoặc một chuỗi văn bản có quá nhiều thành phần",
+                                      "en": "a cell or shared text has too many parts"},
+    "problem.too_many_sheet_rows": {
+        "vi": "Trang tính có hơn {limit} dòng sau dòng tiêu đề, kể cả dòng trống (max_rows); hãy xoá các dòng "
+              "thừa hoặc chia thành nhiều tệp",
+        "en": "The sheet has more than {limit} rows after the header, blank ones included (max_rows); delete the "
+              "extra rows or split the file",
+    },
+    "problem.too_many_shared_strings": {
+        "vi": "Tệp Excel có hơn {limit} chuỗi văn bản khác nhau (max_shared_strings); hãy chia thành nhiều tệp",
+        "en": "The workbook has more than {limit} distinct texts (max_shared_strings); split it into several files",
+    },
+    "problem.shared_strings_too_long": {
+        "vi": "Các chuỗi văn bản của tệp Excel dài tổng cộng hơn {limit} ký tự (max_shared_chars); hãy chia thành "
+              "nhiều tệp",
+        "en": "The workbook's texts are over {limit} characters together (max_shared_chars); split it into several "
+              "files",
+    },
+    "problem.no_visible_sheet": {
+        "vi": "Tệp Excel không có trang tính nào đang hiện; hãy bỏ ẩn trang có số liệu và lưu lại",
+        "en": "The workbook has no visible worksheet; unhide the sheet with the figures and save it again",
+    },
+    "problem.other_sheets": {
+        "vi": "Cảnh báo: chỉ đọc trang tính đầu tiên đang hiện (“{first}”); các trang khác có dữ liệu không được "
+              "đọc: {sheets}",
+        "en": "Warning: only the first visible worksheet (“{first}”) was read; other sheets holding cells were "
+              "not: {sheets}",
     },
     "problem.stray_cell": {
         "vi": "Cảnh báo: ô nằm ngoài các cột của dòng tiêu đề nên bị bỏ qua",

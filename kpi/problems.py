@@ -41,6 +41,8 @@ class Problem:
         if "decimal" in params:  # the file's decimal mark in the reader's words, with an example they recognise
             params["decimal_example"] = "63,7" if params["decimal"] == "comma" else "63.7"
             params["decimal"] = t(f"decimal.{params['decimal']}", lang)
+        if "damage" in params:  # how a workbook is damaged, in the reader's words
+            params["damage"] = t(f"problem.damage_{params['damage']}", lang)
         if "period" in params:  # period codes as the reader says them: `Năm 2024`, `Quý I/2024 + Quý II/2024`
             params["period"] = period_label(str(params["period"]), lang)
         if "parts" in params:

@@ -13,13 +13,15 @@ import time
 import tracemalloc
 import unicodedata
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+import kpi.ingest.deadline
 import kpi.ingest.pipeline
+import kpi.ingest.xlsx_grid
 import kpi.revisions
 from kpi.cli import main
 from kpi.export import neutralise
@@ -203,6 +205,190 @@ def test_xlsx_with_too_many_parts_is_refused(fresh: Opened) -> None:
 def test_xlsx_whose_note_is_over_the_note_limit_but_under_the_unpacked_limit_is_note_too_long(fresh: Opened) -> None:
     result = reject(fresh, shared_string_workbook("Ghi chú " * 500_000), "bao-cao.xlsx")
     assert [(p.line, p.column, p.code) for p in result.problems] == [(2, "note", "note_too_long")]
+
+
+# ---------------------------------------------------------------- .xlsx: damaged, foreign and unbounded workbooks
+
+def patched_sheet(edit: Callable[[str], str], part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """`shared_string_workbook("ok")` with `part`'s XML passed through `edit`."""
+    source = zipfile.ZipFile(io.BytesIO(shared_string_workbook("ok")))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            archive.writestr(info.filename, edit(data.decode()).encode() if info.filename == part else data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("edit", "line", "column", "words"), [
+    (lambda x: x.replace('<c r="A2" t="s"><v>5</v>', '<c r="A2" t="s"><v>99999</v>'), 2, "A", "chuỗi văn bản"),
+    (lambda x: x.replace('<c r="A2" t="s"><v>5</v>', '<c r="A2" t="s"><v>-1</v>'), 2, "A", "chuỗi văn bản"),
+    (lambda x: x.replace('<c r="D2">', '<c r="D2" s="999">'), 2, "D", "định dạng"),
+    (lambda x: x.replace("</sheetData>", "<row><c></sheetData>"), 3, "A", "XML"),
+    (lambda x: x.replace('<c r="D2"><v>7.5</v>', '<c r="D2" t="inlineStr"><is><t>&#xD800;</t></is>'), 2, "D", "XML"),
+    (lambda x: x.replace("<v>7.5</v>", "<v>1" + "0" * 400 + "</v>"), 2, "D", "ô số"),
+    (lambda x: x.replace("<v>7.5</v>", "<v>NaN</v>"), 2, "D", "kiểu"),
+    (lambda x: x.replace('<row r="2">', '<row r="-2">'), 1, None, "dòng hoặc cột"),
+], ids=["shared string index", "negative shared string", "style index", "mismatched tag", "surrogate reference",
+        "401 digits", "NaN", "negative row"])
+def test_damaged_workbook_is_refused_at_the_cell_never_a_traceback(fresh: Opened, edit: Callable[[str], str],
+                                                                   line: int, column: str | None, words: str,
+                                                                   ) -> None:
+    data = patched_sheet(edit)
+    result = reject(fresh, data, "bao-cao.xlsx")
+    assert [(p.line, p.column, p.code) for p in result.problems] == [(line, column, "workbook_damaged")]
+    reason = result.problems[0].reason()
+    assert "Tệp Excel bị hỏng" in reason and words in reason
+    assert "Error" not in reason and "invalid" not in reason  # no raw English exception text
+    assert "damaged" in result.problems[0].reason("en")
+    store, plans = fresh
+    assert check(store, plans, Source("bao-cao.xlsx", data)).problems[0].code == "workbook_damaged"
+
+
+def test_cli_refuses_a_damaged_workbook_with_exit_1(capsys, duck_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "hong.xlsx"
+    path.write_bytes(patched_sheet(lambda x: x.replace('<c r="D2">', '<c r="D2" s="999">')))
+    code, out, err = run_cli(capsys, "ingest", str(path), "--db", duck_url)
+    assert code == 1, (out, err)
+    assert "dòng 2, cột D" in out + err and "Traceback" not in out + err
+
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)  # the header of an encrypted workbook or an old .xls
+
+
+def ods_bytes() -> bytes:
+    """The start of an OpenDocument spreadsheet: a zip whose first part `mimetype` names its type."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("data", "name", "code", "vi", "en"), [
+    (OLE, "bao-cao.xlsx", "workbook_ole", "đặt mật khẩu", "password-protected"),
+    (OLE, "bao-cao.xls", "workbook_ole", "tệp .xls cũ", "old .xls"),
+    (ods_bytes(), "bao-cao.ods", "workbook_ods", "OpenDocument (.ods)", "OpenDocument spreadsheet (.ods)"),
+    (b"unit,indicator\n", "bao-cao.xlsx", "not_workbook", "không phải tệp Excel .xlsx", "not a valid .xlsx"),
+], ids=["encrypted", "xls", "ods", "csv named xlsx"])
+def test_foreign_workbook_says_what_the_file_is_without_exception_text(fresh: Opened, data: bytes, name: str,
+                                                                       code: str, vi: str, en: str) -> None:
+    result = reject(fresh, data, name)
+    assert [p.code for p in result.problems] == [code]
+    assert vi in result.problems[0].reason() and en in result.problems[0].reason("en")
+    assert "(" not in result.problems[0].reason().split(";")[0].replace("(.ods)", "")  # no "(File is not a zip …)"
+
+
+def big_sheet(rows_xml: Callable[[], Iterator[bytes]], strings: Iterator[bytes] | None = None) -> bytes:
+    """`shared_string_workbook("ok")` with the sheet's rows after the figure (and, given, the shared strings)
+    written from the generators, so that a bomb is built without holding it."""
+    source = zipfile.ZipFile(io.BytesIO(shared_string_workbook("ok")))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            text = source.read(info.filename).decode()
+            if info.filename == "xl/worksheets/sheet1.xml":
+                head, tail = text.split("</sheetData>")
+                with archive.open(info.filename, "w") as out:
+                    out.write(head.encode())
+                    for chunk in rows_xml():
+                        out.write(chunk)
+                    out.write(("</sheetData>" + tail).encode())
+            elif info.filename == "xl/sharedStrings.xml" and strings is not None:
+                head, tail = text.split("</sst>")
+                with archive.open(info.filename, "w") as out:
+                    out.write(head.encode())
+                    for chunk in strings:
+                        out.write(chunk)
+                    out.write(("</sst>" + tail).encode())
+            else:
+                archive.writestr(info, text.encode())
+    return buffer.getvalue()
+
+
+def test_sheet_of_empty_rows_is_bounded_by_max_rows_counting_every_row(fresh: Opened) -> None:
+    # Empty rows that all say row 3 stay inside Excel's sheet: only the row count bounds them.
+    data = big_sheet(lambda: iter([b'<row r="3"/>' * 100_000] * 3))
+    result, seconds, _, rss_mb = measured(lambda: reject(fresh, data, "bao-cao.xlsx", limits=limits(max_rows=10_000)))
+    assert [(p.code, p.params["limit"]) for p in result.problems] == [("too_many_sheet_rows", 10_000)]
+    assert "max_rows" in result.problems[0].reason() and "kể cả dòng trống" in result.problems[0].reason()
+    assert seconds < 5 and rss_mb < 100, (seconds, rss_mb)
+
+
+def test_empty_rows_are_stopped_by_the_clock_not_only_non_empty_ones(fresh: Opened,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    looks = []
+    real = kpi.ingest.deadline.Deadline.check
+    monkeypatch.setattr(kpi.ingest.deadline.Deadline, "check", lambda self: (looks.append(1), real(self))[1])
+    data = big_sheet(lambda: iter([b'<row r="3"/>' * 50_000]))
+    store, plans = fresh
+    check(store, plans, Source("bao-cao.xlsx", data))
+    assert len(looks) >= 100_000 // kpi.ingest.xlsx_grid.CLOCK_EVERY  # 50,000 empty rows: 100,000 XML events
+
+
+def test_row_of_cells_without_references_stops_at_excels_last_column(fresh: Opened) -> None:
+    data = big_sheet(lambda: iter([b"<row>", b"<c><v>1</v></c>" * 1_000_000, b"</row>"]))
+    assert len(data) < 100_000
+    result, seconds, heap_mb, rss_mb = measured(lambda: reject(fresh, data, "bao-cao.xlsx"))
+    assert [(p.line, p.column, p.code) for p in result.problems] == [(3, "XFD", "workbook_damaged")]
+    assert seconds < 10 and heap_mb < 50 and rss_mb < 100, (seconds, heap_mb, rss_mb)
+
+
+def test_cells_right_of_the_header_are_not_kept(fresh: Opened) -> None:
+    # A data row with 16,000 numbers right of the header: twenty are named, none is held in the row.
+    cells = "".join(f'<c r="{openpyxl.utils.get_column_letter(i)}3"><v>1</v></c>' for i in range(6, 16_006))
+    data = big_sheet(lambda: iter([f'<row r="3">{cells}</row>'.encode()]))
+    store, plans = fresh
+    result, seconds, heap_mb, _ = measured(lambda: ingest_bytes(store, plans, data, "bao-cao.xlsx"))
+    assert result.ok and [p.code for p in result.problems] == ["stray_cell"] * 20
+    assert seconds < 10 and heap_mb < 50, (seconds, heap_mb)
+
+
+def test_shared_strings_are_bounded_in_count_and_length(fresh: Opened) -> None:
+    many = big_sheet(lambda: iter([]), iter([b"<si><t>x</t></si>" * 20_000]))
+    result = reject(fresh, many, "bao-cao.xlsx", limits=limits(max_shared_strings=10_000))
+    assert [(p.code, p.params["limit"]) for p in result.problems] == [("too_many_shared_strings", 10_000)]
+    assert "max_shared_strings" in result.problems[0].reason()
+    long = big_sheet(lambda: iter([]), iter([b"<si><t>" + b"x" * 1_000 + b"</t></si>"] * 200))
+    result = reject(fresh, long, "bao-cao.xlsx", limits=limits(max_shared_chars=100_000))
+    assert [(p.code, p.params["limit"]) for p in result.problems] == [("shared_strings_too_long", 100_000)]
+    assert "max_shared_chars" in result.problems[0].reason()
+
+
+def multi_sheet_workbook(hidden_first: bool, second_has_cells: bool = True) -> bytes:
+    """Sheets `cu` (one old figure), `moi` (the current figure) and `ghi chu` (a note or nothing)."""
+    book = openpyxl.Workbook()
+    old = book.active
+    old.title = "cu"
+    old.append(LONG)
+    old.append(["KT", "grdp_growth", "2024-Q1", 1.5, None])
+    new = book.create_sheet("moi")
+    new.append(LONG)
+    new.append(["KT", "grdp_growth", "2024-Q1", 7.5, None])
+    notes = book.create_sheet("ghi chu")
+    if second_has_cells:
+        notes["A1"] = "đã kiểm tra"
+    if hidden_first:
+        old.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_hidden_first_sheet_is_skipped_for_the_first_visible_one_and_others_are_named(fresh: Opened) -> None:
+    store, plans = fresh
+    result = ingest_bytes(store, plans, multi_sheet_workbook(hidden_first=True), "bao-cao.xlsx")
+    assert result.ok and figure(store, "KT", "grdp_growth", "2024-Q1")["value"] == 7.5
+    assert [(p.code, p.blocking) for p in result.problems] == [("other_sheets", False)]
+    assert "“moi”" in result.problems[0].reason() and "ghi chu" in result.problems[0].reason()
+    assert "cu" not in result.problems[0].params["sheets"].split(", ")  # a hidden sheet is not named
+
+
+def test_other_visible_sheets_without_cells_are_not_warned_about(fresh: Opened) -> None:
+    store, plans = fresh
+    result = ingest_bytes(store, plans, multi_sheet_workbook(hidden_first=True, second_has_cells=False),
+                          "bao-cao.xlsx")
+    assert result.ok and not result.problems
 
 
 # ---------------------------------------------------------------- CSV limits: columns, rows, bytes

@@ -269,7 +269,7 @@ FILE_REJECTIONS = [
      "Tệp không phải văn bản CSV đọc được"),
     # A zip signature makes it a workbook whatever its name; a broken one says so.
     ("xlsx renamed .csv", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + bytes(range(256)), None, None,
-     "not_workbook", "Không đọc được tệp Excel .xlsx"),
+     "not_workbook", "Tệp không phải tệp Excel .xlsx hợp lệ"),
 ]
 
 

@@ -19,6 +19,8 @@ LIMITS_TABLE: tuple[tuple[str, int, str, str], ...] = (
     ("max_note_chars", 2_000, "characters", "length of a note"),
     ("max_unpacked_bytes", 400_000_000, "bytes", "an .xlsx workbook's parts once decompressed, all together"),
     ("max_parts", 500, "parts", "files inside an .xlsx workbook"),
+    ("max_shared_strings", 1_000_000, "strings", "distinct texts in an .xlsx workbook's shared-string table"),
+    ("max_shared_chars", 100_000_000, "characters", "length of an .xlsx workbook's shared strings, all together"),
     ("max_check_seconds", 120, "seconds", "wall-clock time to check one file, reading included"),
 )
 
@@ -34,6 +36,8 @@ class Limits:
     max_note_chars: int
     max_unpacked_bytes: int
     max_parts: int
+    max_shared_strings: int
+    max_shared_chars: int
     max_check_seconds: int
 
     @classmethod

@@ -71,9 +71,11 @@ def _scratch() -> duckdb.DuckDBPyConnection:
 
 
 def read_grid(con: duckdb.DuckDBPyConnection, source: Source, limits: Limits, deadline: Deadline) -> Grid | Problem:
-    """Fill `_grid` from `source` (an .xlsx workbook by its signature or name, else CSV text)."""
-    if source.data.startswith(XLSX_MAGIC) or source.name.lower().endswith(".xlsx"):
-        from kpi.ingest.xlsx_grid import read_xlsx_grid
+    """Fill `_grid` from `source` (an .xlsx workbook, or an OLE file, by its signature or name, else CSV text)."""
+    from kpi.ingest.xlsx_grid import OLE_MAGIC, read_xlsx_grid
+
+    # An OLE file (a password-protected workbook, an old .xls) goes to the workbook reader, which says what it is.
+    if source.data.startswith((XLSX_MAGIC, OLE_MAGIC)) or source.name.lower().endswith(".xlsx"):
 
         return read_xlsx_grid(con, source.data, limits, deadline)
     decoded = decode(source.data)
