@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, replace
 LIMITS_TABLE: tuple[tuple[str, int, str, str], ...] = (
     ("max_file_bytes", 200_000_000, "bytes", "size of one submitted file (CSV or .xlsx) as sent"),
     ("max_rows", 2_000_000, "rows", "lines of a CSV file or rows of a sheet after the header, blank ones included"),
-    ("max_columns", 200, "columns", "columns of the header row"),
+    ("max_columns", 200, "columns", "cells of the header row or of any line"),
     ("max_cell_chars", 200, "characters", "length of a unit, indicator, period or value cell"),
     ("max_note_chars", 2_000, "characters", "length of a note"),
     ("max_unpacked_bytes", 400_000_000, "bytes", "an .xlsx workbook's parts once decompressed, all together"),
