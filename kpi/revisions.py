@@ -127,11 +127,9 @@ def _undo_counts(conn: Connection, upload_id: int) -> tuple[int, int]:
     again), and of those the ones an older live upload had sent, which count again. A figure a later upload
     already replaced neither stops counting nor brings an older one back."""
     mine = submissions.alias("mine")
-    counting = sa.select(mine.c.unit_code, mine.c.indicator_code, mine.c.period).where(
+    counts = sa.select(sa.func.count(), sa.func.count().filter(_live_revision(mine, False, upload_id))).where(
         mine.c.upload_id == upload_id, ~_live_revision(mine, True, upload_id))
-    withdrawn = conn.execute(sa.select(sa.func.count()).select_from(counting.subquery())).scalar_one()
-    restored = conn.execute(sa.select(sa.func.count()).select_from(
-        counting.where(_live_revision(mine, False, upload_id)).subquery())).scalar_one()
+    withdrawn, restored = conn.execute(counts).one()
     return int(withdrawn), int(restored)
 
 
